@@ -1,0 +1,470 @@
+package io.fadconv.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The per-channel descriptor of a dynamic convolution's attention: {@code [B, C, H, W] -> [B, C]}.
+ *
+ * <p>In {@link AttentionMode#FAT} mode this is the paper's Frequency Attention (section 3.3):
+ * adaptive average pooling to {@code p x p}, a 2-D DCT per channel, the top-left {@code n x n}
+ * (and optionally bottom-right {@code h x h}) coefficients, then a {@link FrequencyFusion} to one
+ * value per channel. In {@link AttentionMode#GAP} mode it is global average pooling, the squeeze
+ * of DYConv, ODConv and KernelWarehouse. One component serves FADConv, FODConv and FKW.
+ *
+ * <p>Pooling and the DCT are both linear, so they are fused into two small matrices per input
+ * size, {@code A_h = T * P_h} ({@code m x H}) and {@code A_w = T * P_w} ({@code m x W}), where
+ * {@code P} holds PyTorch's adaptive pooling windows and {@code T} only the {@code m = n + h}
+ * kept rows of the DCT basis. The kept coefficients are {@code A_h * X * A_w^T}: no full
+ * {@code p x p} DCT is ever computed. The matrices are built once per input size and cached.
+ */
+public final class FrequencyAttention extends AbstractBlock implements TorchModule {
+
+    /** Hidden width of the fusion network, as in the reference. */
+    public static final int FUSION_HIDDEN = 32;
+
+    private static final byte VERSION = 1;
+    /** FcaNet's "top" frequency ranking on a 7 x 7 grid ({@code get_freq_indices('top32')}). */
+    private static final int[] FCA_TOP_X = {0, 0, 6, 0, 0, 1, 1, 4, 5, 1, 3, 0, 0, 0, 3, 2, 4, 6,
+        3, 5, 5, 2, 6, 5, 5, 3, 3, 4, 2, 2, 6, 1};
+    private static final int[] FCA_TOP_Y = {0, 1, 0, 5, 2, 0, 2, 0, 0, 6, 0, 4, 6, 3, 5, 2, 6, 3,
+        3, 3, 5, 1, 1, 2, 4, 2, 1, 1, 3, 0, 5, 3};
+
+    private final AttentionMode mode;
+    private final FrequencyFusion fusion;
+    private final int poolSize;
+    private final int low;
+    private final int high;
+    private final int fcaFrequencies;
+    private final SequentialBlock fusionNet;
+    private long channels = -1;
+    private NDManager constants;
+    private final Map<Long, NDArray[]> cache = new ConcurrentHashMap<>();
+
+    private FrequencyAttention(Builder b) {
+        super(VERSION);
+        mode = b.mode;
+        fusion = b.fusion;
+        poolSize = b.poolSize;
+        low = b.low;
+        high = b.high;
+        fcaFrequencies = b.fcaFrequencies;
+        if (mode == AttentionMode.FAT && fusion == FrequencyFusion.NETWORK) {
+            fusionNet = addChildBlock("fusion", Layers.mlp(FUSION_HIDDEN, 1));
+        } else {
+            fusionNet = null;
+        }
+    }
+
+    /**
+     * A builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the attention mode */
+    public AttentionMode mode() {
+        return mode;
+    }
+
+    /** @return the fusion mode (meaningful in FAT mode) */
+    public FrequencyFusion fusion() {
+        return fusion;
+    }
+
+    /** @return the pool size p */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** @return the low-frequency block size n */
+    public int lowFrequencies() {
+        return low;
+    }
+
+    /** @return the high-frequency block size h */
+    public int highFrequencies() {
+        return high;
+    }
+
+    /** @return the number of coefficients fused per channel, n*n + h*h */
+    public int frequencyFeatures() {
+        return low * low + high * high;
+    }
+
+    /**
+     * The number of FcaNet frequency groups used for {@code channels} channels: the configured
+     * count, halved until it divides the channel count (FcaNet requires divisibility).
+     *
+     * @param channels the channel count
+     * @return the group count
+     */
+    public int fcaGroups(long channels) {
+        int f = fcaFrequencies;
+        while (f > 1 && channels % f != 0) {
+            f /= 2;
+        }
+        return f;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        Shape s = x.getShape();
+        if (s.dimension() != 4) {
+            throw new IllegalArgumentException(
+                    "FrequencyAttention expects [B, C, H, W] input, got " + s);
+        }
+        long b = s.get(0);
+        long c = s.get(1);
+        int h = (int) s.get(2);
+        int w = (int) s.get(3);
+        if (mode == AttentionMode.GAP) {
+            return new NDList(x.reshape(b, c, (long) h * w).mean(new int[] {2}));
+        }
+        if (fusion == FrequencyFusion.FCA) {
+            NDArray filter = constants(h, w, x)[0]; // [C, H*W]
+            return new NDList(x.reshape(b, c, (long) h * w).mul(filter).sum(new int[] {2}));
+        }
+        NDArray features = coefficients(x);
+        NDArray descriptor;
+        switch (fusion) {
+            case NETWORK:
+                descriptor = fusionNet.forward(ps, new NDList(features), training)
+                        .singletonOrThrow();
+                descriptor = Activation.sigmoid(descriptor);
+                break;
+            case SUM:
+                descriptor = features.sum(new int[] {2}, true);
+                break;
+            case ABS_SUM:
+                descriptor = features.abs().sum(new int[] {2}, true);
+                break;
+            default:
+                throw new IllegalStateException("unhandled fusion " + fusion);
+        }
+        return new NDList(descriptor.reshape(b, c));
+    }
+
+    /**
+     * The kept DCT coefficients of the adaptively pooled input, flattened as the reference does:
+     * the low {@code n x n} block row-major, then the high {@code h x h} block.
+     *
+     * @param x the input {@code [B, C, H, W]}
+     * @return {@code [B, C, n*n + h*h]}
+     */
+    public NDArray coefficients(NDArray x) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long c = s.get(1);
+        int h = (int) s.get(2);
+        int w = (int) s.get(3);
+        int m = low + high;
+        NDArray[] mats = constants(h, w, x);
+        // [B*C*H, W] x [W, m] -> [B*C, H, m]; then [m, H] x [B*C, H, m] -> [B*C, m, m]
+        NDArray right = x.reshape((long) b * c * h, w).matMul(mats[1]).reshape(b * c, h, m);
+        NDArray z = mats[0].matMul(right);
+        if (high == 0) {
+            return z.reshape(b, c, (long) low * low);
+        }
+        NDArray lo = z.get(new NDIndex(":, :{}, :{}", low, low)).reshape(b, c, (long) low * low);
+        NDArray hi = z.get(new NDIndex(":, {}:, {}:", low, low)).reshape(b, c, (long) high * high);
+        return lo.concat(hi, 2);
+    }
+
+    /**
+     * The fused pool-and-DCT matrices for an input size, in double precision: {@code [0]} is
+     * {@code A_h} ({@code m x H}), {@code [1]} is {@code A_w} ({@code m x W}).
+     *
+     * @param h the input height
+     * @param w the input width
+     * @return the two matrices
+     */
+    public double[][][] poolDctMatrices(int h, int w) {
+        double[][] t = DctBasis.truncated(poolSize, DctBasis.keptFrequencies(poolSize, low, high));
+        return new double[][][] {
+            multiply(t, AdaptivePooling.matrix(h, poolSize)),
+            multiply(t, AdaptivePooling.matrix(w, poolSize))
+        };
+    }
+
+    /**
+     * The FcaNet filter of each channel over the input grid, pooling folded in: {@code [C][H*W]}.
+     *
+     * @param channels the channel count
+     * @param h the input height
+     * @param w the input width
+     * @return the filters
+     */
+    public double[][] fcaFilters(long channels, int h, int w) {
+        int groups = fcaGroups(channels);
+        long perGroup = channels / groups;
+        int scale = poolSize / 7;
+        double[][] ph = AdaptivePooling.matrix(h, poolSize);
+        double[][] pw = AdaptivePooling.matrix(w, poolSize);
+        double[][] out = new double[(int) channels][h * w];
+        for (int g = 0; g < groups; g++) {
+            double[] ah = pooledFilter(ph, FCA_TOP_X[g] * scale, h);
+            double[] aw = pooledFilter(pw, FCA_TOP_Y[g] * scale, w);
+            for (long c = g * perGroup; c < (g + 1) * perGroup; c++) {
+                for (int i = 0; i < h; i++) {
+                    for (int j = 0; j < w; j++) {
+                        out[(int) c][i * w + j] = ah[i] * aw[j];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** FcaNet's {@code build_filter} along one axis, pushed back through the pooling matrix. */
+    private double[] pooledFilter(double[][] pool, int freq, int n) {
+        double[] out = new double[n];
+        for (int t = 0; t < poolSize; t++) {
+            double f = Math.cos(Math.PI * freq * (t + 0.5) / poolSize) / Math.sqrt(poolSize);
+            if (freq != 0) {
+                f *= Math.sqrt(2);
+            }
+            for (int i = 0; i < n; i++) {
+                out[i] += f * pool[t][i];
+            }
+        }
+        return out;
+    }
+
+    private NDArray[] constants(int h, int w, NDArray like) {
+        long key = ((long) h << 32) | w;
+        return cache.computeIfAbsent(key, k -> {
+            NDManager m = constantsManager();
+            if (fusion == FrequencyFusion.FCA) {
+                long c = like.getShape().get(1);
+                return new NDArray[] {m.create(toFloat(fcaFilters(c, h, w)))};
+            }
+            double[][][] a = poolDctMatrices(h, w);
+            return new NDArray[] {
+                m.create(toFloat(a[0])), m.create(toFloat(transpose(a[1])))
+            };
+        });
+    }
+
+    private synchronized NDManager constantsManager() {
+        if (constants == null) {
+            constants = NDManager.newBaseManager();
+        }
+        return constants;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputs) {
+        channels = inputs[0].get(1);
+        synchronized (this) {
+            if (constants == null) {
+                constants = manager.newSubManager();
+            }
+        }
+        if (fusionNet != null) {
+            Layers.initialize(fusionNet, manager, dataType,
+                    new Shape(inputs[0].get(0), channels, frequencyFeatures()));
+        }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputs) {
+        return new Shape[] {new Shape(inputs[0].get(0), inputs[0].get(1))};
+    }
+
+    @Override
+    public void torchState(String prefix, TorchStateDict dict) {
+        if (fusionNet != null) {
+            dict.child(prefix + "fusion.", fusionNet);
+        }
+        if (mode == AttentionMode.FAT && fusion != FrequencyFusion.FCA) {
+            // The reference registers its full DCT matrix as a buffer: written so PyTorch's
+            // strict loading accepts our files, compared on load to catch a pool-size mismatch.
+            dict.constant(prefix + "dct.dct_matrix", new Shape(poolSize, poolSize),
+                    flatten(toFloat(DctBasis.full(poolSize))));
+        }
+    }
+
+    @Override
+    public String toString() {
+        if (mode == AttentionMode.GAP) {
+            return "GAP";
+        }
+        return "FAT(p=" + poolSize + ", n=" + low + ", h=" + high + ", fusion=" + fusion.key() + ")";
+    }
+
+    static double[][] multiply(double[][] a, double[][] b) {
+        int n = a.length;
+        int k = b.length;
+        int m = b[0].length;
+        double[][] out = new double[n][m];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < k; t++) {
+                double v = a[i][t];
+                for (int j = 0; j < m; j++) {
+                    out[i][j] += v * b[t][j];
+                }
+            }
+        }
+        return out;
+    }
+
+    static double[][] transpose(double[][] a) {
+        double[][] t = new double[a[0].length][a.length];
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[0].length; j++) {
+                t[j][i] = a[i][j];
+            }
+        }
+        return t;
+    }
+
+    static float[][] toFloat(double[][] a) {
+        float[][] f = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = new float[a[i].length];
+            for (int j = 0; j < a[i].length; j++) {
+                f[i][j] = (float) a[i][j];
+            }
+        }
+        return f;
+    }
+
+    static float[] flatten(float[][] a) {
+        float[] out = new float[a.length * a[0].length];
+        for (int i = 0; i < a.length; i++) {
+            System.arraycopy(a[i], 0, out, i * a[0].length, a[i].length);
+        }
+        return out;
+    }
+
+    /** Builds a {@link FrequencyAttention}. */
+    public static final class Builder {
+        private AttentionMode mode = AttentionMode.FAT;
+        private FrequencyFusion fusion = FrequencyFusion.NETWORK;
+        private int poolSize = 16;
+        private int low = 4;
+        private int high = 0;
+        private int fcaFrequencies = 16;
+
+        Builder() {}
+
+        /**
+         * Sets the descriptor source. Default {@link AttentionMode#FAT}.
+         *
+         * @param mode the mode
+         * @return this builder
+         */
+        public Builder optMode(AttentionMode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        /**
+         * Sets the fusion of the kept coefficients. Default {@link FrequencyFusion#NETWORK}.
+         *
+         * @param fusion the fusion
+         * @return this builder
+         */
+        public Builder optFusion(FrequencyFusion fusion) {
+            this.fusion = fusion;
+            return this;
+        }
+
+        /**
+         * Sets the adaptive pooling size p. Default 16.
+         *
+         * @param poolSize the pool size
+         * @return this builder
+         */
+        public Builder optPoolSize(int poolSize) {
+            this.poolSize = poolSize;
+            return this;
+        }
+
+        /**
+         * Sets n, the side of the kept top-left (low-frequency) block. Default 4.
+         *
+         * @param low the block side
+         * @return this builder
+         */
+        public Builder optLowFrequencies(int low) {
+            this.low = low;
+            return this;
+        }
+
+        /**
+         * Sets h, the side of the kept bottom-right (high-frequency) block. Default 0 (none).
+         *
+         * @param high the block side
+         * @return this builder
+         */
+        public Builder optHighFrequencies(int high) {
+            this.high = high;
+            return this;
+        }
+
+        /**
+         * Sets the number of FcaNet frequencies ({@code topK}) for {@link FrequencyFusion#FCA}.
+         * Default 16 (FcaNet's {@code top16}).
+         *
+         * @param count 1, 2, 4, 8, 16 or 32
+         * @return this builder
+         */
+        public Builder optFcaFrequencies(int count) {
+            this.fcaFrequencies = count;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the block
+         * @throws IllegalArgumentException naming the bad field and the allowed values
+         */
+        public FrequencyAttention build() {
+            validate("FrequencyAttention", mode, fusion, poolSize, low, high);
+            if (Integer.bitCount(fcaFrequencies) != 1 || fcaFrequencies > 32) {
+                throw new IllegalArgumentException("FrequencyAttention: fcaFrequencies must be "
+                        + "one of 1, 2, 4, 8, 16, 32, got " + fcaFrequencies);
+            }
+            return new FrequencyAttention(this);
+        }
+    }
+
+    static void validate(String owner, AttentionMode mode, FrequencyFusion fusion, int poolSize,
+            int low, int high) {
+        if (mode == null) {
+            throw new IllegalArgumentException(owner + ": attention must be fat or gap, got null");
+        }
+        if (fusion == null) {
+            throw new IllegalArgumentException(
+                    owner + ": fusion must be one of " + FrequencyFusion.validKeys() + ", got null");
+        }
+        Layers.requireAtLeast(owner, "poolSize", poolSize, 1);
+        if (low < 1 || low > poolSize) {
+            throw new IllegalArgumentException(owner + ": lowFrequencies must be in 1.." + poolSize
+                    + " (the pool size), got " + low);
+        }
+        if (high < 0 || high > poolSize) {
+            throw new IllegalArgumentException(owner + ": highFrequencies must be in 0.." + poolSize
+                    + " (the pool size), got " + high);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.fadconv.nn;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+
+/** Small building blocks shared by the attention branches, initialised as PyTorch would. */
+public final class Layers {
+
+    private Layers() {}
+
+    /**
+     * {@code nn.Sequential(nn.Linear(in, hidden), nn.ReLU(), nn.Linear(hidden, out))}: the
+     * two-layer perceptron every attention branch uses. Child 1 (the ReLU) has no parameters,
+     * so the PyTorch keys are {@code 0.weight, 0.bias, 2.weight, 2.bias}.
+     *
+     * @param hidden the hidden width
+     * @param out the output width
+     * @return the block (initialise it with {@link #initialize})
+     */
+    public static SequentialBlock mlp(long hidden, long out) {
+        return new SequentialBlock()
+                .add(Linear.builder().setUnits(hidden).build())
+                .add(Activation::relu)
+                .add(Linear.builder().setUnits(out).build());
+    }
+
+    /**
+     * Initialises a block whose Linear and convolution children must start from PyTorch's
+     * default distribution ({@code kaiming_uniform_(a=sqrt(5))} weights, U(+-1/sqrt(fan_in))
+     * biases). The bias bound depends on the fan-in, known only from the input shape, so it is
+     * set here rather than at construction.
+     *
+     * @param block the block (a Linear or a SequentialBlock of Linears and lambdas)
+     * @param manager the manager for the parameters
+     * @param dataType the data type
+     * @param input the input shape of the block
+     */
+    public static void initialize(Block block, NDManager manager, DataType dataType, Shape input) {
+        Shape shape = input;
+        for (Block child : block instanceof SequentialBlock ? block.getChildren().values()
+                : java.util.List.of(block)) {
+            if (child instanceof Linear) {
+                long fanIn = shape.get(shape.dimension() - 1);
+                child.setInitializer(TorchInit.defaultWeight(), Parameter.Type.WEIGHT);
+                child.setInitializer(TorchInit.defaultBias(fanIn), Parameter.Type.BIAS);
+            }
+            shape = child.getOutputShapes(new Shape[] {shape})[0];
+        }
+        block.initialize(manager, dataType, input);
+    }
+
+    /**
+     * Validates that a value is at least {@code min}.
+     *
+     * @param owner the layer name for the message
+     * @param field the field name
+     * @param value the value
+     * @param min the smallest allowed value
+     */
+    public static void requireAtLeast(String owner, String field, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(
+                    owner + ": " + field + " must be >= " + min + ", got " + value);
+        }
+    }
+
+    /**
+     * Validates a 2-D shape with every element at least {@code min}.
+     *
+     * @param owner the layer name
+     * @param field the field name
+     * @param shape the shape (may be null if {@code required} is false)
+     * @param min the smallest allowed element
+     */
+    public static void requirePair(String owner, String field, Shape shape, long min) {
+        if (shape == null || shape.dimension() != 2 || shape.get(0) < min || shape.get(1) < min) {
+            throw new IllegalArgumentException(owner + ": " + field
+                    + " must be a 2-D shape (h, w) with values >= " + min + ", got " + shape);
+        }
+    }
+}

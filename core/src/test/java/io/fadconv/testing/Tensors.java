@@ -1,0 +1,131 @@
+package io.fadconv.testing;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Random;
+
+/** Conversions between nested double arrays and flat float data, for reference tests. */
+public final class Tensors {
+
+    private Tensors() {}
+
+    /**
+     * Flattens any rectangular nested double array row-major.
+     *
+     * @param a a double[], double[][], ... array
+     * @return the values
+     */
+    public static double[] flat(Object a) {
+        java.util.List<Double> out = new java.util.ArrayList<>();
+        collect(a, out);
+        double[] d = new double[out.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = out.get(i);
+        }
+        return d;
+    }
+
+    private static void collect(Object a, java.util.List<Double> out) {
+        if (a instanceof double[] d) {
+            for (double v : d) {
+                out.add(v);
+            }
+        } else {
+            for (Object o : (Object[]) a) {
+                collect(o, out);
+            }
+        }
+    }
+
+    /**
+     * An array's values as doubles.
+     *
+     * @param a the array
+     * @return the values
+     */
+    public static double[] values(NDArray a) {
+        float[] f = a.toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    /**
+     * Reshapes flat values to {@code [a][b]}.
+     *
+     * @param v values
+     * @param a rows
+     * @param b columns
+     * @return the matrix
+     */
+    public static double[][] to2(double[] v, int a, int b) {
+        double[][] m = new double[a][b];
+        for (int i = 0; i < a; i++) {
+            System.arraycopy(v, i * b, m[i], 0, b);
+        }
+        return m;
+    }
+
+    /**
+     * Reshapes flat values to {@code [a][b][c][d]}.
+     *
+     * @param v values
+     * @param a dim 0
+     * @param b dim 1
+     * @param c dim 2
+     * @param d dim 3
+     * @return the array
+     */
+    public static double[][][][] to4(double[] v, int a, int b, int c, int d) {
+        double[][][][] m = new double[a][b][c][d];
+        int k = 0;
+        for (int i = 0; i < a; i++) {
+            for (int j = 0; j < b; j++) {
+                for (int l = 0; l < c; l++) {
+                    for (int n = 0; n < d; n++) {
+                        m[i][j][l][n] = v[k++];
+                    }
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Reshapes flat values to {@code [a][b][c][d][e]}.
+     *
+     * @param v values
+     * @param a dim 0
+     * @param b dim 1
+     * @param c dim 2
+     * @param d dim 3
+     * @param e dim 4
+     * @return the array
+     */
+    public static double[][][][][] to5(double[] v, int a, int b, int c, int d, int e) {
+        double[][][][][] m = new double[a][][][][];
+        int per = b * c * d * e;
+        for (int i = 0; i < a; i++) {
+            double[] part = new double[per];
+            System.arraycopy(v, i * per, part, 0, per);
+            m[i] = to4(part, b, c, d, e);
+        }
+        return m;
+    }
+
+    /**
+     * Uniform random values in [-1, 1).
+     *
+     * @param rnd the generator
+     * @param n how many
+     * @return the values
+     */
+    public static float[] uniform(Random rnd, int n) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return f;
+    }
+}
