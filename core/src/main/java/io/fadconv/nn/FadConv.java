@@ -105,17 +105,30 @@ public final class FadConv extends AbstractDynamicConv implements TorchModule {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
+        NDArray weights = expertWeights(ps, x, training);
+        NDArray expertsArr = ps.getValue(expertsParam, x.getDevice(), training);
+        NDArray kernels = DynamicConv2d.mix(weights, expertsArr);
+        NDArray bias = biasParam == null ? null
+                : DynamicConv2d.mix(weights, ps.getValue(biasParam, x.getDevice(), training));
+        return new NDList(DynamicConv2d.conv2d(x, kernels, bias, stride, padding, dilation, groups));
+    }
+
+    /**
+     * The attention path alone: channel descriptors, routing and softmax, {@code [B, K]}.
+     *
+     * @param ps the parameter store
+     * @param x the input {@code [B, C, H, W]}
+     * @param training whether this is a training pass
+     * @return the expert weights, each row summing to 1
+     */
+    public NDArray expertWeights(ParameterStore ps, NDArray x, boolean training) {
         NDArray descriptors = attention.forward(ps, new NDList(x), training).singletonOrThrow();
         NDArray logits = routing.forward(ps, new NDList(descriptors), training).singletonOrThrow();
         NDArray weights = (temperature == 1f ? logits : logits.div(temperature)).softmax(-1);
         if (recording) {
             last = new AttentionSnapshot(toRows(weights), toRows(descriptors));
         }
-        NDArray expertsArr = ps.getValue(expertsParam, x.getDevice(), training);
-        NDArray kernels = DynamicConv2d.mix(weights, expertsArr);
-        NDArray bias = biasParam == null ? null
-                : DynamicConv2d.mix(weights, ps.getValue(biasParam, x.getDevice(), training));
-        return new NDList(DynamicConv2d.conv2d(x, kernels, bias, stride, padding, dilation, groups));
+        return weights;
     }
 
     private static float[][] toRows(NDArray a) {

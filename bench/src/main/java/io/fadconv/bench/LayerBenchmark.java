@@ -1,0 +1,181 @@
+package io.fadconv.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.fadconv.Djl;
+import io.fadconv.nn.FadConv;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+
+/**
+ * Times forward + backward of convolution layers side by side in one run, at the stage shapes of
+ * ResNet18-UNet, and reports each as a ratio to the static convolution measured in the same
+ * rounds. Variants are interleaved round by round, so drift of the machine (another process,
+ * thermal state) touches all of them alike.
+ */
+public final class LayerBenchmark {
+
+    /** A feature-map shape: channels in = channels out, square map. */
+    public record Stage(int channels, int size) {
+        @Override
+        public String toString() {
+            return channels + "ch " + size + "x" + size;
+        }
+    }
+
+    /** The four encoder stage shapes of ResNet18-UNet on 512 x 512 input, 3 x 3 kernels. */
+    public static final List<Stage> RESNET18_UNET_STAGES = List.of(
+            new Stage(64, 128), new Stage(128, 64), new Stage(256, 32), new Stage(512, 16));
+
+    /**
+     * A layer to time.
+     *
+     * @param label the name in the report
+     * @param factory builds a 3 x 3, stride 1, padding 1 layer for a channel count
+     */
+    public record Variant(String label, IntFunction<Block> factory) {}
+
+    /**
+     * Run settings.
+     *
+     * @param batch the batch size
+     * @param warmup untimed rounds first
+     * @param rounds timed rounds (the median is reported)
+     */
+    public record Options(int batch, int warmup, int rounds) {
+        /** Validates. */
+        public Options {
+            if (batch < 1 || warmup < 0 || rounds < 1) {
+                throw new IllegalArgumentException("batch and rounds must be >= 1 and warmup >= 0,"
+                        + " got batch " + batch + ", warmup " + warmup + ", rounds " + rounds);
+            }
+        }
+    }
+
+    /**
+     * One measured layer.
+     *
+     * @param stage the shape
+     * @param label the variant
+     * @param medianMs median forward + backward time
+     * @param ratio median time over the first variant's (the baseline)
+     * @param attentionMs median forward + backward time of the attention path alone (NaN when
+     *     the layer has none)
+     */
+    public record Row(Stage stage, String label, double medianMs, double ratio,
+            double attentionMs) {
+        /** @return attention time as a share of the layer time, or NaN */
+        public double attentionShare() {
+            return attentionMs / medianMs;
+        }
+    }
+
+    private LayerBenchmark() {}
+
+    /**
+     * Runs the benchmark. The first variant is the baseline of the ratios.
+     *
+     * @param stages shapes
+     * @param variants layers, baseline first
+     * @param options run settings
+     * @param progress receives a line per finished stage
+     * @return rows, stage by stage, variants in order
+     */
+    public static List<Row> run(List<Stage> stages, List<Variant> variants, Options options,
+            Consumer<String> progress) {
+        Engine engine = Djl.engine();
+        Djl.seed(0);
+        List<Row> rows = new ArrayList<>();
+        for (Stage stage : stages) {
+            try (NDManager m = engine.newBaseManager()) {
+                Shape in = new Shape(options.batch(), stage.channels(), stage.size(),
+                        stage.size());
+                NDArray x = m.randomNormal(in);
+                x.setRequiresGradient(true);
+                List<Block> blocks = new ArrayList<>();
+                for (Variant v : variants) {
+                    Block b = v.factory().apply(stage.channels());
+                    b.initialize(m, DataType.FLOAT32, in);
+                    blocks.add(b);
+                }
+                ParameterStore ps = new ParameterStore(m, false);
+                double[][] layer = new double[variants.size()][options.rounds()];
+                double[][] attention = new double[variants.size()][options.rounds()];
+                for (int r = -options.warmup(); r < options.rounds(); r++) {
+                    for (int i = 0; i < blocks.size(); i++) {
+                        Block b = blocks.get(i);
+                        double t = time(engine, m, x, xi -> b.forward(ps, new NDList(xi), true)
+                                .singletonOrThrow());
+                        double a = b instanceof FadConv f
+                                ? time(engine, m, x, xi -> f.expertWeights(ps, xi, true))
+                                : Double.NaN;
+                        if (r >= 0) {
+                            layer[i][r] = t;
+                            attention[i][r] = a;
+                        }
+                    }
+                }
+                double base = median(layer[0]);
+                for (int i = 0; i < variants.size(); i++) {
+                    double med = median(layer[i]);
+                    rows.add(new Row(stage, variants.get(i).label(), med, med / base,
+                            median(attention[i])));
+                }
+                progress.accept("measured " + stage);
+            }
+        }
+        return rows;
+    }
+
+    /** Forward + backward of {@code f(x)} in milliseconds, all temporaries freed. */
+    private static double time(Engine engine, NDManager m, NDArray x,
+            java.util.function.Function<NDArray, NDArray> f) {
+        try (NDManager sub = m.newSubManager()) {
+            x.tempAttach(sub);
+            long t0 = System.nanoTime();
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray y = f.apply(x);
+                gc.backward(y.sum());
+            }
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /**
+     * Formats rows as a markdown table.
+     *
+     * @param rows the rows
+     * @return the table
+     */
+    public static String table(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| stage | layer | fwd+bwd ms | x static | attention ms | attention share |\n");
+        sb.append("|---|---|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            sb.append(String.format(java.util.Locale.ROOT, "| %s | %s | %.1f | %.2f | %s | %s |%n",
+                    r.stage(), r.label(), r.medianMs(), r.ratio(),
+                    Double.isNaN(r.attentionMs()) ? "-" : String.format(java.util.Locale.ROOT,
+                            "%.2f", r.attentionMs()),
+                    Double.isNaN(r.attentionMs()) ? "-" : String.format(java.util.Locale.ROOT,
+                            "%.1f%%", 100 * r.attentionShare())));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,127 @@
+package io.fadconv.cli;
+
+import io.fadconv.bench.LayerBenchmark;
+import io.fadconv.nn.ConvGeometry;
+import io.fadconv.nn.ConvSpec;
+import io.fadconv.nn.Convs;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fadconv bench ...}: side-by-side timing reports. */
+@Command(name = "bench", description = "Benchmarks reported as ratios measured in one run.",
+        mixinStandardHelpOptions = true,
+        subcommands = {BenchCommand.Layer.class})
+final class BenchCommand implements Runnable {
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The default layers of {@code bench layer}: the baseline first. */
+    static final List<String> DEFAULT_LAYER_SPECS =
+            List.of("static", "fadconv:p=8", "fadconv", "fadconv:p=32");
+
+    /** {@code fadconv bench layer}. */
+    @Command(name = "layer", mixinStandardHelpOptions = true,
+            description = "Forward+backward time of each convolution type at the ResNet18-UNet "
+                    + "stage shapes (3x3, batch 8), as a ratio to the first --conv (static).")
+    static final class Layer implements Callable<Integer> {
+
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--conv", paramLabel = "SPEC",
+                description = "A convolution spec, repeatable; the first is the baseline. "
+                        + "Default: static, fadconv:p=8, fadconv (p=16), fadconv:p=32.")
+        List<String> convs = new ArrayList<>();
+
+        @Option(names = "--batch", defaultValue = "8", description = "Batch size (${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--rounds", defaultValue = "5",
+                description = "Timed rounds; the median is reported (${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--warmup", defaultValue = "2", description = "Untimed rounds (${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--stages", paramLabel = "CxS", split = ",",
+                description = "Stage shapes as channels x size, e.g. 64x128,512x16. "
+                        + "Default: the four ResNet18-UNet stages.")
+        List<String> stages = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<LayerBenchmark.Row> rows = run(convs.isEmpty() ? DEFAULT_LAYER_SPECS : convs,
+                    parseStages(stages), new LayerBenchmark.Options(batch, warmup, rounds),
+                    line -> {
+                        out.println("  " + line);
+                        out.flush();
+                    });
+            out.println();
+            out.print(LayerBenchmark.table(rows));
+            out.println();
+            out.println(summary(rows));
+            return 0;
+        }
+    }
+
+    static List<LayerBenchmark.Row> run(List<String> specs, List<LayerBenchmark.Stage> stages,
+            LayerBenchmark.Options options, java.util.function.Consumer<String> progress) {
+        List<LayerBenchmark.Variant> variants = new ArrayList<>();
+        for (String s : specs) {
+            ConvSpec spec = ConvSpec.parse(s);
+            variants.add(new LayerBenchmark.Variant(spec.toString(),
+                    c -> Convs.create(spec, ConvGeometry.same(c, c, 3, 1))));
+        }
+        return LayerBenchmark.run(stages, variants, options, progress);
+    }
+
+    static List<LayerBenchmark.Stage> parseStages(List<String> texts) {
+        if (texts.isEmpty()) {
+            return LayerBenchmark.RESNET18_UNET_STAGES;
+        }
+        List<LayerBenchmark.Stage> out = new ArrayList<>();
+        for (String t : texts) {
+            String[] p = t.toLowerCase(java.util.Locale.ROOT).split("x");
+            try {
+                out.add(new LayerBenchmark.Stage(Integer.parseInt(p[0].trim()),
+                        Integer.parseInt(p[1].trim())));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--stages: '" + t
+                        + "' is not CHANNELSxSIZE, e.g. 64x128");
+            }
+        }
+        return out;
+    }
+
+    /** The worst ratio and attention share per non-baseline layer, against the goals. */
+    static String summary(List<LayerBenchmark.Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        java.util.Map<String, double[]> worst = new java.util.LinkedHashMap<>();
+        String baseline = rows.isEmpty() ? "" : rows.get(0).label();
+        for (LayerBenchmark.Row r : rows) {
+            if (r.label().equals(baseline)) {
+                continue;
+            }
+            double[] w = worst.computeIfAbsent(r.label(), k -> new double[] {0, Double.NaN});
+            w[0] = Math.max(w[0], r.ratio());
+            if (!Double.isNaN(r.attentionShare())) {
+                w[1] = Double.isNaN(w[1]) ? r.attentionShare() : Math.max(w[1], r.attentionShare());
+            }
+        }
+        worst.forEach((label, w) -> sb.append(String.format(java.util.Locale.ROOT,
+                "%-28s worst %.2fx %s (goal <= 1.30x)%s%n", label, w[0], baseline,
+                Double.isNaN(w[1]) ? "" : String.format(java.util.Locale.ROOT,
+                        ", attention path up to %.1f%% of the layer (goal <= 5%%)", 100 * w[1]))));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,238 @@
+package io.fadconv.nn;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The convolution vocabulary: every type a {@link ConvSpec} may name, its keys with defaults,
+ * and a factory that builds the block for a {@link ConvGeometry}. One table serves the CLI,
+ * configs, models and experiment tables.
+ */
+public final class Convs {
+
+    /**
+     * One option of a type.
+     *
+     * @param name the key in spec strings
+     * @param defaultValue the value when the key is absent
+     * @param allowed a description of the valid values, for errors
+     * @param valid the check
+     */
+    public record Key(String name, String defaultValue, String allowed, Predicate<String> valid) {}
+
+    /**
+     * One convolution type.
+     *
+     * @param name the type name in spec strings
+     * @param description one line for help texts
+     * @param keys the options, in canonical order
+     * @param factory builds the block
+     */
+    public record Type(String name, String description, List<Key> keys,
+            BiFunction<ConvSpec, ConvGeometry, Block> factory) {
+
+        /**
+         * Checks options against the keys and orders them canonically.
+         *
+         * @param options options as given
+         * @return the options in key order
+         * @throws IllegalArgumentException for unknown keys or invalid values
+         */
+        public Map<String, String> canonical(Map<String, String> options) {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String k : options.keySet()) {
+                if (keys.stream().noneMatch(key -> key.name().equals(k))) {
+                    throw new IllegalArgumentException("unknown key '" + k + "' for " + name
+                            + "; valid keys: " + (keys.isEmpty() ? "none"
+                                    : keys.stream().map(Key::name)
+                                            .collect(Collectors.joining(", "))));
+                }
+            }
+            for (Key key : keys) {
+                String v = options.get(key.name());
+                if (v == null) {
+                    continue;
+                }
+                boolean ok;
+                try {
+                    ok = key.valid().test(v);
+                } catch (RuntimeException e) {
+                    ok = false;
+                }
+                if (!ok) {
+                    throw new IllegalArgumentException("invalid " + name + " option " + key.name()
+                            + "=" + v + "; allowed: " + key.allowed());
+                }
+                out.put(key.name(), v);
+            }
+            return out;
+        }
+
+        /**
+         * The default of a key.
+         *
+         * @param key the key
+         * @return its default
+         */
+        public String defaultValue(String key) {
+            return keys.stream().filter(k -> k.name().equals(key)).findFirst()
+                    .map(Key::defaultValue)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "no key '" + key + "' for " + name));
+        }
+    }
+
+    private static final Map<String, Type> TYPES = new LinkedHashMap<>();
+
+    static {
+        register(new Type("static", "plain convolution (the baseline)", List.of(),
+                (spec, g) -> staticConv(g)));
+        register(new Type("fadconv",
+                "FADConv: K experts mixed by Frequency Attention (pool p, n x n low and h x h high"
+                        + " DCT coefficients, fusion, attention fat|gap)",
+                fadconvKeys(), Convs::fadconv));
+    }
+
+    private Convs() {}
+
+    /**
+     * Adds a type to the vocabulary.
+     *
+     * @param type the type
+     */
+    static synchronized void register(Type type) {
+        TYPES.put(type.name(), type);
+    }
+
+    /**
+     * Looks a type up.
+     *
+     * @param name the type name (case-insensitive)
+     * @return the type
+     * @throws IllegalArgumentException listing the valid names
+     */
+    public static Type type(String name) {
+        Type t = name == null ? null : TYPES.get(name.toLowerCase(Locale.ROOT));
+        if (t == null) {
+            throw new IllegalArgumentException(
+                    "unknown convolution type '" + name + "'; valid types: " + typeNames());
+        }
+        return t;
+    }
+
+    /** @return the valid type names, comma separated */
+    public static String typeNames() {
+        return String.join(", ", TYPES.keySet());
+    }
+
+    /** @return every type, in registration order */
+    public static List<Type> types() {
+        return new ArrayList<>(TYPES.values());
+    }
+
+    /**
+     * Builds the block a spec names at a geometry.
+     *
+     * @param spec the spec
+     * @param geometry where it sits
+     * @return an uninitialised block
+     */
+    public static Block create(ConvSpec spec, ConvGeometry geometry) {
+        return type(spec.type()).factory().apply(spec, geometry);
+    }
+
+    /**
+     * A plain {@code nn.Conv2d} with PyTorch's default initialisation.
+     *
+     * @param g the geometry
+     * @return the block
+     */
+    public static Conv2d staticConv(ConvGeometry g) {
+        Conv2d conv = Conv2d.builder()
+                .setFilters(g.outChannels())
+                .setKernelShape(new Shape(g.kernel(), g.kernel()))
+                .optStride(new Shape(g.stride(), g.stride()))
+                .optPadding(new Shape(g.padding(), g.padding()))
+                .optDilation(new Shape(g.dilation(), g.dilation()))
+                .optGroups(g.groups())
+                .optBias(g.bias())
+                .build();
+        conv.setInitializer(TorchInit.defaultWeight(), Parameter.Type.WEIGHT);
+        if (g.bias()) {
+            long fanIn = (long) g.inChannels() / g.groups() * g.kernel() * g.kernel();
+            conv.setInitializer(TorchInit.defaultBias(fanIn), Parameter.Type.BIAS);
+        }
+        return conv;
+    }
+
+    // ---------------------------------------------------------------- shared key kinds
+
+    static Key positiveInt(String name, String def, String what) {
+        return new Key(name, def, what + ", an integer >= 1", v -> Integer.parseInt(v) >= 1);
+    }
+
+    static Key nonNegativeInt(String name, String def, String what) {
+        return new Key(name, def, what + ", an integer >= 0", v -> Integer.parseInt(v) >= 0);
+    }
+
+    static Key positiveFloat(String name, String def, String what) {
+        return new Key(name, def, what + ", a number > 0", v -> {
+            float f = Float.parseFloat(v);
+            return f > 0 && Float.isFinite(f);
+        });
+    }
+
+    static Key bool(String name, String def, String what) {
+        return new Key(name, def, what + ", true or false",
+                v -> v.equals("true") || v.equals("false"));
+    }
+
+    /** The keys of Frequency Attention, shared by every FAT variant. */
+    static List<Key> frequencyKeys() {
+        return List.of(
+                positiveInt("p", "16", "DCT pool size"),
+                positiveInt("n", "4", "side of the kept low-frequency block"),
+                nonNegativeInt("h", "0", "side of the kept high-frequency block"),
+                new Key("fusion", "net", "frequency fusion: " + FrequencyFusion.validKeys(),
+                        v -> FrequencyFusion.parse(v) != null));
+    }
+
+    private static List<Key> fadconvKeys() {
+        List<Key> keys = new ArrayList<>();
+        keys.add(positiveInt("k", "4", "number of experts"));
+        keys.addAll(frequencyKeys());
+        keys.add(new Key("att", "fat", "attention source: fat, gap",
+                v -> AttentionMode.parse(v) != null));
+        keys.add(positiveFloat("t", "1", "softmax temperature"));
+        return keys;
+    }
+
+    private static Block fadconv(ConvSpec s, ConvGeometry g) {
+        return FadConv.builder()
+                .setFilters(g.outChannels())
+                .setKernelShape(new Shape(g.kernel(), g.kernel()))
+                .optStride(new Shape(g.stride(), g.stride()))
+                .optPadding(new Shape(g.padding(), g.padding()))
+                .optDilation(new Shape(g.dilation(), g.dilation()))
+                .optGroups(g.groups())
+                .optBias(g.bias())
+                .optExperts(s.intValue("k"))
+                .optPoolSize(s.intValue("p"))
+                .optLowFrequencies(s.intValue("n"))
+                .optHighFrequencies(s.intValue("h"))
+                .optFusion(FrequencyFusion.parse(s.value("fusion")))
+                .optAttention(AttentionMode.parse(s.value("att")))
+                .optTemperature(s.floatValue("t"))
+                .build();
+    }
+}
