@@ -24,7 +24,7 @@ import ai.djl.util.PairList;
  * default: an optional per-expert {@code bias} {@code [K, O]} (Eq. 3), a pool size other than 16
  * (the reference fixes 16), the fusion modes and GAP attention of the ablations, a temperature.
  */
-public final class FadConv extends AbstractDynamicConv implements TorchModule {
+public final class FadConv extends AbstractDynamicConv implements TorchModule, Costed {
 
     private static final byte VERSION = 1;
 
@@ -198,6 +198,37 @@ public final class FadConv extends AbstractDynamicConv implements TorchModule {
         }
         attention.torchState(prefix, dict);
         dict.child(prefix + "routing.", routing);
+    }
+
+    @Override
+    public java.util.Map<String, Long> madds(Shape input) {
+        long c = input.get(1);
+        Shape out = getOutputShapes(new Shape[] {input})[0];
+        long kernel = filters * (c / groups) * kernelShape.get(0) * kernelShape.get(1);
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put(CONV, out.get(2) * out.get(3) * kernel);
+        m.put(AGGREGATION, experts * (kernel + (includeBias ? filters : 0)));
+        java.util.Map<String, Long> att = attention.madds(input);
+        m.put(DCT, att.get(DCT));
+        long hidden = routingHidden(c);
+        m.put(ATTENTION, att.get(ATTENTION) + c * hidden + hidden * experts);
+        return m;
+    }
+
+    /**
+     * Eq. 5 of the paper: {@code 2 C P^3 + (C^2 + C K) / r + K C O k^2 / groups}, with the
+     * reduction r read as the routing network's {@code C / hidden}.
+     */
+    @Override
+    public java.util.Map<String, Long> paperEq5(Shape input) {
+        long c = input.get(1);
+        long hidden = routingHidden(c);
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("dct", attention.paperDctMadds(c));
+        m.put("fat", c * hidden + hidden * experts);
+        m.put("dynamic_kernel",
+                experts * c * filters * kernelShape.get(0) * kernelShape.get(1) / groups);
+        return m;
     }
 
     @Override

@@ -288,6 +288,40 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
         return new Shape[] {new Shape(inputs[0].get(0), inputs[0].get(1))};
     }
 
+    /**
+     * Multiply-adds of one sample, by part: {@link Costed#DCT} for pooling and the truncated
+     * DCT as computed here ({@code C (H W m + H m^2)}; GAP and FCA: one pass, {@code C H W}),
+     * {@link Costed#ATTENTION} for the fusion ({@code C (f 32 + 32)} for the network,
+     * {@code C f} for the sums).
+     *
+     * @param input {@code [1, C, H, W]}
+     * @return the counts
+     */
+    public Map<String, Long> madds(Shape input) {
+        long c = input.get(1);
+        long h = input.get(2);
+        long w = input.get(3);
+        long m = low + high;
+        long f = frequencyFeatures();
+        if (mode == AttentionMode.GAP || fusion == FrequencyFusion.FCA) {
+            return Map.of(Costed.DCT, c * h * w, Costed.ATTENTION, 0L);
+        }
+        long fused = fusion == FrequencyFusion.NETWORK
+                ? c * (f * FUSION_HIDDEN + FUSION_HIDDEN) : c * f;
+        return Map.of(Costed.DCT, c * (h * w * m + h * m * m), Costed.ATTENTION, fused);
+    }
+
+    /**
+     * The paper's DCT term (Eq. 5): {@code 2 C P^3}, a full p x p DCT per channel after pooling
+     * (0 in GAP mode).
+     *
+     * @param channels C
+     * @return the count
+     */
+    public long paperDctMadds(long channels) {
+        return mode == AttentionMode.GAP ? 0 : 2 * channels * (long) poolSize * poolSize * poolSize;
+    }
+
     @Override
     public void torchState(String prefix, TorchStateDict dict) {
         if (fusionNet != null) {
