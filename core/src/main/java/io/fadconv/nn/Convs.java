@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -38,8 +37,7 @@ public final class Convs {
      * @param keys the options, in canonical order
      * @param factory builds the block
      */
-    public record Type(String name, String description, List<Key> keys,
-            BiFunction<ConvSpec, ConvGeometry, Block> factory) {
+    public record Type(String name, String description, List<Key> keys, Factory factory) {
 
         /**
          * Checks options against the keys and orders them canonically.
@@ -92,15 +90,29 @@ public final class Convs {
         }
     }
 
+    /** Builds a block of one type. */
+    @FunctionalInterface
+    public interface Factory {
+        /**
+         * Builds the block.
+         *
+         * @param spec the spec (options with defaults via {@link ConvSpec#value})
+         * @param geometry where it sits
+         * @param context what the network's convolutions share
+         * @return an uninitialised block
+         */
+        Block create(ConvSpec spec, ConvGeometry geometry, ConvContext context);
+    }
+
     private static final Map<String, Type> TYPES = new LinkedHashMap<>();
 
     static {
         register(new Type("static", "plain convolution (the baseline)", List.of(),
-                (spec, g) -> staticConv(g)));
+                (spec, g, ctx) -> staticConv(g)));
         register(new Type("fadconv",
                 "FADConv: K experts mixed by Frequency Attention (pool p, n x n low and h x h high"
                         + " DCT coefficients, fusion, attention fat|gap)",
-                fadconvKeys(), Convs::fadconv));
+                fadconvKeys(), (spec, g, ctx) -> fadconv(spec, g)));
     }
 
     private Convs() {}
@@ -141,14 +153,26 @@ public final class Convs {
     }
 
     /**
-     * Builds the block a spec names at a geometry.
+     * Builds the block a spec names at a geometry, for a layer that shares nothing with others.
      *
      * @param spec the spec
      * @param geometry where it sits
      * @return an uninitialised block
      */
     public static Block create(ConvSpec spec, ConvGeometry geometry) {
-        return type(spec.type()).factory().apply(spec, geometry);
+        return create(spec, geometry, new ConvContext());
+    }
+
+    /**
+     * Builds the block a spec names at a geometry, inside a network's context.
+     *
+     * @param spec the spec
+     * @param geometry where it sits
+     * @param context the network's shared state and current scope
+     * @return an uninitialised block
+     */
+    public static Block create(ConvSpec spec, ConvGeometry geometry, ConvContext context) {
+        return type(spec.type()).factory().create(spec, geometry, context);
     }
 
     /**
