@@ -120,6 +120,20 @@ public record TorchTensor(DType dtype, long[] shape, byte[] data) {
     }
 
     /**
+     * The values as longs; only for {@link DType#I64}.
+     *
+     * @return the values, row-major
+     */
+    public long[] longs() {
+        if (dtype != DType.I64) {
+            throw new IllegalStateException("tensor is " + dtype + ", not I64");
+        }
+        long[] out = new long[data.length / 8];
+        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(out);
+        return out;
+    }
+
+    /**
      * The number of elements.
      *
      * @param shape a shape

@@ -1,0 +1,66 @@
+package io.fadconv.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.fadconv.Djl;
+import io.fadconv.testing.RefMath;
+import io.fadconv.testing.Tensors;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The truncated, fused DCT equals pool -> full p x p DCT -> crop, and costs less. */
+class FrequencyAttentionTest {
+
+    @ParameterizedTest(name = "{0}x{1} p={2} n={3} h={4}")
+    @CsvSource({"16,16,16,4,0", "40,24,16,4,2", "7,9,16,5,0", "33,31,8,2,2", "5,5,32,6,1",
+        "128,128,16,4,0"})
+    void truncatedDctEqualsPoolFullDctCrop(int h, int w, int p, int low, int high) {
+        Djl.engine();
+        FrequencyAttention fat = FrequencyAttention.builder().optPoolSize(p)
+                .optLowFrequencies(low).optHighFrequencies(high).build();
+        int c = 3;
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] xv = Tensors.uniform(new Random(h * 31 + w), 2 * c * h * w);
+            NDArray x = m.create(xv, new Shape(2, c, h, w));
+            float[] got = fat.coefficients(x).toFloatArray();
+            double[][][][] xr = Tensors.to4(Tensors.values(x), 2, c, h, w);
+            int f = low * low + high * high;
+            double[] expected = new double[2 * c * f];
+            for (int b = 0; b < 2; b++) {
+                for (int ch = 0; ch < c; ch++) {
+                    double[][] full = RefMath.dct2(RefMath.adaptiveAvgPool(xr[b][ch], p));
+                    int k = (b * c + ch) * f;
+                    for (int u = 0; u < low; u++) {
+                        for (int v = 0; v < low; v++) {
+                            expected[k++] = full[u][v];
+                        }
+                    }
+                    for (int u = p - high; u < p; u++) {
+                        for (int v = p - high; v < p; v++) {
+                            expected[k++] = full[u][v];
+                        }
+                    }
+                }
+            }
+            assertThat(RefMath.relativeError(expected, got)).isLessThan(1e-5);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}x{0} p={1}")
+    @CsvSource({"16,16", "32,16", "16,32", "128,16"})
+    void truncatedDctCostsLessThanThePapersFullDctOnMapsUpToTwiceThePoolSize(int size, int p) {
+        FrequencyAttention fat = FrequencyAttention.builder().optPoolSize(p).build();
+        long c = 64;
+        long ours = fat.madds(new Shape(1, c, size, size)).get(Costed.DCT);
+        long paper = fat.paperDctMadds(c) + c * size * size; // full DCT plus the pooling pass
+        // C (H W m + H m^2) with m = 4, against 2 C p^3 + C H W.
+        assertThat(ours).isEqualTo(c * ((long) size * size * 4 + size * 16L));
+        if (size <= 2 * p) {
+            assertThat(ours).isLessThan(paper);
+        }
+    }
+}
