@@ -130,17 +130,7 @@ class RivalReferenceTest {
     static Setup setup(Case t, NDManager m) {
         Block block = Blocks.init(build(t), m, new Shape(t.b, t.c, t.h, t.w));
         Random rnd = new Random(t.toString().hashCode());
-        Blocks.randomize(block, rnd, 0.5f);
-        // Running variances must stay positive.
-        TorchWeights.stateDict(block).entries().forEach((k, e) -> {
-            if (k.endsWith("running_var") && e instanceof TorchStateDict.ParamEntry p) {
-                float[] v = p.parameter().getArray().toFloatArray();
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = Math.abs(v[i]) + 0.5f;
-                }
-                p.parameter().getArray().set(v);
-            }
-        });
+        RivalTesting.randomize(block, rnd);
         NDArray x = m.create(Tensors.uniform(rnd, t.b * t.c * t.h * t.w),
                 new Shape(t.b, t.c, t.h, t.w));
         return new Setup(block, Blocks.params(block), x,
