@@ -190,7 +190,8 @@ public final class KernelWarehouse extends AbstractDynamicConv
         long co = warehouse.cellOut();
         long ci = warehouse.cellIn();
         // [B L, M] x [M, co ci]; L runs over (kernel position, output group, input group).
-        NDArray kernels = a.matMul(cells.reshape(warehouse.cellCount(), co * ci))
+        NDArray kernels = a.matMul(Layers.reshapeFor(cells, x, new Shape(warehouse.cellCount(),
+                co * ci)))
                 .reshape(b, slot.groupsSpatial(), slot.groupsOut(), slot.groupsIn(), co, ci)
                 .transpose(0, 2, 4, 3, 5, 1)
                 .reshape(b, filters, inChannels / groups, kernelShape.get(0), kernelShape.get(1));

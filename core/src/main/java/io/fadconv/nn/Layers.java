@@ -79,6 +79,22 @@ public final class Layers {
     }
 
     /**
+     * A parameter's array reshaped for one forward pass, owned by the batch's manager. DJL
+     * attaches a result to its first operand's manager; for a parameter that is the model's
+     * manager, so a view made on every pass would pile up there until the model is closed.
+     *
+     * @param parameter the parameter's array
+     * @param batch an array of this pass (its manager receives the view)
+     * @param shape the new shape
+     * @return the view
+     */
+    public static NDArray reshapeFor(NDArray parameter, NDArray batch, Shape shape) {
+        NDArray view = parameter.reshape(shape);
+        view.attach(batch.getManager());
+        return view;
+    }
+
+    /**
      * A {@code Linear} with PyTorch's names, as attention heads use it.
      *
      * @param units output width

@@ -202,11 +202,11 @@ public final class OdConv extends AbstractDynamicConv
         NDArray y;
         if (a.kernel() == null && a.spatial() == null) {
             // 1x1 with one kernel: no per-sample kernel (the official _forward_impl_pw1x).
-            y = Conv2d.conv2d(xs, w.reshape(w.getShape().slice(1)), null, stride, padding,
-                    dilation, groups).singletonOrThrow();
+            y = Conv2d.conv2d(xs, Layers.reshapeFor(w, x, w.getShape().slice(1)), null, stride,
+                    padding, dilation, groups).singletonOrThrow();
         } else {
             NDArray kernels = a.kernel() == null
-                    ? w.reshape(w.getShape().slice(1)).expandDims(0)
+                    ? Layers.reshapeFor(w, x, new Shape(1).addAll(w.getShape().slice(1)))
                     : DynamicConv2d.mix(a.kernel(), w);
             if (a.spatial() != null) {
                 kernels = kernels.mul(
