@@ -135,16 +135,22 @@ public final class AttentionTrunk extends AbstractBlock implements TorchModule {
     }
 
     /**
-     * Multiply-adds of one sample: the descriptor's, the FC layer and the norm.
+     * Multiply-adds of one sample of a trunk: the descriptor's ({@link Costed#DCT} and
+     * {@link Costed#ATTENTION}) plus {@code C hidden} for the FC layer and {@code hidden} for the
+     * norm, in {@link Costed#ATTENTION}. Static so layers can report before initialisation.
      *
+     * @param descriptor the descriptor
      * @param input {@code [1, C, H, W]}
-     * @return {@link Costed#DCT} and {@link Costed#ATTENTION}
+     * @param hidden the hidden width
+     * @param withNorm whether the trunk has a BatchNorm
+     * @return the counts
      */
-    java.util.Map<String, Long> madds(Shape input) {
+    static java.util.Map<String, Long> madds(FrequencyAttention descriptor, Shape input,
+            long hidden, boolean withNorm) {
         java.util.Map<String, Long> d = descriptor.madds(input);
         long c = input.get(1);
         return java.util.Map.of(Costed.DCT, d.get(Costed.DCT), Costed.ATTENTION,
-                d.get(Costed.ATTENTION) + c * hidden + (norm != null ? hidden : 0));
+                d.get(Costed.ATTENTION) + c * hidden + (withNorm ? hidden : 0));
     }
 
     @Override

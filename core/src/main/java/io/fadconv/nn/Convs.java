@@ -116,23 +116,23 @@ public final class Convs {
         register(new Type("dyconv",
                 "DYConv: GAP attention over k experts, softmax temperature t annealed to 1 "
                         + "(kaijieshi7/Dynamic-convolution-Pytorch)",
-                rivalKeys("k", "4", "r", "0.25", "34", false),
+                rivalKeys("k", "4", "0.25", "34", false),
                 (spec, g, ctx) -> dyconv(spec, g)));
         register(new Type("odconv",
                 "ODConv: channel, filter, spatial and kernel attentions from GAP "
                         + "(OSVAI/ODConv), temperature t annealed to 1",
-                rivalKeys("k", "4", "r", "0.0625", "30", false),
+                rivalKeys("k", "4", "0.0625", "30", false),
                 (spec, g, ctx) -> odconv(spec, g, null)));
         register(new Type("kw",
                 "KernelWarehouse: kernel cells shared by the layers of a scope, budget b "
                         + "(OSVAI/KernelWarehouse)",
-                rivalKeys("b", "4", "r", "0.0625", null, false),
+                rivalKeys("b", "4", "0.0625", null, false),
                 (spec, g, ctx) -> kernelWarehouse(spec, g, ctx, null)));
         register(new Type("fodconv", "FODConv: ODConv with Frequency Attention in place of GAP",
-                rivalKeys("k", "4", "r", "0.0625", "30", true),
+                rivalKeys("k", "4", "0.0625", "30", true),
                 (spec, g, ctx) -> odconv(spec, g, frequencyAttention(spec))));
         register(new Type("fkw", "FKW: KernelWarehouse with Frequency Attention in place of GAP",
-                rivalKeys("b", "4", "r", "0.0625", null, true),
+                rivalKeys("b", "4", "0.0625", null, true),
                 (spec, g, ctx) -> kernelWarehouse(spec, g, ctx, frequencyAttention(spec))));
     }
 
@@ -266,8 +266,8 @@ public final class Convs {
      * The keys of a rival: its size key (k experts or b budget), the reduction r, the
      * temperature t where the method anneals a softmax, and the FAT keys for the F versions.
      */
-    private static List<Key> rivalKeys(String size, String sizeDefault, String reduction,
-            String reductionDefault, String temperatureDefault, boolean fat) {
+    private static List<Key> rivalKeys(String size, String sizeDefault, String reductionDefault,
+            String temperatureDefault, boolean fat) {
         List<Key> keys = new ArrayList<>();
         if (size.equals("b")) {
             keys.add(new Key("b", sizeDefault, "parameter budget: 1/n (0.25, 0.5) or an integer "
@@ -275,7 +275,7 @@ public final class Convs {
         } else {
             keys.add(positiveInt(size, sizeDefault, "number of experts"));
         }
-        keys.add(new Key(reduction, reductionDefault, "reduction of the attention, in (0, 1]",
+        keys.add(new Key("r", reductionDefault, "reduction of the attention, in (0, 1]",
                 v -> {
                     double r = Double.parseDouble(v);
                     return r > 0 && r <= 1;

@@ -160,7 +160,7 @@ public final class DyConv extends AbstractDynamicConv
         long c = input.get(1);
         long hid = hidden(c, reduction, experts);
         long kernel = kernelSize(c);
-        Map<String, Long> t = trunkMadds(input, hid);
+        Map<String, Long> t = AttentionTrunk.madds(descriptor, input, hid, false);
         Map<String, Long> m = new LinkedHashMap<>();
         m.put(CONV, outputPixels(input) * kernel);
         m.put(AGGREGATION, experts * (kernel + (includeBias ? filters : 0)));
@@ -182,11 +182,6 @@ public final class DyConv extends AbstractDynamicConv
         m.put("fat", c * hid + hid * experts);
         m.put("dynamic_kernel", experts * kernelSize(c));
         return m;
-    }
-
-    private Map<String, Long> trunkMadds(Shape input, long hid) {
-        Map<String, Long> d = descriptor.madds(input);
-        return Map.of(DCT, d.get(DCT), ATTENTION, d.get(ATTENTION) + input.get(1) * hid);
     }
 
     @Override

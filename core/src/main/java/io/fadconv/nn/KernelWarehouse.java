@@ -84,7 +84,7 @@ public final class KernelWarehouse extends AbstractDynamicConv
         cellsParam = addParameter(warehouse.cells());
         biasParam = includeBias
                 ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                        .optInitializer(TorchInit.constant(0f)).build())
+                        .build())
                 : null;
     }
 
@@ -133,6 +133,8 @@ public final class KernelWarehouse extends AbstractDynamicConv
         }
         if (biasParam != null) {
             biasParam.setShape(new Shape(filters));
+            // Set here so a caller's blanket setInitializer cannot replace the published zeros.
+            biasParam.setInitializer(TorchInit.constant(0f));
         }
     }
 
@@ -277,12 +279,12 @@ public final class KernelWarehouse extends AbstractDynamicConv
         long c = input.get(1);
         long hid = hidden(c, reduction);
         long planes = slot.mixtures() * (warehouse.cellCount() + 1);
-        Map<String, Long> d = descriptor.madds(input);
+        Map<String, Long> t = AttentionTrunk.madds(descriptor, input, hid, true);
         Map<String, Long> m = new LinkedHashMap<>();
         m.put(CONV, outputPixels(input) * kernelSize(c));
         m.put(AGGREGATION, (long) warehouse.cellCount() * kernelSize(c));
-        m.put(DCT, d.get(DCT));
-        m.put(ATTENTION, d.get(ATTENTION) + c * hid + hid + hid * planes + planes);
+        m.put(DCT, t.get(DCT));
+        m.put(ATTENTION, t.get(ATTENTION) + hid * planes + planes);
         return m;
     }
 

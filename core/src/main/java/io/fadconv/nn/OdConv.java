@@ -293,12 +293,12 @@ public final class OdConv extends AbstractDynamicConv
         long hid = hidden(c, reduction);
         long kernel = kernelSize(c);
         long pixels = outputPixels(input);
-        Map<String, Long> d = descriptor.madds(input);
+        Map<String, Long> t = AttentionTrunk.madds(descriptor, input, hid, true);
         Map<String, Long> m = new LinkedHashMap<>();
         m.put(CONV, pixels * kernel);
         m.put(AGGREGATION, (skipsKernel() ? 0 : experts * kernel) + (skipsSpatial() ? 0 : kernel));
-        m.put(DCT, d.get(DCT));
-        m.put(ATTENTION, d.get(ATTENTION) + c * hid + hid + hid * headUnits(c));
+        m.put(DCT, t.get(DCT));
+        m.put(ATTENTION, t.get(ATTENTION) + hid * headUnits(c));
         m.put(OTHER, c * input.get(2) * input.get(3) + (skipsFilter(c) ? 0 : filters * pixels));
         return m;
     }
