@@ -10,7 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.fadconv.Djl;
-import io.fadconv.nn.FadConv;
+import io.fadconv.nn.AttentionPath;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -116,8 +116,8 @@ public final class LayerBenchmark {
                         Block b = blocks.get(i);
                         double t = time(engine, m, x, xi -> b.forward(ps, new NDList(xi), true)
                                 .singletonOrThrow());
-                        double a = b instanceof FadConv f
-                                ? time(engine, m, x, xi -> f.expertWeights(ps, xi, true))
+                        double a = b instanceof AttentionPath p
+                                ? time(engine, m, x, xi -> p.attentionPath(ps, xi, true))
                                 : Double.NaN;
                         if (r >= 0) {
                             layer[i][r] = t;

@@ -26,8 +26,8 @@ final class BenchCommand implements Runnable {
     }
 
     /** The default layers of {@code bench layer}: the baseline first. */
-    static final List<String> DEFAULT_LAYER_SPECS =
-            List.of("static", "fadconv:p=8", "fadconv", "fadconv:p=32");
+    static final List<String> DEFAULT_LAYER_SPECS = List.of("static", "dyconv", "odconv", "kw",
+            "fadconv:p=8", "fadconv", "fadconv:p=32", "fodconv", "fkw");
 
     /** {@code fadconv bench layer}. */
     @Command(name = "layer", mixinStandardHelpOptions = true,
@@ -39,7 +39,9 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--conv", paramLabel = "SPEC",
                 description = "A convolution spec, repeatable; the first is the baseline. "
-                        + "Default: static, fadconv:p=8, fadconv (p=16), fadconv:p=32.")
+                        + "Default: static, dyconv, odconv, kw, fadconv:p=8, fadconv (p=16), "
+                        + "fadconv:p=32, fodconv, fkw (each KernelWarehouse layer in a warehouse "
+                        + "of its own).")
         List<String> convs = new ArrayList<>();
 
         @Option(names = "--batch", defaultValue = "8", description = "Batch size (${DEFAULT-VALUE}).")

@@ -129,6 +129,28 @@ public abstract class AbstractDynamicConv extends AbstractBlock implements Annea
     }
 
     /**
+     * Multiply-adds of the static convolution of this geometry per output pixel, for {@code c}
+     * input channels: {@code O (c / groups) kh kw}, also the size of one expert kernel.
+     *
+     * @param c input channels
+     * @return the count
+     */
+    protected long kernelSize(long c) {
+        return filters * (c / groups) * kernelShape.get(0) * kernelShape.get(1);
+    }
+
+    /**
+     * Output pixels of one sample.
+     *
+     * @param input the input shape {@code [B, C, H, W]}
+     * @return {@code H' W'}
+     */
+    protected long outputPixels(Shape input) {
+        Shape out = getOutputShapes(new Shape[] {input})[0];
+        return out.get(2) * out.get(3);
+    }
+
+    /**
      * A one-line description of the geometry, for model summaries.
      *
      * @return e.g. {@code 64->128 3x3 s2 p1}

@@ -13,7 +13,33 @@ import java.util.function.Function;
 public final class ConvContext {
 
     private final Map<String, Object> shared = new ConcurrentHashMap<>();
+    private final boolean standalone;
     private volatile String scope = "default";
+
+    /** A context for the convolutions of one network. */
+    public ConvContext() {
+        this(false);
+    }
+
+    private ConvContext(boolean standalone) {
+        this.standalone = standalone;
+    }
+
+    /**
+     * A context for one layer built on its own ({@link Convs#create(ConvSpec, ConvGeometry)}):
+     * the layer owns what it would otherwise share (a KernelWarehouse layer gets a warehouse of
+     * its own and carries it in its state_dict).
+     *
+     * @return a new context
+     */
+    public static ConvContext standalone() {
+        return new ConvContext(true);
+    }
+
+    /** @return whether this context builds a single layer that shares nothing */
+    public boolean isStandalone() {
+        return standalone;
+    }
 
     /**
      * Sets the scope of the convolutions created next (e.g. {@code encoder.layer1}).

@@ -113,6 +113,27 @@ public final class Convs {
                 "FADConv: K experts mixed by Frequency Attention (pool p, n x n low and h x h high"
                         + " DCT coefficients, fusion, attention fat|gap)",
                 fadconvKeys(), (spec, g, ctx) -> fadconv(spec, g)));
+        register(new Type("dyconv",
+                "DYConv: GAP attention over k experts, softmax temperature t annealed to 1 "
+                        + "(kaijieshi7/Dynamic-convolution-Pytorch)",
+                rivalKeys("k", "4", "0.25", "34", false),
+                (spec, g, ctx) -> dyconv(spec, g)));
+        register(new Type("odconv",
+                "ODConv: channel, filter, spatial and kernel attentions from GAP "
+                        + "(OSVAI/ODConv), temperature t annealed to 1",
+                rivalKeys("k", "4", "0.0625", "30", false),
+                (spec, g, ctx) -> odconv(spec, g, null)));
+        register(new Type("kw",
+                "KernelWarehouse: kernel cells shared by the layers of a scope, budget b "
+                        + "(OSVAI/KernelWarehouse)",
+                rivalKeys("b", "4", "0.0625", null, false),
+                (spec, g, ctx) -> kernelWarehouse(spec, g, ctx, null)));
+        register(new Type("fodconv", "FODConv: ODConv with Frequency Attention in place of GAP",
+                rivalKeys("k", "4", "0.0625", "30", true),
+                (spec, g, ctx) -> odconv(spec, g, frequencyAttention(spec))));
+        register(new Type("fkw", "FKW: KernelWarehouse with Frequency Attention in place of GAP",
+                rivalKeys("b", "4", "0.0625", null, true),
+                (spec, g, ctx) -> kernelWarehouse(spec, g, ctx, frequencyAttention(spec))));
     }
 
     private Convs() {}
@@ -160,7 +181,7 @@ public final class Convs {
      * @return an uninitialised block
      */
     public static Block create(ConvSpec spec, ConvGeometry geometry) {
-        return create(spec, geometry, new ConvContext());
+        return create(spec, geometry, ConvContext.standalone());
     }
 
     /**
@@ -239,6 +260,104 @@ public final class Convs {
                 v -> AttentionMode.parse(v) != null));
         keys.add(positiveFloat("t", "1", "softmax temperature"));
         return keys;
+    }
+
+    /**
+     * The keys of a rival: its size key (k experts or b budget), the reduction r, the
+     * temperature t where the method anneals a softmax, and the FAT keys for the F versions.
+     */
+    private static List<Key> rivalKeys(String size, String sizeDefault, String reductionDefault,
+            String temperatureDefault, boolean fat) {
+        List<Key> keys = new ArrayList<>();
+        if (size.equals("b")) {
+            keys.add(new Key("b", sizeDefault, "parameter budget: 1/n (0.25, 0.5) or an integer "
+                    + ">= 1", v -> Warehouse.validBudget(Double.parseDouble(v))));
+        } else {
+            keys.add(positiveInt(size, sizeDefault, "number of experts"));
+        }
+        keys.add(new Key("r", reductionDefault, "reduction of the attention, in (0, 1]",
+                v -> {
+                    double r = Double.parseDouble(v);
+                    return r > 0 && r <= 1;
+                }));
+        if (temperatureDefault != null) {
+            keys.add(positiveFloat("t", temperatureDefault, "initial softmax temperature"));
+        }
+        if (fat) {
+            keys.addAll(frequencyKeys());
+        }
+        return keys;
+    }
+
+    /**
+     * The Frequency Attention a spec's FAT keys describe.
+     *
+     * @param s a spec with the keys of {@link #frequencyKeys()}
+     * @return the descriptor's builder
+     */
+    static FrequencyAttention.Builder frequencyAttention(ConvSpec s) {
+        return FrequencyAttention.builder()
+                .optMode(AttentionMode.FAT)
+                .optPoolSize(s.intValue("p"))
+                .optLowFrequencies(s.intValue("n"))
+                .optHighFrequencies(s.intValue("h"))
+                .optFusion(FrequencyFusion.parse(s.value("fusion")));
+    }
+
+    private static <B extends DynamicConvBuilder<B>> B geometry(B b, ConvGeometry g) {
+        return b.setFilters(g.outChannels())
+                .setKernelShape(new Shape(g.kernel(), g.kernel()))
+                .optStride(new Shape(g.stride(), g.stride()))
+                .optPadding(new Shape(g.padding(), g.padding()))
+                .optDilation(new Shape(g.dilation(), g.dilation()))
+                .optGroups(g.groups());
+    }
+
+    private static Block dyconv(ConvSpec s, ConvGeometry g) {
+        return geometry(DyConv.builder(), g)
+                .optBias(g.bias())
+                .optExperts(s.intValue("k"))
+                .optReduction(Double.parseDouble(s.value("r")))
+                .optTemperature(s.floatValue("t"))
+                .build();
+    }
+
+    private static Block odconv(ConvSpec s, ConvGeometry g, FrequencyAttention.Builder fat) {
+        if (g.bias()) {
+            throw new IllegalArgumentException(s.type() + " has no bias (as published); build "
+                    + "the convolution at " + g + " without bias");
+        }
+        OdConv.Builder b = geometry(OdConv.builder(), g)
+                .optExperts(s.intValue("k"))
+                .optReduction(Double.parseDouble(s.value("r")))
+                .optTemperature(s.floatValue("t"));
+        if (fat != null) {
+            b.optDescriptor(fat);
+        }
+        return b.build();
+    }
+
+    /**
+     * A KernelWarehouse layer: in a standalone context with a warehouse of its own, otherwise
+     * in the warehouse named by the context's scope (created on first use with the spec's
+     * budget and the published cell ratio).
+     */
+    private static Block kernelWarehouse(ConvSpec s, ConvGeometry g, ConvContext ctx,
+            FrequencyAttention.Builder fat) {
+        double budget = Double.parseDouble(s.value("b"));
+        KernelWarehouse.Builder b = geometry(KernelWarehouse.builder(), g)
+                .setInChannels(g.inChannels())
+                .optBias(g.bias())
+                .optReduction(Double.parseDouble(s.value("r")))
+                .optBudget(budget);
+        if (!ctx.isStandalone()) {
+            b.optWarehouse(KernelWarehouse.manager(ctx)
+                    .warehouse(ctx.scope(), Warehouse.Config.published(budget)));
+        }
+        if (fat != null) {
+            b.optDescriptor(fat);
+        }
+        return b.build();
     }
 
     private static Block fadconv(ConvSpec s, ConvGeometry g) {

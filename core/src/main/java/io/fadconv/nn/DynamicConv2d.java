@@ -25,7 +25,8 @@ public final class DynamicConv2d {
         Shape es = experts.getShape();
         long k = es.get(0);
         long b = attention.getShape().get(0);
-        NDArray flat = attention.matMul(experts.reshape(k, es.size() / k));
+        NDArray flat = attention.matMul(Layers.reshapeFor(experts, attention,
+                new Shape(k, es.size() / k)));
         return flat.reshape(new Shape(b).addAll(es.slice(1)));
     }
 

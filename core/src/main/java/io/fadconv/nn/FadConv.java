@@ -24,7 +24,8 @@ import ai.djl.util.PairList;
  * default: an optional per-expert {@code bias} {@code [K, O]} (Eq. 3), a pool size other than 16
  * (the reference fixes 16), the fusion modes and GAP attention of the ablations, a temperature.
  */
-public final class FadConv extends AbstractDynamicConv implements TorchModule, Costed {
+public final class FadConv extends AbstractDynamicConv
+        implements TorchModule, Costed, AttentionPath {
 
     private static final byte VERSION = 1;
 
@@ -129,6 +130,12 @@ public final class FadConv extends AbstractDynamicConv implements TorchModule, C
             last = new AttentionSnapshot(toRows(weights), toRows(descriptors));
         }
         return weights;
+    }
+
+    /** The attention path is {@link #expertWeights}. */
+    @Override
+    public NDArray attentionPath(ParameterStore ps, NDArray x, boolean training) {
+        return expertWeights(ps, x, training);
     }
 
     private static float[][] toRows(NDArray a) {

@@ -179,6 +179,9 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
         // [B*C*H, W] x [W, m] -> [B*C, H, m]; then [m, H] x [B*C, H, m] -> [B*C, m, m]
         NDArray right = x.reshape((long) b * c * h, w).matMul(mats[1]).reshape(b * c, h, m);
         NDArray z = mats[0].matMul(right);
+        // The product would live in the constants' manager (its first operand's) for as long as
+        // the layer, and everything computed from it after: hand it to the batch's manager.
+        z.attach(x.getManager());
         if (high == 0) {
             return z.reshape(b, c, (long) low * low);
         }

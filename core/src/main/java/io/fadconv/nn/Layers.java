@@ -1,5 +1,7 @@
 package io.fadconv.nn;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -8,6 +10,9 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /** Small building blocks shared by the attention branches, initialised as PyTorch would. */
 public final class Layers {
@@ -53,6 +58,72 @@ public final class Layers {
             shape = child.getOutputShapes(new Shape[] {shape})[0];
         }
         block.initialize(manager, dataType, input);
+    }
+
+    /**
+     * Runs a BatchNorm that also works at batch size 1 in training. One sample of a
+     * {@code [B, C]} (or {@code [B, C, 1, 1]}) tensor has a single value per channel, so batch
+     * statistics are undefined (PyTorch raises "Expected more than 1 value per channel when
+     * training"); with {@code B == 1} the running statistics are used, as in inference, and are
+     * not updated. With {@code B > 1} this is the ordinary training-mode BatchNorm.
+     *
+     * @param bn the BatchNorm block
+     * @param ps the parameter store
+     * @param x the input
+     * @param training whether this is a training pass
+     * @return the normalised input
+     */
+    public static NDArray batchNorm(Block bn, ParameterStore ps, NDArray x, boolean training) {
+        boolean batchStatistics = training && x.getShape().get(0) > 1;
+        return bn.forward(ps, new NDList(x), batchStatistics).singletonOrThrow();
+    }
+
+    /**
+     * A parameter's array reshaped for one forward pass, owned by the batch's manager. DJL
+     * attaches a result to its first operand's manager; for a parameter that is the model's
+     * manager, so a view made on every pass would pile up there until the model is closed.
+     *
+     * @param parameter the parameter's array
+     * @param batch an array of this pass (its manager receives the view)
+     * @param shape the new shape
+     * @return the view
+     */
+    public static NDArray reshapeFor(NDArray parameter, NDArray batch, Shape shape) {
+        NDArray view = parameter.reshape(shape);
+        view.attach(batch.getManager());
+        return view;
+    }
+
+    /**
+     * A {@code Linear} with PyTorch's names, as attention heads use it.
+     *
+     * @param units output width
+     * @param bias whether it has a bias
+     * @return the block
+     */
+    public static Linear linear(long units, boolean bias) {
+        return Linear.builder().setUnits(units).optBias(bias).build();
+    }
+
+    /**
+     * The number of trainable values of a block tree, each parameter counted once even when
+     * several blocks share it (KernelWarehouse's cells): what PyTorch's
+     * {@code sum(p.numel() for p in model.parameters())} reports. BatchNorm running statistics
+     * are not trainable and not counted.
+     *
+     * @param block an initialised block
+     * @return the count
+     */
+    public static long trainableParameters(Block block) {
+        Map<Parameter, Boolean> seen = new IdentityHashMap<>();
+        long n = 0;
+        for (var pair : block.getParameters()) {
+            Parameter p = pair.getValue();
+            if (p.requiresGradient() && seen.put(p, Boolean.TRUE) == null) {
+                n += p.getArray().size();
+            }
+        }
+        return n;
     }
 
     /**

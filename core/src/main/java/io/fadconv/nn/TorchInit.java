@@ -109,6 +109,27 @@ public final class TorchInit {
     }
 
     /**
+     * Applies an initialiser to each slice along dimension 0 separately, as the references do
+     * with {@code for i in range(K): init(weight[i])}: the fans are those of one expert
+     * {@code [O, C/g, kh, kw]}, not of the whole {@code [K, O, C/g, kh, kw]} tensor.
+     *
+     * @param perSlice the initialiser of one slice
+     * @return the initialiser
+     */
+    public static Initializer perSlice(Initializer perSlice) {
+        return (NDManager manager, Shape shape, DataType dataType) -> {
+            Shape slice = shape.slice(1);
+            ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
+            for (long i = 0; i < shape.get(0); i++) {
+                parts.add(perSlice.initialize(manager, slice, dataType));
+            }
+            NDArray out = ai.djl.ndarray.NDArrays.stack(parts);
+            parts.close();
+            return out;
+        };
+    }
+
+    /**
      * A constant.
      *
      * @param value the value

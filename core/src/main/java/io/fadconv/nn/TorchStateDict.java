@@ -32,8 +32,26 @@ public final class TorchStateDict {
      * A trainable or running-statistics parameter.
      *
      * @param parameter the DJL parameter
+     * @param torchShape the shape PyTorch gives it, when it differs from the DJL array's (a
+     *     {@code Linear} weight {@code [out, in]} that PyTorch holds as a 1x1 convolution
+     *     {@code [out, in, 1, 1]}); null when equal
      */
-    public record ParamEntry(Parameter parameter) implements Entry {}
+    public record ParamEntry(Parameter parameter, Shape torchShape) implements Entry {
+
+        /**
+         * An entry whose PyTorch shape is the array's own.
+         *
+         * @param parameter the DJL parameter
+         */
+        public ParamEntry(Parameter parameter) {
+            this(parameter, null);
+        }
+
+        /** @return the shape in PyTorch's state_dict */
+        public Shape shape() {
+            return torchShape != null ? torchShape : parameter.getArray().getShape();
+        }
+    }
 
     /**
      * A buffer derived from the configuration.
@@ -57,6 +75,35 @@ public final class TorchStateDict {
      */
     public void parameter(String key, Parameter parameter) {
         put(key, new ParamEntry(parameter));
+    }
+
+    /**
+     * Adds a parameter that PyTorch holds in another shape with the same elements in the same
+     * order (a 1x1 convolution's weight {@code [out, in, 1, 1]} for a DJL Linear's
+     * {@code [out, in]}).
+     *
+     * @param key the full key
+     * @param parameter the parameter
+     * @param torchShape the shape in PyTorch
+     */
+    public void parameter(String key, Parameter parameter, Shape torchShape) {
+        put(key, new ParamEntry(parameter, torchShape));
+    }
+
+    /**
+     * Adds a DJL {@code Linear} that the reference implements as {@code nn.Conv2d(in, out, 1)} on
+     * a {@code [B, C, 1, 1]} tensor: same numbers, weight shaped {@code [out, in, 1, 1]}.
+     *
+     * @param prefix the prefix, empty or ending in a dot
+     * @param linear an initialised Linear
+     */
+    public void linearAsConv1x1(String prefix, Block linear) {
+        Map<String, Parameter> p = direct(linear);
+        Parameter w = p.get("weight");
+        parameter(prefix + "weight", w, w.getArray().getShape().addAll(new Shape(1, 1)));
+        if (p.containsKey("bias")) {
+            parameter(prefix + "bias", p.get("bias"));
+        }
     }
 
     /**

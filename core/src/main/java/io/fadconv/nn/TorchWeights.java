@@ -61,7 +61,7 @@ public final class TorchWeights {
             String key = prefix + e.getKey();
             if (e.getValue() instanceof TorchStateDict.ParamEntry p) {
                 NDArray a = p.parameter().getArray();
-                out.put(key, TorchTensor.ofFloats(a.getShape().getShape(), a.toFloatArray()));
+                out.put(key, TorchTensor.ofFloats(p.shape().getShape(), a.toFloatArray()));
             } else if (e.getValue() instanceof TorchStateDict.ConstantEntry c) {
                 out.put(key, TorchTensor.ofFloats(c.shape().getShape(), c.values()));
             } else {
@@ -122,7 +122,7 @@ public final class TorchWeights {
             String key = prefix + e.getKey();
             TorchTensor t = tensors.get(key);
             if (e.getValue() instanceof TorchStateDict.ParamEntry p) {
-                checkFloat(key, t, p.parameter().getArray().getShape());
+                checkFloat(key, t, p.shape());
             } else if (e.getValue() instanceof TorchStateDict.ConstantEntry c) {
                 checkFloat(key, t, c.shape());
                 float[] got = t.floats();
