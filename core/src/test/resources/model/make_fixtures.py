@@ -46,7 +46,7 @@ def resnet_encoder(layers, div, in_ch, output_stride=32):
 
     class Narrow(ResNetEncoder):
         def _make_layer(self, block, planes, blocks, stride=1, dilate=False):
-            if self.inplanes == 64:
+            if planes == 64:  # layer1: the stem's width is divided too
                 self.inplanes = 64 // div
             return super()._make_layer(block, planes // div, blocks, stride, dilate)
 
