@@ -96,16 +96,7 @@ public final class CostCounter {
                 return out;
             }
             if (child instanceof Traceable traced) {
-                if (!key.isEmpty()) {
-                    prefix.add(key);
-                }
-                try {
-                    return traced.trace(this, inputs);
-                } finally {
-                    if (!key.isEmpty()) {
-                        prefix.remove(prefix.size() - 1);
-                    }
-                }
+                return under(key, () -> traced.trace(this, inputs));
             }
             if (child instanceof Convolution conv) {
                 Shape in = inputs[0];
@@ -134,17 +125,15 @@ public final class CostCounter {
                 return new Shape[] {in};
             }
             if (child instanceof SequentialBlock) {
-                Shape[] s = inputs;
-                int i = 0;
-                prefix.add(key);
-                try {
+                // numbered like nn.Sequential
+                return under(key, () -> {
+                    Shape[] s = inputs;
+                    int i = 0;
                     for (Block b : child.getChildren().values()) {
                         s = child(String.valueOf(i++), b, s);
                     }
-                } finally {
-                    prefix.remove(prefix.size() - 1);
-                }
-                return s;
+                    return s;
+                });
             }
             if (child.getChildren().isEmpty() && child.getDirectParameters().isEmpty()) {
                 return child.getOutputShapes(inputs); // activations and other parameter-free lambdas
@@ -152,6 +141,19 @@ public final class CostCounter {
             throw new IllegalArgumentException("cannot count " + child.getClass().getSimpleName()
                     + " at '" + path + "': it must implement io.fadconv.nn.Costed or "
                     + "io.fadconv.model.Traceable");
+        }
+
+        /** Runs a walk with {@code key} appended to the key prefix. */
+        private Shape[] under(String key, java.util.function.Supplier<Shape[]> walk) {
+            if (key.isEmpty()) {
+                return walk.get();
+            }
+            prefix.add(key);
+            try {
+                return walk.get();
+            } finally {
+                prefix.remove(prefix.size() - 1);
+            }
         }
 
         @Override
