@@ -54,7 +54,8 @@ final class CostCommand implements Callable<Integer> {
     Integer inChannels;
 
     @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
-            description = "A model option, repeatable (see --list), e.g. -o replace=block+downsample.")
+            description = "A model option, repeatable (see --list), e.g. "
+                    + "-o replace=block+downsample.")
     Map<String, String> options = new LinkedHashMap<>();
 
     @Option(names = "--all", description = "A row for every registered convolution type "

@@ -136,7 +136,8 @@ public final class CostCounter {
                 });
             }
             if (child.getChildren().isEmpty() && child.getDirectParameters().isEmpty()) {
-                return child.getOutputShapes(inputs); // activations and other parameter-free lambdas
+                // activations and other parameter-free lambdas
+                return child.getOutputShapes(inputs);
             }
             throw new IllegalArgumentException("cannot count " + child.getClass().getSimpleName()
                     + " at '" + path + "': it must implement io.fadconv.nn.Costed or "
