@@ -56,7 +56,7 @@ class CostCommandTest {
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("valid models: resnet18-unet");
         Run option = run("cost", "--model", "mobilenetv2-unet", "-o", "decoder=1/2");
-        assertThat(option.err()).contains("invalid option decoder=1/2");
+        assertThat(option.err()).contains("invalid mobilenetv2-unet option decoder=1/2");
         Run list = run("cost", "--list");
         assertThat(list.out()).contains("deeplabv3plus-resnet18", "variant (default paper)");
     }

@@ -26,16 +26,16 @@ class ModelSpecTest {
         assertThat(s.option("decoder")).isEqualTo("auto");
         assertThat(s.option("replace")).isEqualTo("block");
         assertThatThrownBy(() -> s.withOption("rates", "6/12/18"))
-                .hasMessageContaining("unknown option 'rates' for model resnet18-unet")
-                .hasMessageContaining("width, decoder, interpolation, replace");
+                .hasMessageContaining("unknown key 'rates' for resnet18-unet")
+                .hasMessageContaining("valid keys: width, decoder, interpolation, replace");
         assertThatThrownBy(() -> s.withOption("decoder", "256/128/64"))
-                .hasMessageContaining("invalid option decoder=256/128/64")
+                .hasMessageContaining("invalid resnet18-unet option decoder=256/128/64")
                 .hasMessageContaining("five decoder channel counts");
         assertThatThrownBy(() -> s.withOption("replace", "block+stemm"))
-                .hasMessageContaining("invalid option replace=block+stemm")
+                .hasMessageContaining("invalid resnet18-unet option replace=block+stemm")
                 .hasMessageContaining("stem, block, downsample");
         assertThatThrownBy(() -> s.withOption("width", "0"))
-                .hasMessageContaining("invalid option width=0");
+                .hasMessageContaining("invalid resnet18-unet option width=0");
         assertThat(s.withOption("replace", "none").option("replace")).isEqualTo("none");
         assertThatThrownBy(() -> ModelSpec.of("deeplabv3plus-resnet18", "static", 3, 6)
                 .withOption("stride", "32")).hasMessageContaining("16 or 8");
