@@ -88,6 +88,29 @@ public record ModelSpec(String name, ConvSpec conv, int inChannels, int classes,
         return v != null ? v : Models.type(name).defaultValue(key);
     }
 
+    /**
+     * Every option of the model with its value, given or default, in key order.
+     *
+     * @return the resolved options
+     */
+    public Map<String, String> resolvedOptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (var key : Models.type(name).keys()) {
+            m.put(key.name(), option(key.name()));
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * This spec with every option resolved, so two specs that build the same network print the
+     * same.
+     *
+     * @return e.g. {@code resnet18-unet conv=static in=3 classes=6 width=1 decoder=auto ...}
+     */
+    public String resolvedString() {
+        return new ModelSpec(name, conv, inChannels, classes, resolvedOptions()).toString();
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(name).append(" conv=").append(conv)

@@ -180,7 +180,7 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
         AtomicFiles.write(file, out -> {
             DataOutputStream data = new DataOutputStream(out);
             data.writeUTF(MAGIC);
-            data.writeUTF(spec.toString());
+            data.writeUTF(spec.resolvedString());
             saveParameters(data);
             data.flush();
         });
@@ -208,9 +208,9 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
                         + "SegmentationModel.save (for PyTorch weights use loadTorch)");
             }
             String saved = in.readUTF();
-            if (!saved.equals(spec.toString())) {
+            if (!saved.equals(spec.resolvedString())) {
                 throw new IllegalArgumentException(file + " holds '" + saved
-                        + "' but this model is '" + spec + "'");
+                        + "' but this model is '" + spec.resolvedString() + "'");
             }
             loadParameters(manager, in);
         } catch (MalformedModelException e) {

@@ -42,6 +42,15 @@ class ModelSpecTest {
     }
 
     @Test
+    void resolvedFormIgnoresWhetherDefaultsWereGiven() {
+        ModelSpec a = ModelSpec.of("resnet18-unet", "static", 3, 6);
+        ModelSpec b = a.withOption("interpolation", "nearest");
+        assertThat(a.toString()).isNotEqualTo(b.toString());
+        assertThat(a.resolvedString()).isEqualTo(b.resolvedString())
+                .contains("width=1 decoder=auto interpolation=nearest replace=block");
+    }
+
+    @Test
     void sizesAndConvAreRequired() {
         assertThatThrownBy(() -> ModelSpec.of("resnet18-unet", "static", 0, 6))
                 .hasMessageContaining("input channels must be >= 1, got 0");
