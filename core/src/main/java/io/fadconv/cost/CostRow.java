@@ -44,9 +44,12 @@ public record CostRow(String model, String conv, int height, int width, long par
         return conv.equals("static") ? "-" : signed(extra);
     }
 
-    /** @return Eq. 5's extra in the same format */
+    /** @return Eq. 5's extra in the same format; {@code n/a} for layers Eq. 5 does not describe */
     public String eq5Text() {
-        return conv.equals("static") ? "-" : signed(eq5Extra);
+        if (conv.equals("static")) {
+            return "-";
+        }
+        return eq5ByTerm.isEmpty() ? "n/a" : signed(eq5Extra);
     }
 
     /**
