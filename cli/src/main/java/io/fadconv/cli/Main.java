@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             QuickstartCommand.class,
             BenchCommand.class,
+            CostCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,246 @@
+package io.fadconv.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.fadconv.model.decoder.Decoder;
+import io.fadconv.model.encoder.Encoder;
+import io.fadconv.nn.ConvContext;
+import io.fadconv.nn.TorchModule;
+import io.fadconv.nn.TorchStateDict;
+import io.fadconv.nn.TorchWeights;
+import io.fadconv.util.AtomicFiles;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A segmentation network: encoder, decoder and segmentation head, as segmentation_models_pytorch
+ * composes them. Input {@code [B, inChannels, H, W]} with H and W multiples of
+ * {@link #inputMultiple()}; output logits {@code [B, classes, H, W]} (no softmax). PyTorch keys
+ * {@code encoder.*}, {@code decoder.*}, {@code segmentation_head.*} (see {@link #torchState}).
+ *
+ * <p>Build with {@link Models#create(ModelSpec)}, then {@code initialize(manager,
+ * DataType.FLOAT32, new Shape(1, inChannels, 64, 64))} (any valid size: parameters do not depend
+ * on it), then {@link #logits}.
+ */
+public final class SegmentationModel extends TracedBlock implements TorchModule {
+
+    private static final byte VERSION = 1;
+    private static final String MAGIC = "fadconv-model/1";
+
+    private final ModelSpec spec;
+    private final Encoder encoder;
+    private final Decoder decoder;
+    private final SegmentationHead head;
+    private final ConvFactory convs;
+    private final int inputMultiple;
+
+    SegmentationModel(ModelSpec spec, Encoder encoder, Decoder decoder, SegmentationHead head,
+            ConvFactory convs, int inputMultiple) {
+        super(VERSION);
+        this.spec = spec;
+        this.encoder = addChildBlock("encoder", encoder);
+        this.decoder = addChildBlock("decoder", decoder);
+        this.head = addChildBlock("segmentation_head", head);
+        this.convs = convs;
+        this.inputMultiple = inputMultiple;
+    }
+
+    /**
+     * The logits of a batch.
+     *
+     * @param ps the parameter store
+     * @param x the input {@code [B, inChannels, H, W]}
+     * @param training whether this is a training pass (BatchNorm statistics, dropout)
+     * @return {@code [B, classes, H, W]}
+     */
+    public NDArray logits(ParameterStore ps, NDArray x, boolean training) {
+        return forward(ps, new NDList(x), training).singletonOrThrow();
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        checkInput(inputs.singletonOrThrow().getShape());
+        NDList features = encoder.forward(ps, inputs, training);
+        NDList y = decoder.forward(ps, features, training);
+        return head.forward(ps, y, training);
+    }
+
+    @Override
+    public Shape[] trace(Tracer t, Shape[] inputs) {
+        checkInput(inputs[0]);
+        Shape[] features = t.child("encoder", encoder, inputs);
+        Shape[] y = t.child("decoder", decoder, features);
+        return t.child("segmentation_head", head, y);
+    }
+
+    /**
+     * Checks an input shape.
+     *
+     * @param s the shape
+     * @throws IllegalArgumentException saying what is wrong and which sizes are valid
+     */
+    public void checkInput(Shape s) {
+        if (s.dimension() != 4) {
+            throw new IllegalArgumentException(spec.name() + " expects input [B, C, H, W], got "
+                    + s);
+        }
+        if (s.get(1) != spec.inChannels()) {
+            throw new IllegalArgumentException(spec.name() + " was built for "
+                    + spec.inChannels() + " input channels, got " + s.get(1) + " (shape " + s
+                    + ")");
+        }
+        long h = s.get(2);
+        long w = s.get(3);
+        if (h < inputMultiple || w < inputMultiple || h % inputMultiple != 0
+                || w % inputMultiple != 0) {
+            throw new IllegalArgumentException(spec.name() + " needs height and width that are"
+                    + " multiples of " + inputMultiple + ", got " + h + " x " + w + "; pad or crop"
+                    + " to e.g. " + roundUp(h) + " x " + roundUp(w));
+        }
+    }
+
+    private long roundUp(long v) {
+        return Math.max(inputMultiple, (v + inputMultiple - 1) / inputMultiple * inputMultiple);
+    }
+
+    /** @return the spec the model was built from */
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** @return the encoder */
+    public Encoder encoder() {
+        return encoder;
+    }
+
+    /** @return the decoder */
+    public Decoder decoder() {
+        return decoder;
+    }
+
+    /** @return the segmentation head */
+    public SegmentationHead head() {
+        return head;
+    }
+
+    /** @return the multiple input height and width must be */
+    public int inputMultiple() {
+        return inputMultiple;
+    }
+
+    /** @return every convolution, in build order, with role, geometry and type */
+    public List<ConvSite> convs() {
+        return convs.sites();
+    }
+
+    /** @return the roles whose convolutions were built from the spec */
+    public Set<ConvRole> replacedRoles() {
+        return convs.dynamicRoles();
+    }
+
+    /** @return the convolution context the model was built with (shared objects by scope) */
+    public ConvContext convContext() {
+        return convs.context();
+    }
+
+    /** @return a summary listing every convolution */
+    public ModelSummary summary() {
+        return new ModelSummary(this);
+    }
+
+    @Override
+    public void torchState(String prefix, TorchStateDict dict) {
+        dict.child(prefix + "encoder.", encoder);
+        dict.child(prefix + "decoder.", decoder);
+        dict.child(prefix + "segmentation_head.", head);
+    }
+
+    // ------------------------------------------------------------------ files
+
+    /**
+     * Saves the parameters in DJL's format (atomically), after a header holding the spec, so a
+     * file cannot be loaded into another network.
+     *
+     * @param file the file
+     * @throws IOException on failure
+     */
+    public void save(Path file) throws IOException {
+        AtomicFiles.write(file, out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            data.writeUTF(MAGIC);
+            data.writeUTF(spec.resolvedString());
+            saveParameters(data);
+            data.flush();
+        });
+    }
+
+    /**
+     * Loads parameters saved by {@link #save} into this initialised model.
+     *
+     * @param manager the manager of the parameters
+     * @param file the file
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if it is not a model file or holds another network
+     */
+    public void load(NDManager manager, Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(
+                new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            String magic;
+            try {
+                magic = in.readUTF();
+            } catch (IOException e) {
+                magic = "";
+            }
+            if (!magic.equals(MAGIC)) {
+                throw new IllegalArgumentException(file + " is not a model file saved by "
+                        + "SegmentationModel.save (for PyTorch weights use loadTorch)");
+            }
+            String saved = in.readUTF();
+            if (!saved.equals(spec.resolvedString())) {
+                throw new IllegalArgumentException(file + " holds '" + saved
+                        + "' but this model is '" + spec.resolvedString() + "'");
+            }
+            loadParameters(manager, in);
+        } catch (MalformedModelException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a whole model's weights from a PyTorch-named {@code .npz} or {@code .safetensors}
+     * (keys as segmentation_models_pytorch names them), strictly.
+     *
+     * @param file the file
+     * @throws IOException if it cannot be read
+     */
+    public void loadTorch(Path file) throws IOException {
+        TorchWeights.load(this, file);
+    }
+
+    /**
+     * Saves the weights under PyTorch names (atomically).
+     *
+     * @param file a {@code .npz} or {@code .safetensors} path
+     * @throws IOException on failure
+     */
+    public void saveTorch(Path file) throws IOException {
+        TorchWeights.save(this, file);
+    }
+
+    @Override
+    public String toString() {
+        return "SegmentationModel(" + spec + ")";
+    }
+}

@@ -1,0 +1,64 @@
+package io.fadconv.model.decoder;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.fadconv.model.ConvFactory;
+import io.fadconv.model.ConvRole;
+import io.fadconv.model.TracedBlock;
+import io.fadconv.model.Tracer;
+import io.fadconv.nn.ConvGeometry;
+import io.fadconv.nn.TorchModule;
+import io.fadconv.nn.TorchStateDict;
+
+/**
+ * smp's {@code SeparableConv2d}: a depthwise convolution ({@code 0}) then a 1x1 pointwise one
+ * ({@code 1}), both without bias.
+ */
+public final class SeparableConv extends TracedBlock implements TorchModule {
+
+    private static final byte VERSION = 1;
+
+    private final Block depthwise;
+    private final Block pointwise;
+
+    /**
+     * A separable convolution.
+     *
+     * @param f the model's convolution factory
+     * @param key its key
+     * @param role the role of both halves (where it sits)
+     * @param in input channels
+     * @param out output channels
+     * @param kernel the depthwise kernel side
+     * @param dilation the depthwise dilation (padding {@code dilation * (kernel - 1) / 2})
+     * @param init the weight initialiser when static
+     */
+    public SeparableConv(ConvFactory f, String key, ConvRole role, int in, int out, int kernel,
+            int dilation, ai.djl.training.initializer.Initializer init) {
+        super(VERSION);
+        depthwise = addChildBlock("depthwise", f.conv(key + ".0", role, new ConvGeometry(in, in,
+                kernel, 1, dilation * (kernel - 1) / 2, dilation, in, false), init));
+        pointwise = addChildBlock("pointwise", f.conv(key + ".1", role,
+                new ConvGeometry(in, out, 1, 1, 0, 1, 1, false), init));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return pointwise.forward(ps, depthwise.forward(ps, inputs, training), training);
+    }
+
+    @Override
+    public Shape[] trace(Tracer t, Shape[] inputs) {
+        return t.child("1", pointwise, t.child("0", depthwise, inputs));
+    }
+
+    @Override
+    public void torchState(String prefix, TorchStateDict dict) {
+        dict.child(prefix + "0.", depthwise);
+        dict.child(prefix + "1.", pointwise);
+    }
+}
