@@ -129,6 +129,15 @@ public final class GeoTiffWriter implements AutoCloseable {
     }
 
     /**
+     * Tile rows held in memory now (what bounds the writer's memory).
+     *
+     * @return the number of open tile rows
+     */
+    public int openTileRows() {
+        return openRows.size();
+    }
+
+    /**
      * Writes a window of values; they are rounded and clamped to integer sample types (NaN
      * becomes the fill value).
      *
