@@ -34,7 +34,7 @@ import javax.imageio.stream.ImageInputStream;
  * <p>Errors about the file's content are {@link IllegalArgumentException}s whose message starts
  * with the file name and says what is wrong.
  */
-public final class GeoTiffReader implements AutoCloseable {
+public final class GeoTiffReader implements RasterReader {
 
     private final Path file;
     private final RasterInfo info;
@@ -96,6 +96,7 @@ public final class GeoTiffReader implements AutoCloseable {
      *
      * @return the raster info
      */
+    @Override
     public RasterInfo info() {
         return info;
     }
@@ -105,6 +106,7 @@ public final class GeoTiffReader implements AutoCloseable {
      *
      * @return its path
      */
+    @Override
     public Path file() {
         return file;
     }
@@ -120,6 +122,7 @@ public final class GeoTiffReader implements AutoCloseable {
      * @throws IllegalArgumentException when the window or a band is out of range, or the data is
      *     corrupt
      */
+    @Override
     public float[] readWindow(Window window, int... bands) throws IOException {
         int[] sel = selection(bands);
         float[] out = new float[(int) (sel.length * window.pixels())];
@@ -135,6 +138,7 @@ public final class GeoTiffReader implements AutoCloseable {
      * @return {@code bands x height x width} values, band-sequential
      * @throws IOException on read failure
      */
+    @Override
     public int[] readWindowInts(Window window, int... bands) throws IOException {
         if (!info.sampleType().isInteger()) {
             throw new IllegalArgumentException(file + ": holds " + info.sampleType().gdalName()
