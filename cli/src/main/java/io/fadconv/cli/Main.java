@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             QuickstartCommand.class,
             BenchCommand.class,
+            InfoCommand.class,
+            SynthCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
