@@ -83,7 +83,8 @@ final class InfoCommand implements Callable<Integer> {
         } else {
             line(sb, "Georeferencing: none");
         }
-        line(sb, "NoData: %s", i.nodata().isPresent() ? format(i.nodata().getAsDouble()) : "none");
+        line(sb, "NoData: %s", i.nodata().isPresent()
+                ? RasterInfo.formatNodata(i.nodata().getAsDouble()) : "none");
         if (i.colorMap() != null) {
             line(sb, "Colour table: 256 entries");
         }
@@ -130,21 +131,13 @@ final class InfoCommand implements Callable<Integer> {
             if (Double.isFinite(nd)) {
                 o.put("nodata", nd);
             } else {
-                o.put("nodata", format(nd));
+                o.put("nodata", RasterInfo.formatNodata(nd));
             }
         } else {
             o.putNull("nodata");
         }
         o.put("colorTable", i.colorMap() != null);
         return m.writeValueAsString(o) + "\n";
-    }
-
-    private static String format(double v) {
-        if (Double.isNaN(v)) {
-            return "nan";
-        }
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-                : Double.toString(v);
     }
 
     private static void line(StringBuilder sb, String fmt, Object... args) {

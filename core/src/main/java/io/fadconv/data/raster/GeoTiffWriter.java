@@ -387,23 +387,10 @@ public final class GeoTiffWriter implements AutoCloseable {
             e.add(ascii(TiffTags.GEO_ASCII_PARAMS, g.geoAscii()));
         }
         if (spec.nodata().isPresent()) {
-            e.add(ascii(TiffTags.GDAL_NODATA, formatNodata(spec.nodata().getAsDouble())));
+            e.add(ascii(TiffTags.GDAL_NODATA,
+                    RasterInfo.formatNodata(spec.nodata().getAsDouble())));
         }
         return layout(e, ifdOffset);
-    }
-
-    /** The nodata text as GDAL writes it: integers without a decimal point, NaN as "nan". */
-    static String formatNodata(double v) {
-        if (Double.isNaN(v)) {
-            return "nan";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "inf" : "-inf";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return Double.toString(v);
     }
 
     private static ByteBuffer layout(List<Entry> entries, long ifdOffset) {

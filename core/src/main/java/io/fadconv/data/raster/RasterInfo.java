@@ -64,4 +64,24 @@ public record RasterInfo(int width, int height, int bands, SampleType sampleType
             default -> "code " + photometric;
         };
     }
+
+    /**
+     * A nodata value as GDAL writes it in tag 42113: integers without a decimal point, NaN as
+     * "nan", infinities as "inf"/"-inf".
+     *
+     * @param v the value
+     * @return the text
+     */
+    public static String formatNodata(double v) {
+        if (Double.isNaN(v)) {
+            return "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
 }
