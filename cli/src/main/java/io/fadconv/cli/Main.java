@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             QuickstartCommand.class,
             BenchCommand.class,
             CostCommand.class,
+            InfoCommand.class,
+            SynthCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

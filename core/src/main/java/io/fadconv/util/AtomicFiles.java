@@ -39,30 +39,101 @@ public final class AtomicFiles {
      * @throws IOException on failure, in which case the target is unchanged
      */
     public static void write(Path target, Writer writer) throws IOException {
+        try (Pending pending = create(target)) {
+            OutputStream out = Channels.newOutputStream(pending.channel());
+            OutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+            writer.write(buffered);
+            buffered.flush();
+            pending.commit();
+        }
+    }
+
+    /**
+     * Starts writing {@code target} through a seekable channel on a temporary file, for writers
+     * that must patch earlier bytes (a TIFF's directory offset) or that write over a long time
+     * (a scene window by window). Nothing appears at {@code target} until {@link Pending#commit};
+     * closing without commit deletes the temporary file.
+     *
+     * @param target the final path
+     * @return the pending file; close it in a try-with-resources block
+     * @throws IOException when the temporary file cannot be created
+     */
+    public static Pending create(Path target) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        boolean done = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                            StandardOpenOption.TRUNCATE_EXISTING);
-                    OutputStream out = Channels.newOutputStream(ch)) {
-                OutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
-                writer.write(buffered);
-                buffered.flush();
-                ch.force(true);
+            FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            return new Pending(abs, tmp, ch);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** A file being written: a temporary file and its channel, renamed over the target on commit. */
+    public static final class Pending implements AutoCloseable {
+        private final Path target;
+        private final Path tmp;
+        private final FileChannel channel;
+        private boolean committed;
+
+        private Pending(Path target, Path tmp, FileChannel channel) {
+            this.target = target;
+            this.tmp = tmp;
+            this.channel = channel;
+        }
+
+        /**
+         * The channel on the temporary file (read, write, seek).
+         *
+         * @return the channel; do not close it
+         */
+        public FileChannel channel() {
+            return channel;
+        }
+
+        /**
+         * The final path.
+         *
+         * @return the target
+         */
+        public Path target() {
+            return target;
+        }
+
+        /**
+         * Forces the bytes to disk, closes the channel and renames the temporary file over the
+         * target.
+         *
+         * @throws IOException on failure, in which case the target is unchanged
+         */
+        public void commit() throws IOException {
+            if (committed) {
+                return;
             }
+            channel.force(true);
+            channel.close();
             try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE,
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
+            committed = true;
+        }
+
+        /** Abandons the file unless committed: closes the channel and deletes the temporary file. */
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                try {
+                    channel.close();
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
             }
         }
     }
