@@ -36,7 +36,8 @@ public record RunInfo(ModelSpec model, String dataset, ClassScheme classes) {
         if (model == null || dataset == null || classes == null) {
             throw new IllegalArgumentException("a run needs a model, a dataset kind and classes");
         }
-        if (model.classes() != classes.classes()) {
+        boolean binaryLogit = model.classes() == 1 && classes.classes() == 2;
+        if (model.classes() != classes.classes() && !binaryLogit) {
             throw new IllegalArgumentException("model has " + model.classes() + " outputs but the "
                     + "class scheme has " + classes.classes() + " classes");
         }
@@ -107,6 +108,16 @@ public record RunInfo(ModelSpec model, String dataset, ClassScheme classes) {
             throw new IllegalArgumentException(file + ": not a valid run.json (" + e.getMessage()
                     + ")", e);
         }
+    }
+
+    /**
+     * Whether the model has one output, a logit of the positive class (binary cross-entropy),
+     * rather than one logit per class: class 1 where {@code sigmoid(logit) > 0.5}, i.e. logit > 0.
+     *
+     * @return true for a single-logit binary model
+     */
+    public boolean binaryLogit() {
+        return model.classes() == 1;
     }
 
     private static JsonNode required(JsonNode node, String field) {
