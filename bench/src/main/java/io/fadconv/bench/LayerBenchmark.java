@@ -7,15 +7,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.fadconv.Djl;
 import io.fadconv.nn.AttentionPath;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * Times forward + backward of convolution layers side by side in one run, at the stage shapes of
@@ -109,53 +108,32 @@ public final class LayerBenchmark {
                     blocks.add(b);
                 }
                 ParameterStore ps = new ParameterStore(m, false);
-                double[][] layer = new double[variants.size()][options.rounds()];
-                double[][] attention = new double[variants.size()][options.rounds()];
-                for (int r = -options.warmup(); r < options.rounds(); r++) {
-                    for (int i = 0; i < blocks.size(); i++) {
-                        Block b = blocks.get(i);
-                        double t = time(engine, m, x, xi -> b.forward(ps, new NDList(xi), true)
-                                .singletonOrThrow());
-                        double a = b instanceof AttentionPath p
-                                ? time(engine, m, x, xi -> p.attentionPath(ps, xi, true))
-                                : Double.NaN;
-                        if (r >= 0) {
-                            layer[i][r] = t;
-                            attention[i][r] = a;
-                        }
-                    }
+                List<Supplier<Double>> runs = new ArrayList<>();
+                for (Block b : blocks) {
+                    runs.add(() -> Timing.forwardBackwardMs(m, List.of(x),
+                            sub -> b.forward(ps, new NDList(x), true).singletonOrThrow()));
+                    runs.add(b instanceof AttentionPath p
+                            ? () -> Timing.forwardBackwardMs(m, List.of(x),
+                                    sub -> p.attentionPath(ps, x, true))
+                            : () -> Double.NaN);
                 }
-                double base = median(layer[0]);
+                double[][] t = Timing.interleaved(runs, options.warmup(), options.rounds());
+                double[][] layer = new double[variants.size()][];
+                double[][] attention = new double[variants.size()][];
                 for (int i = 0; i < variants.size(); i++) {
-                    double med = median(layer[i]);
+                    layer[i] = t[2 * i];
+                    attention[i] = t[2 * i + 1];
+                }
+                double base = Timing.median(layer[0]);
+                for (int i = 0; i < variants.size(); i++) {
+                    double med = Timing.median(layer[i]);
                     rows.add(new Row(stage, variants.get(i).label(), med, med / base,
-                            median(attention[i])));
+                            Timing.median(attention[i])));
                 }
                 progress.accept("measured " + stage);
             }
         }
         return rows;
-    }
-
-    /** Forward + backward of {@code f(x)} in milliseconds, all temporaries freed. */
-    private static double time(Engine engine, NDManager m, NDArray x,
-            java.util.function.Function<NDArray, NDArray> f) {
-        try (NDManager sub = m.newSubManager()) {
-            x.tempAttach(sub);
-            long t0 = System.nanoTime();
-            try (GradientCollector gc = engine.newGradientCollector()) {
-                NDArray y = f.apply(x);
-                gc.backward(y.sum());
-            }
-            return (System.nanoTime() - t0) / 1e6;
-        }
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     /**

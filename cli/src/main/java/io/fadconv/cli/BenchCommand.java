@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 /** {@code fadconv bench ...}: side-by-side timing reports. */
 @Command(name = "bench", description = "Benchmarks reported as ratios measured in one run.",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Layer.class})
+        subcommands = {BenchCommand.Layer.class, BenchCommand.Formulations.class,
+            BenchCommand.Model.class, BenchCommand.Matmul.class, BenchCommand.Jmh.class})
 final class BenchCommand implements Runnable {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -44,15 +45,7 @@ final class BenchCommand implements Runnable {
                         + "of its own).")
         List<String> convs = new ArrayList<>();
 
-        @Option(names = "--batch", defaultValue = "8", description = "Batch size (${DEFAULT-VALUE}).")
-        int batch;
-
-        @Option(names = "--rounds", defaultValue = "5",
-                description = "Timed rounds; the median is reported (${DEFAULT-VALUE}).")
-        int rounds;
-
-        @Option(names = "--warmup", defaultValue = "2", description = "Untimed rounds (${DEFAULT-VALUE}).")
-        int warmup;
+        @picocli.CommandLine.Mixin TimingOptions timing;
 
         @Option(names = "--stages", paramLabel = "CxS", split = ",",
                 description = "Stage shapes as channels x size, e.g. 64x128,512x16. "
@@ -63,7 +56,7 @@ final class BenchCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             List<LayerBenchmark.Row> rows = run(convs.isEmpty() ? DEFAULT_LAYER_SPECS : convs,
-                    parseStages(stages), new LayerBenchmark.Options(batch, warmup, rounds),
+                    parseStages(stages), timing.options(),
                     line -> {
                         out.println("  " + line);
                         out.flush();
@@ -72,6 +65,151 @@ final class BenchCommand implements Runnable {
             out.print(LayerBenchmark.table(rows));
             out.println();
             out.println(summary(rows));
+            return 0;
+        }
+    }
+
+    /** Batch, warmup and rounds, shared by the timing subcommands. */
+    static final class TimingOptions {
+        @Option(names = "--batch", defaultValue = "8", description = "Batch size (${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--rounds", defaultValue = "5",
+                description = "Timed rounds; the median is reported (${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--warmup", defaultValue = "2", description = "Untimed rounds (${DEFAULT-VALUE}).")
+        int warmup;
+
+        LayerBenchmark.Options options() {
+            return new LayerBenchmark.Options(batch, warmup, rounds);
+        }
+    }
+
+    /** {@code fadconv bench formulations}. */
+    @Command(name = "formulations", mixinStandardHelpOptions = true,
+            description = "Ways to convolve each sample with its own kernel (grouped, per-sample, "
+                    + "expert-sum, im2col+bmm) against a static convolution, forward+backward.")
+    static final class Formulations implements Callable<Integer> {
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Mixin TimingOptions timing;
+
+        @Option(names = "--experts", defaultValue = "4", description = "K (${DEFAULT-VALUE}).")
+        int experts;
+
+        @Option(names = "--stages", paramLabel = "CxS", split = ",",
+                description = "Stage shapes, e.g. 64x128,512x16 (default: ResNet18-UNet's).")
+        List<String> stages = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(io.fadconv.bench.Timing.machine());
+            List<io.fadconv.bench.FormulationBenchmark.Row> rows =
+                    io.fadconv.bench.FormulationBenchmark.run(parseStages(stages),
+                            timing.options(), experts, line -> {
+                                out.println("  " + line);
+                                out.flush();
+                            });
+            out.println();
+            out.print(io.fadconv.bench.FormulationBenchmark.table(rows));
+            return 0;
+        }
+    }
+
+    /** {@code fadconv bench model}. */
+    @Command(name = "model", mixinStandardHelpOptions = true,
+            description = "Whole networks: training-step (forward+backward) time and inference "
+                    + "throughput per convolution type, as ratios to the first --conv, and the "
+                    + "share of the machine's matrix-product limit they reach.")
+    static final class Model implements Callable<Integer> {
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Mixin TimingOptions timing;
+
+        @Option(names = "--model", split = ",",
+                description = "Models (default resnet18x0.25-unet,resnet18-unet).")
+        List<String> models = new ArrayList<>(List.of("resnet18x0.25-unet", "resnet18-unet"));
+
+        @Option(names = "--conv", paramLabel = "SPEC",
+                description = "Convolution specs, repeatable; the first is the baseline "
+                        + "(default static, fadconv).")
+        List<String> convs = new ArrayList<>();
+
+        @Option(names = "--size", defaultValue = "256", description = "Input side (${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--bands", defaultValue = "3", description = "Input bands (${DEFAULT-VALUE}).")
+        int bands;
+
+        @Option(names = "--classes", defaultValue = "6", description = "Classes (${DEFAULT-VALUE}).")
+        int classes;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(io.fadconv.bench.Timing.machine());
+            double peak = io.fadconv.bench.MatmulBenchmark.gflops(2048, 2, 5);
+            out.printf(java.util.Locale.ROOT, "matrix-product limit: %.0f GFLOP/s "
+                    + "(2048 x 2048 float32 matmul)%n", peak);
+            out.flush();
+            List<io.fadconv.bench.ModelBenchmark.Row> rows = new ArrayList<>();
+            for (String m : models) {
+                rows.addAll(io.fadconv.bench.ModelBenchmark.run(m,
+                        convs.isEmpty() ? List.of("static", "fadconv") : convs, bands, classes,
+                        size, timing.options()));
+                out.println("  measured " + m);
+                out.flush();
+            }
+            out.println();
+            out.print(io.fadconv.bench.ModelBenchmark.table(rows, timing.batch, peak));
+            return 0;
+        }
+    }
+
+    /** {@code fadconv bench matmul}. */
+    @Command(name = "matmul", mixinStandardHelpOptions = true,
+            description = "The GFLOP/s the engine reaches on a large float32 matrix product.")
+    static final class Matmul implements Callable<Integer> {
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--size", defaultValue = "2048", description = "Matrix side (${DEFAULT-VALUE}).")
+        int size;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(io.fadconv.bench.Timing.machine());
+            out.printf(java.util.Locale.ROOT, "%d x %d float32 matmul: %.0f GFLOP/s%n", size,
+                    size, io.fadconv.bench.MatmulBenchmark.gflops(size, 2, 7));
+            return 0;
+        }
+    }
+
+    /** {@code fadconv bench jmh}: the JMH micro-benchmarks (bench module). */
+    @Command(name = "jmh", description = "Runs the JMH benchmarks (e.g. 'bench jmh LayerJmh'); "
+            + "every argument goes to JMH (-h for its options).")
+    static final class Jmh implements Callable<Integer> {
+        @picocli.CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            org.openjdk.jmh.runner.options.CommandLineOptions opts =
+                    new org.openjdk.jmh.runner.options.CommandLineOptions(
+                            args.toArray(new String[0]));
+            org.openjdk.jmh.runner.Runner runner = new org.openjdk.jmh.runner.Runner(opts);
+            // What org.openjdk.jmh.Main does, without its System.exit.
+            if (opts.shouldHelp()) {
+                opts.showHelp();
+            } else if (opts.shouldList()) {
+                runner.list();
+            } else if (opts.shouldListWithParams()) {
+                runner.listWithParams(opts);
+            } else if (opts.shouldListProfilers()) {
+                opts.listProfilers();
+            } else {
+                runner.run();
+            }
             return 0;
         }
     }

@@ -1,0 +1,134 @@
+package io.fadconv.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.fadconv.Djl;
+import io.fadconv.cost.CostCounter;
+import io.fadconv.model.ModelSpec;
+import io.fadconv.model.Models;
+import io.fadconv.model.SegmentationModel;
+import io.fadconv.nn.Annealing;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Whole networks side by side: the time of a training step's forward + backward and the
+ * inference throughput, each convolution type against the first (the static baseline), and the
+ * share of the machine's matrix-product limit each reaches (MAdds x 2 / time).
+ */
+public final class ModelBenchmark {
+
+    /**
+     * One measured network.
+     *
+     * @param model the model name
+     * @param conv the convolution spec
+     * @param stepMs median forward + backward time of one batch
+     * @param inferMs median forward time of one batch (no gradients)
+     * @param stepRatio step time over the baseline's
+     * @param inferRatio inference time over the baseline's
+     * @param tilesPerSecond inference throughput
+     * @param gmaddsPerSample multiply-adds of one sample's forward pass, in G
+     */
+    public record Row(String model, String conv, double stepMs, double inferMs, double stepRatio,
+            double inferRatio, double tilesPerSecond, double gmaddsPerSample) {
+
+        /**
+         * The GFLOP/s reached in inference: 2 x MAdds x batch / time.
+         *
+         * @param batch the batch size
+         * @return GFLOP/s
+         */
+        public double inferenceGflops(int batch) {
+            return 2 * gmaddsPerSample * batch / (inferMs / 1e3);
+        }
+
+        /**
+         * The GFLOP/s reached in a training step, counting backward as twice the forward
+         * (the usual 3x rule; the gradient of the input and of the weights each cost one forward).
+         *
+         * @param batch the batch size
+         * @return GFLOP/s
+         */
+        public double trainingGflops(int batch) {
+            return 3 * 2 * gmaddsPerSample * batch / (stepMs / 1e3);
+        }
+    }
+
+    private ModelBenchmark() {}
+
+    /**
+     * Measures each spec in one model, interleaved.
+     *
+     * @param model the model name
+     * @param specs convolution specs, the baseline first
+     * @param inChannels input bands
+     * @param classes classes
+     * @param size input side
+     * @param options batch, warmup, rounds
+     * @return rows in spec order
+     */
+    public static List<Row> run(String model, List<String> specs, int inChannels, int classes,
+            int size, LayerBenchmark.Options options) {
+        Djl.seed(0);
+        try (NDManager m = Djl.engine().newBaseManager()) {
+            Shape in = new Shape(options.batch(), inChannels, size, size);
+            NDArray x = m.randomNormal(in);
+            List<SegmentationModel> nets = new ArrayList<>();
+            List<Double> madds = new ArrayList<>();
+            List<Supplier<Double>> runs = new ArrayList<>();
+            ParameterStore ps = new ParameterStore(m, false);
+            for (String spec : specs) {
+                SegmentationModel net = Models.create(ModelSpec.of(model, spec, inChannels, classes));
+                net.initialize(m, DataType.FLOAT32, in);
+                Annealing.finish(net);
+                nets.add(net);
+                madds.add(CostCounter.count(net, new Shape(1, inChannels, size, size))
+                        .madds() / 1e9);
+                runs.add(() -> Timing.forwardBackwardMs(m, List.of(x),
+                        s -> net.logits(ps, x, true)));
+                runs.add(() -> Timing.forwardMs(m, List.of(x), s -> net.logits(ps, x, false)));
+            }
+            double[][] t = Timing.interleaved(runs, options.warmup(), options.rounds());
+            List<Row> rows = new ArrayList<>();
+            double baseStep = Timing.median(t[0]);
+            double baseInfer = Timing.median(t[1]);
+            for (int i = 0; i < specs.size(); i++) {
+                double step = Timing.median(t[2 * i]);
+                double infer = Timing.median(t[2 * i + 1]);
+                rows.add(new Row(model, specs.get(i), step, infer, step / baseStep,
+                        infer / baseInfer, options.batch() / (infer / 1e3), madds.get(i)));
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * Formats rows as a markdown table.
+     *
+     * @param rows the rows
+     * @param batch the batch size
+     * @param peakGflops the matrix-product limit of the machine, or NaN
+     * @return the table
+     */
+    public static String table(List<Row> rows, int batch, double peakGflops) {
+        StringBuilder sb = new StringBuilder("| model | conv | GMAdds/tile | train step ms | x base"
+                + " | inference ms | x base | tiles/s | inference GFLOP/s (of limit) |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            double g = r.inferenceGflops(batch);
+            sb.append(String.format(Locale.ROOT,
+                    "| %s | %s | %.2f | %.0f | %.2f | %.0f | %.2f | %.1f | %.0f (%s) |%n", r.model(),
+                    r.conv(), r.gmaddsPerSample(), r.stepMs(), r.stepRatio(), r.inferMs(),
+                    r.inferRatio(), r.tilesPerSecond(), g,
+                    Double.isNaN(peakGflops) ? "-"
+                            : String.format(Locale.ROOT, "%.0f%%", 100 * g / peakGflops)));
+        }
+        return sb.toString();
+    }
+}

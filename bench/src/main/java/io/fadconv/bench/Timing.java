@@ -1,0 +1,115 @@
+package io.fadconv.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import io.fadconv.Djl;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** The measuring conventions every runner of this module shares. */
+public final class Timing {
+
+    private Timing() {}
+
+    /**
+     * Forward + backward of {@code f} in milliseconds. The loss is {@code sum(y^2) / 2}, so the
+     * gradient reaching {@code y} is {@code y} itself: dense, as inside a network (a plain
+     * {@code sum} would send a broadcast constant that some kernels treat specially). Everything
+     * created is freed with a sub-manager; {@code leaves} are attached to it for the duration.
+     *
+     * @param m the manager owning the leaves
+     * @param leaves arrays the computation starts from
+     * @param f the computation, given the sub-manager
+     * @return elapsed milliseconds
+     */
+    public static double forwardBackwardMs(NDManager m, List<NDArray> leaves,
+            Function<NDManager, NDArray> f) {
+        try (NDManager sub = m.newSubManager()) {
+            leaves.forEach(l -> l.tempAttach(sub));
+            long t0 = System.nanoTime();
+            try (GradientCollector gc = Djl.engine().newGradientCollector()) {
+                NDArray y = f.apply(sub);
+                gc.backward(y.square().sum().div(2));
+            }
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    /**
+     * Forward only, no gradient recording, in milliseconds.
+     *
+     * @param m the manager owning the leaves
+     * @param leaves arrays the computation starts from
+     * @param f the computation
+     * @return elapsed milliseconds
+     */
+    public static double forwardMs(NDManager m, List<NDArray> leaves,
+            Function<NDManager, NDArray> f) {
+        try (NDManager sub = m.newSubManager()) {
+            leaves.forEach(l -> l.tempAttach(sub));
+            long t0 = System.nanoTime();
+            f.apply(sub).toFloatArray(); // forces completion; the copy is tiny next to the work
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    /**
+     * Runs candidates round-robin ({@code warmup} untimed rounds, then {@code rounds} timed),
+     * so drift of the machine affects all alike.
+     *
+     * @param candidates each returns its elapsed milliseconds for one run
+     * @param warmup untimed rounds
+     * @param rounds timed rounds
+     * @return times[candidate][round]
+     */
+    public static double[][] interleaved(List<Supplier<Double>> candidates, int warmup,
+            int rounds) {
+        double[][] t = new double[candidates.size()][rounds];
+        for (int r = -warmup; r < rounds; r++) {
+            for (int i = 0; i < candidates.size(); i++) {
+                double v = candidates.get(i).get();
+                if (r >= 0) {
+                    t[i][r] = v;
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The median.
+     *
+     * @param v values
+     * @return their median
+     */
+    public static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /**
+     * The machine, for reports: CPU model and cores the JVM sees.
+     *
+     * @return one line
+     */
+    public static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            for (String line : java.nio.file.Files.readAllLines(
+                    java.nio.file.Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: keep "unknown CPU"
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+    }
+}
