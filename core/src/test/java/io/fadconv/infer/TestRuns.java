@@ -31,6 +31,9 @@ public final class TestRuns {
     public static final GeoReference GEO =
             GeoReference.projected(32650, 400000, 3400000, 0.8, "WGS 84 / UTM zone 50N");
 
+    /** Pixels with x + y below this are nodata in {@link #scene} rasters. */
+    public static final int NODATA_CORNER = 24;
+
     private TestRuns() {}
 
     /**
@@ -78,7 +81,8 @@ public final class TestRuns {
 
     /**
      * Writes a window of a synthetic landscape as a 4-band uint16 GeoTIFF (values 0..1000, 0 =
-     * nodata) in 64-pixel tiles.
+     * nodata) in 64-pixel tiles, with a
+     * nodata triangle ({@link #NODATA_CORNER}) at the top left.
      *
      * @param file the file
      * @param width columns
@@ -98,6 +102,14 @@ public final class TestRuns {
         land.render(w, period2, cls, refl);
         for (int i = 0; i < refl.length; i++) {
             refl[i] = refl[i] == 0 ? 0 : Math.max(1, Math.round(refl[i] * 1000));
+        }
+        // A nodata triangle in the top-left corner, as scenes cut from a swath have.
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x + y < NODATA_CORNER && x < width; x++) {
+                for (int b = 0; b < SyntheticLandscape.BANDS; b++) {
+                    refl[b * n + y * width + x] = 0;
+                }
+            }
         }
         GeoTiffWriter.write(file, RasterSpec.of(width, height, SyntheticLandscape.BANDS,
                 SampleType.UINT16).withGeo(GEO).withNodata(0).withTileSize(64), refl);
