@@ -30,7 +30,7 @@ import java.util.Optional;
  *         .withMinPatch(50, PatchSieve.Connectivity.EIGHT));
  * CnaFiles out = new CnaFiles(Path.of("cna"));
  * AreaStatistics s = cna.detectScenes(mapper, t1, t2, Optional.of(trueChange), out,
- *         ProgressListener.NONE);            // predicts both dates, then detect(...)
+ *         Map.of(), ProgressListener.NONE);  // predicts both dates, then detect(...)
  * s.lossPixels(); s.hectares(s.lossPixels()); s.metrics().f1();
  * }</pre>
  */
@@ -71,23 +71,25 @@ public final class CnaDetector {
      * @param after the t2 scene
      * @param truth a true change mask to evaluate against, or empty
      * @param out the output folder
+     * @param inputs extra provenance for the statistics (the run, ...; may be empty)
      * @param progress progress of both predictions and the detection
      * @return the statistics (also saved as JSON and CSV)
      * @throws IOException on read or write failure
      */
     public AreaStatistics detectScenes(SceneMapper mapper, Path before, Path after,
-            Optional<Path> truth, CnaFiles out, ProgressListener progress) throws IOException {
+            Optional<Path> truth, CnaFiles out, Map<String, String> inputs,
+            ProgressListener progress) throws IOException {
         RasterInfo a = GeoTiffReader.info(before);
         RasterInfo b = GeoTiffReader.info(after);
         CoRegistration.check(a, before, b, after);
         PixelArea.of(a.geo(), options.pixelSize(), before); // fail before hours of prediction
         mapper.map(before, out.beforeClasses(), progress);
         mapper.map(after, out.afterClasses(), progress);
-        Map<String, String> inputs = new LinkedHashMap<>();
-        inputs.put("beforeScene", before.toString());
-        inputs.put("afterScene", after.toString());
+        Map<String, String> in = new LinkedHashMap<>(inputs);
+        in.put("beforeScene", before.toString());
+        in.put("afterScene", after.toString());
         AreaStatistics s = detect(out.beforeClasses(), out.afterClasses(), truth, out.change(),
-                inputs, progress);
+                in, progress);
         s.save(out.statisticsJson(), out.statisticsCsv());
         return s;
     }

@@ -33,10 +33,18 @@ public final class Figures {
     public static final int SWATCH = 16;
 
     static {
-        System.setProperty("java.awt.headless", "true");
+        headless();
     }
 
     private Figures() {}
+
+    /**
+     * Makes AWT headless (no display needed); call before the first drawing. Figures do this
+     * when first used.
+     */
+    public static void headless() {
+        System.setProperty("java.awt.headless", "true");
+    }
 
     /**
      * A white canvas.

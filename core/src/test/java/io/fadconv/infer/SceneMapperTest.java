@@ -118,7 +118,8 @@ class SceneMapperTest {
             SceneMapper mapper = new SceneMapper(run, new PredictOptions(128, 32, 2));
             CnaFiles out = new CnaFiles(tmp.resolve("cna"));
             AreaStatistics s = new CnaDetector(run.info().classes(), CnaOptions.defaults())
-                    .detectScenes(mapper, a, b, Optional.empty(), out, ProgressListener.NONE);
+                    .detectScenes(mapper, a, b, Optional.empty(), out,
+                            java.util.Map.of("run", "r"), ProgressListener.NONE);
             AreaStatistics direct = new CnaDetector(run.info().classes(), CnaOptions.defaults())
                     .detect(out.beforeClasses(), out.afterClasses(), Optional.empty(),
                             tmp.resolve("again.tif"), java.util.Map.of(), ProgressListener.NONE);
@@ -126,7 +127,7 @@ class SceneMapperTest {
             assertThat(read(out.beforeClasses())).containsExactly(toInts(mapper.classes(a)));
             assertThat(out.statisticsJson()).exists();
             assertThat(out.statisticsCsv()).exists();
-            assertThat(s.inputs()).containsEntry("beforeScene", a.toString());
+            assertThat(s.inputs()).containsEntry("beforeScene", a.toString()).containsEntry("run", "r");
         }
     }
 
