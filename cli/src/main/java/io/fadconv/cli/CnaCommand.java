@@ -146,8 +146,7 @@ final class CnaCommand implements Callable<Integer> {
                         files.afterPreview());
             }
             image = inputs.scenes.after;
-            title = "Cropland loss: " + inputs.scenes.before.getFileName() + " \u2192 "
-                    + inputs.scenes.after.getFileName();
+            title = title(inputs.scenes.before, inputs.scenes.after);
         } else {
             ClassScheme cls = schemeForMaps();
             CnaDetector cna = new CnaDetector(cls, options);
@@ -161,12 +160,25 @@ final class CnaCommand implements Callable<Integer> {
             }
             stats.save(files.statisticsJson(), files.statisticsCsv());
             image = inputs.maps.image;
-            title = "Cropland loss: " + inputs.maps.before.getFileName() + " \u2192 "
-                    + inputs.maps.after.getFileName();
+            title = title(inputs.maps.before, inputs.maps.after);
         }
         Overlays.cna(files.change(), stats, image, rgb(), title, files.overlay());
         print(w, stats, files);
         return 0;
+    }
+
+    /** "Cropland loss, t1 a.tif -> t2 b.tif", with parent folders when the names are equal. */
+    static String title(Path before, Path after) {
+        boolean same = before.getFileName().equals(after.getFileName());
+        return "Cropland loss, t1 " + shortName(before, same) + " \u2192 t2 "
+                + shortName(after, same);
+    }
+
+    private static String shortName(Path p, boolean withFolders) {
+        Path abs = p.toAbsolutePath().normalize();
+        int n = abs.getNameCount();
+        return withFolders && n >= 3 ? abs.subpath(n - 3, n).toString()
+                : abs.getFileName().toString();
     }
 
     private ClassScheme schemeForMaps() throws IOException {

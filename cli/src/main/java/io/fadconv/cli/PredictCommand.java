@@ -68,8 +68,9 @@ final class PredictCommand implements Callable<Integer> {
                 bars.close();
                 WindowGrid g = mapper.predictor().plan(
                         io.fadconv.data.raster.GeoTiffReader.info(job[0]));
-                w.printf(Locale.ROOT, "%s: %d x %d, %d windows of %d x %d (margin %d), %.1f s "
+                w.printf(Locale.ROOT, "%s: %d x %d, %d window%s of %d x %d (margin %d), %.1f s "
                         + "(%.2f megapixels/s)%n", job[0], r.width(), r.height(), r.windows(),
+                        r.windows() == 1 ? "" : "s",
                         g.windowWidth(), g.windowHeight(), g.margin(), r.seconds(),
                         r.megapixelsPerSecond());
                 w.println("  wrote " + job[1] + shares(r, classes));

@@ -50,25 +50,34 @@ public final class ClassStrips implements CoreSink {
             for (int x = 0; x < core.width(); x++) {
                 int i = y * core.width() + x;
                 int cls = nodata != null && nodata[i] ? NODATA : decide(logits, i, n);
+                if (cls < 0) {
+                    throw new IllegalStateException("the model output NaN at pixel (x="
+                            + (core.x() + x) + ", y=" + (core.y() + y) + "); are the run's "
+                            + "weights or normalization.json broken?");
+                }
                 strip[y * width + core.x() + x] = (byte) cls;
             }
         }
     }
 
+    /** The class of pixel i, or -1 when a logit is NaN. */
     private int decide(float[] logits, int i, int n) {
         if (channels == 1) {
-            return logits[i] > 0 ? 1 : 0;
+            float v = logits[i];
+            return Float.isNaN(v) ? -1 : v > 0 ? 1 : 0;
         }
         int best = 0;
         float max = logits[i];
+        boolean nan = Float.isNaN(max);
         for (int c = 1; c < channels; c++) {
             float v = logits[c * n + i];
+            nan |= Float.isNaN(v);
             if (v > max) {
                 max = v;
                 best = c;
             }
         }
-        return best;
+        return nan ? -1 : best;
     }
 
     /**
