@@ -222,6 +222,22 @@ class CnaDetectorTest {
         assertThat(tmp.resolve("hand/d.tif")).doesNotExist();
     }
 
+    /** Hi-CNA masks: 0/1 at t1, 0/255 at t2, no nodata value: 255 is cropland. */
+    @Test
+    void binaryMasksOfBothConventions() throws Exception {
+        Path a = tmp.resolve("masks/a.tif");
+        Path b = tmp.resolve("masks/b.tif");
+        RasterSpec spec = RasterSpec.of(3, 2, 1, SampleType.UINT8).withTileSize(16);
+        GeoTiffWriter.write(a, spec, new byte[] {1, 1, 1, 0, 0, 1});
+        GeoTiffWriter.write(b, spec, new byte[] {(byte) 255, 0, 0, (byte) 255, 0, 0});
+        AreaStatistics s = new CnaDetector(ClassScheme.HICNA, CnaOptions.defaults()
+                .withPixelSize(1)).detect(a, b, Optional.empty(), tmp.resolve("masks/c.tif"),
+                Map.of(), ProgressListener.NONE);
+        assertThat(s.pixels()).containsExactly(2, 1, 3);
+        assertThat(s.gainPixels()).isEqualTo(1);
+        assertThat(ints(tmp.resolve("masks/c.tif"))).containsExactly(1, 2, 2, 0, 0, 2);
+    }
+
     @Test
     void mapsOnDifferentGridsOrWithForeignValuesAreErrors() throws Exception {
         Path shifted = tmp.resolve("bad/shifted.tif");
