@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
             CostCommand.class,
             InfoCommand.class,
             SynthCommand.class,
+            PredictCommand.class,
+            CnaCommand.class,
+            VizCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,216 @@
+package io.fadconv.infer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fadconv.util.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The numbers of a cropland change detection: pixels and hectares per change code, cropland at
+ * both dates, gains, what the minimum mapping unit removed and, with a true change mask, the
+ * accuracy of the detected loss. Written as JSON ({@link #toJson}) and CSV ({@link #toCsv}).
+ *
+ * @param codes the change codes
+ * @param area the ground area of a pixel
+ * @param pixels pixels per change code (index = code, {@code codes.count()} entries), after the
+ *     minimum mapping unit
+ * @param nodataPixels pixels without data at either date
+ * @param croplandBefore cropland pixels at t1 (where both dates have data)
+ * @param croplandAfter cropland pixels at t2 (where both dates have data)
+ * @param gainPixels pixels that became cropland
+ * @param sieve what the minimum mapping unit did
+ * @param metrics agreement with a true change mask, or null without one
+ * @param inputs the files used, by role (before, after, truth, run ...)
+ */
+public record AreaStatistics(ChangeCodes codes, PixelArea area, long[] pixels, long nodataPixels,
+        long croplandBefore, long croplandAfter, long gainPixels, Sieve sieve,
+        ChangeMetrics metrics, Map<String, String> inputs) {
+
+    /**
+     * The minimum mapping unit's work.
+     *
+     * @param minPatch the unit in pixels (0 or 1: off)
+     * @param connectivity 4 or 8
+     * @param patches loss patches before sieving (0 when off: not counted)
+     * @param removedPatches patches removed
+     * @param removedPixels pixels removed (they count as no loss)
+     */
+    public record Sieve(int minPatch, int connectivity, long patches, long removedPatches,
+            long removedPixels) {}
+
+    /** Validates and copies. */
+    public AreaStatistics {
+        pixels = pixels.clone();
+        if (pixels.length != codes.count()) {
+            throw new IllegalArgumentException("need " + codes.count() + " code counts, got "
+                    + pixels.length);
+        }
+        inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+    }
+
+    @Override
+    public long[] pixels() {
+        return pixels.clone();
+    }
+
+    /** @return cropland loss pixels, all new classes together */
+    public long lossPixels() {
+        long s = 0;
+        for (int c = ChangeCodes.FIRST_LOSS; c < pixels.length; c++) {
+            s += pixels[c];
+        }
+        return s;
+    }
+
+    /** @return pixels with data at both dates */
+    public long validPixels() {
+        long s = 0;
+        for (long p : pixels) {
+            s += p;
+        }
+        return s;
+    }
+
+    /**
+     * Hectares of a pixel count.
+     *
+     * @param count pixels
+     * @return hectares
+     */
+    public double hectares(long count) {
+        return area.hectares(count);
+    }
+
+    /**
+     * A pixel count as a percentage of t1 cropland.
+     *
+     * @param count pixels
+     * @return percent, NaN without cropland at t1
+     */
+    public double percentOfCroplandBefore(long count) {
+        return croplandBefore == 0 ? Double.NaN : 100.0 * count / croplandBefore;
+    }
+
+    /**
+     * The statistics as JSON.
+     *
+     * @return indented JSON text
+     */
+    public String toJson() {
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = m.createObjectNode();
+        ObjectNode in = root.putObject("inputs");
+        inputs.forEach(in::put);
+        root.put("cropland", codes.classes().names().get(codes.classes().cropland()));
+        root.put("pixelAreaSquareMetres", area.squareMetres());
+        root.put("pixelAreaSource", area.source());
+        root.put("pixelsWithData", validPixels());
+        root.put("nodataPixels", nodataPixels);
+        area(root.putObject("croplandBefore"), croplandBefore);
+        area(root.putObject("croplandAfter"), croplandAfter);
+        area(root.putObject("stableCropland"), pixels[ChangeCodes.STABLE]);
+        area(root.putObject("croplandGain"), gainPixels);
+        area(root.putObject("croplandLoss"), lossPixels());
+        ArrayNode by = root.putArray("lossByNewClass");
+        for (int c = ChangeCodes.FIRST_LOSS; c < codes.count(); c++) {
+            ObjectNode o = by.addObject();
+            o.put("code", c);
+            o.put("to", codes.targetName(codes.lossTarget(c)));
+            area(o, pixels[c]);
+        }
+        ObjectNode s = root.putObject("minimumMappingUnit");
+        s.put("pixels", sieve.minPatch());
+        s.put("hectares", hectares(sieve.minPatch()));
+        s.put("connectivity", sieve.connectivity());
+        s.put("lossPatchesFound", sieve.patches());
+        s.put("lossPatchesRemoved", sieve.removedPatches());
+        area(s.putObject("removed"), sieve.removedPixels());
+        ArrayNode legend = root.putArray("changeMapCodes");
+        for (int c = 0; c < codes.count(); c++) {
+            legend.addObject().put("code", c).put("name", codes.name(c))
+                    .put("color", String.format(Locale.ROOT, "#%06X", codes.colors()[c]));
+        }
+        legend.addObject().put("code", ChangeCodes.NODATA).put("name", "no data");
+        if (metrics != null) {
+            ObjectNode e = root.putObject("evaluation");
+            e.put("truePositives", metrics.truePositives());
+            e.put("falsePositives", metrics.falsePositives());
+            e.put("falseNegatives", metrics.falseNegatives());
+            e.put("trueNegatives", metrics.trueNegatives());
+            e.put("excludedNodata", metrics.excluded());
+            number(e, "precision", metrics.precision());
+            number(e, "recall", metrics.recall());
+            number(e, "f1", metrics.f1());
+            number(e, "iou", metrics.iou());
+            number(e, "accuracy", metrics.accuracy());
+        }
+        try {
+            return m.writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void area(ObjectNode o, long count) {
+        o.put("pixels", count);
+        o.put("hectares", hectares(count));
+        number(o, "percentOfCroplandBefore", percentOfCroplandBefore(count));
+    }
+
+    private static void number(ObjectNode o, String field, double v) {
+        if (Double.isFinite(v)) {
+            o.put(field, v);
+        } else {
+            o.putNull(field);
+        }
+    }
+
+    /**
+     * The area table as CSV: {@code category,code,pixels,hectares,percent_of_cropland_t1}.
+     *
+     * @return CSV text with a header line
+     */
+    public String toCsv() {
+        StringBuilder sb = new StringBuilder("category,code,pixels,hectares,percent_of_cropland_t1\n");
+        String crop = codes.classes().names().get(codes.classes().cropland());
+        row(sb, crop + " at t1", "", croplandBefore);
+        row(sb, crop + " at t2", "", croplandAfter);
+        row(sb, codes.name(ChangeCodes.STABLE), Integer.toString(ChangeCodes.STABLE),
+                pixels[ChangeCodes.STABLE]);
+        row(sb, crop + " loss (all)", "", lossPixels());
+        for (int c = ChangeCodes.FIRST_LOSS; c < codes.count(); c++) {
+            row(sb, codes.name(c), Integer.toString(c), pixels[c]);
+        }
+        row(sb, crop + " gain", "", gainPixels);
+        row(sb, "removed by minimum mapping unit", "", sieve.removedPixels());
+        row(sb, "no data", Integer.toString(ChangeCodes.NODATA), nodataPixels);
+        return sb.toString();
+    }
+
+    private void row(StringBuilder sb, String category, String code, long count) {
+        double pct = percentOfCroplandBefore(count);
+        sb.append('"').append(category.replace("\"", "\"\"")).append("\",").append(code)
+                .append(',').append(count).append(',')
+                .append(String.format(Locale.ROOT, "%.4f", hectares(count))).append(',')
+                .append(Double.isFinite(pct) ? String.format(Locale.ROOT, "%.3f", pct) : "")
+                .append('\n');
+    }
+
+    /**
+     * Writes both files atomically.
+     *
+     * @param json the JSON file
+     * @param csv the CSV file
+     * @throws IOException on failure
+     */
+    public void save(Path json, Path csv) throws IOException {
+        AtomicFiles.writeString(json, toJson());
+        AtomicFiles.writeString(csv, toCsv());
+    }
+}
