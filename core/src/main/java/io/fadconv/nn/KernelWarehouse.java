@@ -178,7 +178,7 @@ public final class KernelWarehouse extends AbstractDynamicConv
         if (t != 0f) {
             // t first, so the product lives in this pass's manager, not the layer's.
             NDArray oneHot = z.getManager().create(t).mul(assignment);
-            z = z.reshape(b, l, m + 1).mul(1f - t).add(oneHot).reshape(b * l, m + 1);
+            z = Layers.scale(z.reshape(b, l, m + 1), 1f - t).add(oneHot).reshape(b * l, m + 1);
         }
         return z.get(new NDIndex(":, :{}", m));
     }
