@@ -70,14 +70,12 @@ public final class MobileNetV2Encoder extends Encoder {
             boolean handover = r > 0 && KW_STAGES[r] != KW_STAGES[r - 1];
             for (int i = 0; i < row[2]; i++) {
                 int stage = i == 0 && handover ? KW_STAGES[r] - 1 : KW_STAGES[r];
-                f.scope(stageScope(stage));
                 features.add(new InvertedResidual(f, "encoder.features." + features.size(),
                         stageScope(stage), in, row[1], i == 0 ? row[3] : 1, row[0]));
                 in = row[1];
             }
         }
         String last = stageScope(KW_STAGES[KW_STAGES.length - 1]);
-        f.scope(last);
         features.add(ConvBnAct.sequential(f.conv("encoder.features.18.0",
                 InvertedResidual.projectScope(last), ConvRole.POINTWISE,
                 new ConvGeometry(in, LAST, 1, 1, 0, 1, 1, false), init), ConvBnAct.Act.RELU6));
