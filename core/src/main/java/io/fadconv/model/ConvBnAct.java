@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.fadconv.nn.Layers;
 import io.fadconv.nn.TorchModule;
 import io.fadconv.nn.TorchStateDict;
 
@@ -83,7 +84,7 @@ public final class ConvBnAct extends TracedBlock implements TorchModule {
             case RELU:
                 return Activation.relu(x);
             case RELU6:
-                return Activation.relu6(x);
+                return Layers.relu6(x);
             default:
                 return x;
         }

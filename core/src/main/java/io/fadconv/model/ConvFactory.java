@@ -20,8 +20,12 @@ import java.util.Set;
  * role is in {@link #dynamicRoles()} is built from the model's spec through
  * {@link Convs#create(ConvSpec, ConvGeometry, ConvContext)} (any registered type); every other one
  * is a static {@code Conv2d} with the initialiser of the reference model. One {@link ConvContext}
- * serves the whole model; {@link #scope} sets its scope before each stage. Every convolution built
- * is recorded as a {@link ConvSite}.
+ * serves the whole model; {@link #scope(String)} sets its scope before each stage, and
+ * {@link #conv(String, String, ConvRole, ConvGeometry, Initializer)} builds one convolution in
+ * another scope (KernelWarehouse's hand-over of a stage's first convolutions to the previous
+ * stage's warehouse). The scope names the KernelWarehouse warehouse a {@code kw}/{@code fkw}
+ * convolution joins; other types ignore it. Every convolution built is recorded as a
+ * {@link ConvSite}.
  */
 public final class ConvFactory {
 
@@ -55,8 +59,34 @@ public final class ConvFactory {
         return this;
     }
 
+    /** @return the scope of the convolutions built next */
+    public String scope() {
+        return context.scope();
+    }
+
     /**
-     * Builds one convolution.
+     * Builds one convolution in a given scope; the current scope stays as it was.
+     *
+     * @param key its PyTorch key prefix, without the trailing dot
+     * @param scope the scope (the warehouse of a KernelWarehouse convolution)
+     * @param role its role
+     * @param geometry its geometry
+     * @param staticInit the weight initialiser of the reference model, used when it stays static
+     * @return the block, uninitialised
+     */
+    public Block conv(String key, String scope, ConvRole role, ConvGeometry geometry,
+            Initializer staticInit) {
+        String current = context.scope();
+        context.scope(scope);
+        try {
+            return conv(key, role, geometry, staticInit);
+        } finally {
+            context.scope(current);
+        }
+    }
+
+    /**
+     * Builds one convolution in the current scope.
      *
      * @param key its PyTorch key prefix, without the trailing dot
      * @param role its role

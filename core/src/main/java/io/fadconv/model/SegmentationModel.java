@@ -5,14 +5,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.fadconv.model.decoder.Decoder;
 import io.fadconv.model.encoder.Encoder;
 import io.fadconv.nn.ConvContext;
+import io.fadconv.nn.KernelWarehouse;
 import io.fadconv.nn.TorchModule;
 import io.fadconv.nn.TorchStateDict;
 import io.fadconv.nn.TorchWeights;
+import io.fadconv.nn.Warehouse;
+import io.fadconv.nn.WarehouseManager;
 import io.fadconv.util.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -27,7 +31,8 @@ import java.util.Set;
  * A segmentation network: encoder, decoder and segmentation head, as segmentation_models_pytorch
  * composes them. Input {@code [B, inChannels, H, W]} with H and W multiples of
  * {@link #inputMultiple()}; output logits {@code [B, classes, H, W]} (no softmax). PyTorch keys
- * {@code encoder.*}, {@code decoder.*}, {@code segmentation_head.*} (see {@link #torchState}).
+ * {@code encoder.*}, {@code decoder.*}, {@code segmentation_head.*} (see {@link #torchState}),
+ * and for KernelWarehouse convolutions {@code warehouse_manager.weights.<index>}.
  *
  * <p>Build with {@link Models#create(ModelSpec)}, then {@code initialize(manager,
  * DataType.FLOAT32, new Shape(1, inChannels, 64, 64))} (any valid size: parameters do not depend
@@ -155,13 +160,40 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
         return convs.context();
     }
 
+    /**
+     * The KernelWarehouse warehouses of the model, in index order: one per scope that holds
+     * {@code kw}/{@code fkw} convolutions (see {@link io.fadconv.model.encoder.ResNetEncoder},
+     * {@link io.fadconv.model.encoder.MobileNetV2Encoder}); empty for other types.
+     *
+     * @return the warehouses
+     */
+    public List<Warehouse> warehouses() {
+        return warehouseManager().warehouses();
+    }
+
+    private WarehouseManager warehouseManager() {
+        return KernelWarehouse.manager(convs.context());
+    }
+
     /** @return a summary listing every convolution */
     public ModelSummary summary() {
         return new ModelSummary(this);
     }
 
+    /**
+     * The PyTorch state_dict. KernelWarehouse cells are the model's, not a layer's: the official
+     * {@code KW_ResNet} and {@code KW_MobileNetV2} register their {@code Warehouse_Manager} as the
+     * network's {@code warehouse_manager} (first, keys {@code warehouse_manager.weights.<index>},
+     * warehouses numbered by first use), and the layers refer to it without registering it. One
+     * manager serves the whole model here too, so its keys sit at the model's root; the encoder's
+     * layers keep their official keys under {@code encoder.} ({@code
+     * encoder.layer1.0.conv1.attention.fc1.weight}).
+     */
     @Override
     public void torchState(String prefix, TorchStateDict dict) {
+        if (!warehouses().isEmpty()) {
+            warehouseManager().torchState(prefix + "warehouse_manager.", dict);
+        }
         dict.child(prefix + "encoder.", encoder);
         dict.child(prefix + "decoder.", decoder);
         dict.child(prefix + "segmentation_head.", head);
@@ -213,6 +245,13 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
                         + "' but this model is '" + spec.resolvedString() + "'");
             }
             loadParameters(manager, in);
+            // DJL's Parameter.load swaps in a freshly decoded array without the gradient flag
+            // that initialize() set; without it a loaded model would not train.
+            for (Parameter p : getParameters().values()) {
+                if (p.requiresGradient()) {
+                    p.getArray().setRequiresGradient(true);
+                }
+            }
         } catch (MalformedModelException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }

@@ -122,7 +122,7 @@ public final class DyConv extends AbstractDynamicConv
     public NDArray attentionPath(ParameterStore ps, NDArray x, boolean training) {
         NDArray h = trunk.forward(ps, new NDList(x), training).singletonOrThrow();
         NDArray z = fc2.forward(ps, new NDList(h), training).singletonOrThrow();
-        return (temperature == 1f ? z : z.div(temperature)).softmax(-1);
+        return (temperature == 1f ? z : Layers.divide(z, temperature)).softmax(-1);
     }
 
     @Override

@@ -125,7 +125,7 @@ public final class FadConv extends AbstractDynamicConv
     public NDArray expertWeights(ParameterStore ps, NDArray x, boolean training) {
         NDArray descriptors = attention.forward(ps, new NDList(x), training).singletonOrThrow();
         NDArray logits = routing.forward(ps, new NDList(descriptors), training).singletonOrThrow();
-        NDArray weights = (temperature == 1f ? logits : logits.div(temperature)).softmax(-1);
+        NDArray weights = (temperature == 1f ? logits : Layers.divide(logits, temperature)).softmax(-1);
         if (recording) {
             last = new AttentionSnapshot(toRows(weights), toRows(descriptors));
         }

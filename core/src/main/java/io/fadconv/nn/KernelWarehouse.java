@@ -6,10 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +38,12 @@ import java.util.Optional;
  * ConvContext)} takes the warehouse named by the context's scope from the context's
  * {@link #manager(ConvContext) manager}. Layer keys are the official ones: {@code bias},
  * {@code attention.fc1.weight}, {@code attention.norm1.*}, {@code attention.fc2.weight|bias}
- * (for FKW also {@code attention.fusion.*}, {@code attention.dct.dct_matrix}). Not implemented:
+ * (for FKW also {@code attention.fusion.*}, {@code attention.dct.dct_matrix}). Every layer of a
+ * warehouse holds its cells as a direct parameter (DJL has no other way to reach a parameter a
+ * block does not own), so {@code getParameters()} lists them once per layer: count with
+ * {@link Layers#trainableParameters} and update by parameter id, as DJL's {@code ParameterStore}
+ * does. In DJL's file format ({@link #saveParameters}) only the warehouse's first layer writes
+ * them. Not implemented:
  * the official {@code nonlocal_basis_ratio < 1} option (only the ResNet50 1/2x config uses it)
  * and {@code spatial_partition=False} (no published ResNet config uses it).
  */
@@ -170,7 +178,7 @@ public final class KernelWarehouse extends AbstractDynamicConv
         if (t != 0f) {
             // t first, so the product lives in this pass's manager, not the layer's.
             NDArray oneHot = z.getManager().create(t).mul(assignment);
-            z = z.reshape(b, l, m + 1).mul(1f - t).add(oneHot).reshape(b * l, m + 1);
+            z = Layers.scale(z.reshape(b, l, m + 1), 1f - t).add(oneHot).reshape(b * l, m + 1);
         }
         return z.get(new NDIndex(":, :{}", m));
     }
@@ -253,6 +261,29 @@ public final class KernelWarehouse extends AbstractDynamicConv
     /** @return the attention trunk */
     public AttentionTrunk getTrunk() {
         return trunk;
+    }
+
+    /**
+     * Writes this layer as DJL's {@code AbstractBaseBlock} does, except that the shared cells are
+     * written by the warehouse's first layer only; the others write DJL's marker of a parameter
+     * without a value ({@code 'N'}), which {@link Parameter#load} skips, so a file holds and a
+     * load decodes each warehouse once, whatever the order of the layers in it.
+     */
+    @Override
+    public void saveParameters(DataOutputStream os) throws IOException {
+        os.write(version);
+        saveMetadata(os);
+        boolean writesCells = ownsWarehouse || warehouse.slots().get(0) == slot;
+        for (Parameter p : getDirectParameters().values()) {
+            if (p == cellsParam && !writesCells) {
+                os.writeChar('N');
+            } else {
+                p.save(os);
+            }
+        }
+        for (Block child : getChildren().values()) {
+            child.saveParameters(os);
+        }
     }
 
     @Override

@@ -95,6 +95,45 @@ public final class Layers {
     }
 
     /**
+     * {@code x * factor} for a pass that will be differentiated. DJL 0.36's
+     * {@code NDArray.mul(Number)} and {@code div(Number)} (also {@code minimum(Number)}, behind
+     * {@code Activation.relu6}) wrap the number in an array over a Java direct buffer, use it and
+     * close it at once; PyTorch's autograd keeps that array for the backward pass, and once the
+     * garbage collector has freed the buffer the gradients are computed from freed memory (wrong
+     * or NaN now and then). Here the number lives in {@code x}'s manager, as long as the pass.
+     *
+     * @param x the array
+     * @param factor the factor
+     * @return the product, in {@code x}'s manager
+     */
+    public static NDArray scale(NDArray x, float factor) {
+        return x.mul(x.getManager().create(factor));
+    }
+
+    /**
+     * {@code x / divisor} for a pass that will be differentiated; see {@link #scale} for why
+     * not {@code x.div(divisor)}.
+     *
+     * @param x the array
+     * @param divisor the divisor
+     * @return the quotient, in {@code x}'s manager
+     */
+    public static NDArray divide(NDArray x, float divisor) {
+        return x.div(x.getManager().create(divisor));
+    }
+
+    /**
+     * ReLU6, {@code min(max(x, 0), 6)}, as DJL's {@code Activation.relu6} computes it but with
+     * the constant 6 alive for the backward pass (see {@link #scale}).
+     *
+     * @param x the array
+     * @return the activation, in {@code x}'s manager
+     */
+    public static NDArray relu6(NDArray x) {
+        return x.getNDArrayInternal().relu().minimum(x.getManager().create(6f));
+    }
+
+    /**
      * A {@code Linear} with PyTorch's names, as attention heads use it.
      *
      * @param units output width

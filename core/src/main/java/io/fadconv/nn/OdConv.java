@@ -185,7 +185,7 @@ public final class OdConv extends AbstractDynamicConv
 
     private NDArray head(Linear fc, ParameterStore ps, NDArray h, boolean training) {
         NDArray z = fc.forward(ps, new NDList(h), training).singletonOrThrow();
-        return temperature == 1f ? z : z.div(temperature);
+        return temperature == 1f ? z : Layers.divide(z, temperature);
     }
 
     @Override

@@ -85,7 +85,7 @@ class ModelReferenceTest {
         try (NDManager m = manager.newSubManager()) {
             NDArray x = array(m, io.get("input"));
             Block block = new InvertedResidual(new ConvFactory(ConvSpec.parse("static"),
-                    Set.of()), "b", in, out, stride, t);
+                    Set.of()), "b", "stage", in, out, stride, t);
             block.initialize(m, DataType.FLOAT32, x.getShape());
             TorchWeights.load(block, Fixtures.path(fixture + ".weights.npz"));
             compare(block, x, io);

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import io.fadconv.Djl;
 import io.fadconv.cost.CostCounter;
 import io.fadconv.cost.CostReport;
+import io.fadconv.nn.Annealing;
 import io.fadconv.nn.ConvSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,7 +32,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * configuration (narrow widths where the full network would be slow): forward and backward at
  * several valid sizes (non-square) with the static and a dynamic convolution, batch size 1 in
  * training, clear errors for invalid inputs, the traced cost walk agreeing with the forward pass,
- * and save/load round trips in DJL's and PyTorch's formats.
+ * and save/load round trips in DJL's and PyTorch's formats; and, because its warehouses depend on
+ * the network, KernelWarehouse through one training step at batch size 1 ({@link EveryConvTypeTest}
+ * runs every type on the lightweight ResNet18, and builds and counts each in every network at full
+ * width).
  */
 abstract class SegmentationModelContract {
 
@@ -119,6 +123,35 @@ abstract class SegmentationModelContract {
                 NDArray g = param.getArray().getGradient();
                 if (!finite(g) || g.abs().max().getFloat() == 0f) {
                     withoutGradient.add(p.getKey());
+                }
+            }
+            assertThat(withoutGradient).as("parameters without a gradient").isEmpty();
+        }
+    }
+
+    @Test
+    void kernelWarehouseTakesATrainingStepAtBatchSizeOne() {
+        ModelSpec spec = spec("kw");
+        int h = sizes()[0][0];
+        int w = sizes()[0][1];
+        try (NDManager m = manager.newSubManager()) {
+            SegmentationModel model = build(m, spec, h, w);
+            assertThat(model.warehouses()).isNotEmpty();
+            // mid-schedule: at its start (t = 1) KW's attention is multiplied by 0
+            Annealing.update(model, 5, 0, 10);
+            NDArray x = input(m, spec, 1, h, w);
+            try (GradientCollector gc = Djl.engine().newGradientCollector()) {
+                NDArray y = model.logits(new ParameterStore(m, false), x, true);
+                assertThat(y.getShape()).isEqualTo(new Shape(1, spec.classes(), h, w));
+                gc.backward(y.mul(y).mean());
+            }
+            List<String> withoutGradient = new ArrayList<>();
+            for (var p : model.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    NDArray g = p.getValue().getArray().getGradient();
+                    if (!finite(g) || g.abs().max().getFloat() == 0f) {
+                        withoutGradient.add(p.getKey());
+                    }
                 }
             }
             assertThat(withoutGradient).as("parameters without a gradient").isEmpty();

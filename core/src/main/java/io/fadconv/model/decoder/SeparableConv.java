@@ -15,7 +15,11 @@ import io.fadconv.nn.TorchStateDict;
 
 /**
  * smp's {@code SeparableConv2d}: a depthwise convolution ({@code 0}) then a 1x1 pointwise one
- * ({@code 1}), both without bias.
+ * ({@code 1}), both without bias. The depthwise half is built in the scope
+ * {@code <current scope>.depthwise}: KernelWarehouse cells are cut from the gcd of the channels
+ * of a warehouse's layers, and a depthwise layer (1 input channel per group) would cut its
+ * pointwise neighbours into single-channel cells with an enormous attention; the official
+ * KW MobileNetV2 keeps depthwise and pointwise layers in separate warehouses for the same reason.
  */
 public final class SeparableConv extends TracedBlock implements TorchModule {
 
@@ -39,8 +43,9 @@ public final class SeparableConv extends TracedBlock implements TorchModule {
     public SeparableConv(ConvFactory f, String key, ConvRole role, int in, int out, int kernel,
             int dilation, ai.djl.training.initializer.Initializer init) {
         super(VERSION);
-        depthwise = addChildBlock("depthwise", f.conv(key + ".0", role, new ConvGeometry(in, in,
-                kernel, 1, dilation * (kernel - 1) / 2, dilation, in, false), init));
+        depthwise = addChildBlock("depthwise", f.conv(key + ".0", f.scope() + ".depthwise", role,
+                new ConvGeometry(in, in, kernel, 1, dilation * (kernel - 1) / 2, dilation, in,
+                        false), init));
         pointwise = addChildBlock("pointwise", f.conv(key + ".1", role,
                 new ConvGeometry(in, out, 1, 1, 0, 1, 1, false), init));
     }

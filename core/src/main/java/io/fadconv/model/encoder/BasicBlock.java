@@ -23,6 +23,12 @@ import io.fadconv.nn.TorchStateDict;
  * width changes. Keys {@code conv1, bn1, conv2, bn2, downsample.0, downsample.1}. In a dilated
  * stage (smp's {@code make_dilated}) every 3x3 convolution has the stage's dilation and padding,
  * and the stride is 1.
+ *
+ * <p>Scopes (KernelWarehouse warehouses) as the official {@code KW_ResNet}: {@code conv2} in the
+ * block's scope; {@code conv1} and {@code downsample.0} in the entry scope, which is the previous
+ * stage's for the first block of a stage (the official "warehouse hand-over") and the block's own
+ * scope otherwise. Convolutions are built in the official module order conv1, conv2, downsample,
+ * the order in which a warehouse assigns its cells.
  */
 public final class BasicBlock extends TracedBlock implements TorchModule {
 
@@ -37,25 +43,28 @@ public final class BasicBlock extends TracedBlock implements TorchModule {
      *
      * @param f the model's convolution factory
      * @param key the block's key ({@code encoder.layer2.0})
+     * @param scope the scope of {@code conv2} ({@code encoder.stage1})
+     * @param entryScope the scope of {@code conv1} and {@code downsample.0}
      * @param in input channels
      * @param out output channels
      * @param stride the stride of the first convolution and of the shortcut
      * @param dilation the dilation of both 3x3 convolutions
      */
-    public BasicBlock(ConvFactory f, String key, int in, int out, int stride, int dilation) {
+    public BasicBlock(ConvFactory f, String key, String scope, String entryScope, int in,
+            int out, int stride, int dilation) {
         super(VERSION);
         var init = TorchInit.kaimingNormal(TorchInit.FanMode.FAN_OUT);
         first = addChildBlock("first", new ConvBnAct(
-                f.conv(key + ".conv1", ConvRole.BLOCK,
+                f.conv(key + ".conv1", entryScope, ConvRole.BLOCK,
                         new ConvGeometry(in, out, 3, stride, dilation, dilation, 1, false), init),
                 ConvBnAct.Act.RELU, "conv1", "bn1"));
         second = addChildBlock("second", new ConvBnAct(
-                f.conv(key + ".conv2", ConvRole.BLOCK,
+                f.conv(key + ".conv2", scope, ConvRole.BLOCK,
                         new ConvGeometry(out, out, 3, 1, dilation, dilation, 1, false), init),
                 ConvBnAct.Act.NONE, "conv2", "bn2"));
         downsample = stride != 1 || in != out
                 ? addChildBlock("downsample", new ConvBnAct(
-                        f.conv(key + ".downsample.0", ConvRole.DOWNSAMPLE,
+                        f.conv(key + ".downsample.0", entryScope, ConvRole.DOWNSAMPLE,
                                 new ConvGeometry(in, out, 1, stride, 0, 1, 1, false), init),
                         ConvBnAct.Act.NONE, "downsample.0", "downsample.1"))
                 : null;

@@ -23,6 +23,11 @@ import java.util.List;
  * a 3x3 depthwise convolution with the stride, a linear 1x1 projection; a residual connection
  * when the stride is 1 and the width does not change. Keys {@code conv.0.0, conv.0.1, conv.1.0,
  * conv.1.1, conv.2, conv.3} (t != 1) or {@code conv.0.0, conv.0.1, conv.1, conv.2} (t = 1).
+ *
+ * <p>Scopes (KernelWarehouse warehouses) as the official {@code KW_MobileNetV2} with its 4x
+ * config's {@code sharing_range ["layer"]}: the three kinds of convolution of a stage keep
+ * separate warehouses, {@code <stage>.expand} (official {@code pwconv0}), {@code <stage>.depthwise}
+ * ({@code dwconv0}) and {@code <stage>.project} ({@code pwconv1}).
  */
 public final class InvertedResidual extends TracedBlock implements TorchModule {
 
@@ -36,32 +41,45 @@ public final class InvertedResidual extends TracedBlock implements TorchModule {
      *
      * @param f the model's convolution factory
      * @param key the block's key ({@code encoder.features.2})
+     * @param scope the block's stage scope ({@code encoder.stage1})
      * @param in input channels
      * @param out output channels
      * @param stride 1 or 2
      * @param expansion the expansion factor t
      */
-    public InvertedResidual(ConvFactory f, String key, int in, int out, int stride, int expansion) {
+    public InvertedResidual(ConvFactory f, String key, String scope, int in, int out, int stride,
+            int expansion) {
         super(VERSION);
         var init = TorchInit.kaimingNormal(TorchInit.FanMode.FAN_OUT);
         int hidden = Math.round(in * (float) expansion);
         residual = stride == 1 && in == out;
         int i = 0;
         if (expansion != 1) {
-            units.add(ConvBnAct.sequential(f.conv(key + ".conv.0.0", ConvRole.POINTWISE,
-                    new ConvGeometry(in, hidden, 1, 1, 0, 1, 1, false), init),
+            units.add(ConvBnAct.sequential(f.conv(key + ".conv.0.0", scope + ".expand",
+                    ConvRole.POINTWISE, new ConvGeometry(in, hidden, 1, 1, 0, 1, 1, false), init),
                     ConvBnAct.Act.RELU6));
             i++;
         }
-        units.add(ConvBnAct.sequential(f.conv(key + ".conv." + i + ".0", ConvRole.DEPTHWISE,
+        units.add(ConvBnAct.sequential(f.conv(key + ".conv." + i + ".0", scope + ".depthwise",
+                ConvRole.DEPTHWISE,
                 new ConvGeometry(hidden, hidden, 3, stride, 1, 1, hidden, false), init),
                 ConvBnAct.Act.RELU6));
-        units.add(new ConvBnAct(f.conv(key + ".conv." + (i + 1), ConvRole.POINTWISE,
-                new ConvGeometry(hidden, out, 1, 1, 0, 1, 1, false), init),
+        units.add(new ConvBnAct(f.conv(key + ".conv." + (i + 1), projectScope(scope),
+                ConvRole.POINTWISE, new ConvGeometry(hidden, out, 1, 1, 0, 1, 1, false), init),
                 ConvBnAct.Act.NONE, String.valueOf(i + 1), String.valueOf(i + 2)));
         for (int u = 0; u < units.size(); u++) {
             addChildBlock("unit" + u, units.get(u));
         }
+    }
+
+    /**
+     * The scope of a stage's projections (and of the last 1x1 convolution, {@code features.18}).
+     *
+     * @param stage the stage scope
+     * @return {@code <stage>.project}
+     */
+    static String projectScope(String stage) {
+        return stage + ".project";
     }
 
     @Override

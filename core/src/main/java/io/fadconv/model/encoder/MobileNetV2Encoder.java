@@ -22,6 +22,16 @@ import java.util.List;
  * (t, c, n, s) = (1,16,1,1) (6,24,2,2) (6,32,3,2) (6,64,4,2) (6,96,3,1) (6,160,3,2) (6,320,1,1),
  * {@code features.18} a 1x1 convolution to 1280 channels; ReLU6 throughout. Features are taken
  * after {@code features.1, 3, 6, 13, 18} as smp does: channels {@code [in, 16, 24, 32, 96, 1280]}.
+ *
+ * <p>Convolution scopes, which are the KernelWarehouse warehouses, follow the official
+ * {@code KW_MobileNetV2} ({@code OSVAI/KernelWarehouse models/kw_mobilenetv2.py}) with the
+ * sharing of its 4x config ({@code configs/mobilenetv2_100/kw4x_mobilenetv2_100.json},
+ * {@code sharing_range ["layer"]}): the rows of the table belong to KW stages 1, 2, 3, 4, 5, 6, 6
+ * ({@code kw_stage_setting}); the first block of a row whose stage differs from the previous row's
+ * goes, whole, to the previous stage (the hand-over); within a stage, expansions, depthwise
+ * convolutions and projections keep three warehouses ({@link InvertedResidual}); the stem is
+ * {@code encoder.stage0} and the last 1x1 ({@code features.18}) joins stage 6's projections.
+ * (The official 1x config also merges a stage's two pointwise warehouses; not offered here.)
  */
 public final class MobileNetV2Encoder extends Encoder {
 
@@ -32,8 +42,8 @@ public final class MobileNetV2Encoder extends Encoder {
     };
     /** The {@code features} indexes after which smp takes a feature map. */
     static final int[] TAPS = {1, 3, 6, 13, 18};
-    /** Scope of each feature index: the reduction its output has. */
-    private static final String[] SCOPES = {"s2", "s4", "s8", "s16", "s32"};
+    /** The KernelWarehouse stage of each row of {@link #TABLE} (official kw_stage_setting). */
+    static final int[] KW_STAGES = {1, 2, 3, 4, 5, 6, 6};
 
     private static final byte VERSION = 1;
     private static final int LAST = 1280;
@@ -50,30 +60,40 @@ public final class MobileNetV2Encoder extends Encoder {
     public MobileNetV2Encoder(ConvFactory f, int inChannels) {
         super(VERSION);
         var init = TorchInit.kaimingNormal(TorchInit.FanMode.FAN_OUT);
-        int tap = 0;
-        f.scope("encoder." + SCOPES[0]);
+        f.scope(stageScope(0));
         features.add(ConvBnAct.sequential(f.conv("encoder.features.0.0", ConvRole.STEM,
                 new ConvGeometry(inChannels, 32, 3, 2, 1, 1, 1, false), init),
                 ConvBnAct.Act.RELU6));
         int in = 32;
-        for (int[] row : TABLE) {
+        for (int r = 0; r < TABLE.length; r++) {
+            int[] row = TABLE[r];
+            boolean handover = r > 0 && KW_STAGES[r] != KW_STAGES[r - 1];
             for (int i = 0; i < row[2]; i++) {
-                int index = features.size();
-                if (index > TAPS[tap]) {
-                    tap++;
-                    f.scope("encoder." + SCOPES[tap]);
-                }
-                features.add(new InvertedResidual(f, "encoder.features." + index, in, row[1],
-                        i == 0 ? row[3] : 1, row[0]));
+                int stage = i == 0 && handover ? KW_STAGES[r] - 1 : KW_STAGES[r];
+                features.add(new InvertedResidual(f, "encoder.features." + features.size(),
+                        stageScope(stage), in, row[1], i == 0 ? row[3] : 1, row[0]));
                 in = row[1];
             }
         }
-        features.add(ConvBnAct.sequential(f.conv("encoder.features.18.0", ConvRole.POINTWISE,
+        String last = stageScope(KW_STAGES[KW_STAGES.length - 1]);
+        features.add(ConvBnAct.sequential(f.conv("encoder.features.18.0",
+                InvertedResidual.projectScope(last), ConvRole.POINTWISE,
                 new ConvGeometry(in, LAST, 1, 1, 0, 1, 1, false), init), ConvBnAct.Act.RELU6));
         for (int i = 0; i < features.size(); i++) {
             addChildBlock("features." + i, features.get(i));
         }
         channels = new int[] {inChannels, 16, 24, 32, 96, LAST};
+    }
+
+    /**
+     * The scope of a KernelWarehouse stage (its convolutions add {@code .expand},
+     * {@code .depthwise}, {@code .project}).
+     *
+     * @param stage 0 (the stem) to 6
+     * @return {@code encoder.stage<stage>}
+     */
+    public static String stageScope(int stage) {
+        return "encoder.stage" + stage;
     }
 
     @Override

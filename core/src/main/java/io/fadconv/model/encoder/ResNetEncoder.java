@@ -23,6 +23,14 @@ import java.util.List;
  * channels (times the width multiplier) and strides 1, 2, 2, 2. Feature channels
  * {@code [in, 64w, 64w, 128w, 256w, 512w]}. For output stride 16 (8) the last (two) stages are
  * dilated instead of strided, as smp's {@code make_dilated} does.
+ *
+ * <p>Convolution scopes, which are the KernelWarehouse warehouses, follow the official
+ * {@code KW_ResNet} ({@code OSVAI/KernelWarehouse models/kw_resnet.py} with the published
+ * {@code sharing_range} "layer_conv"): scope {@code encoder.stageN} holds {@code layer(N+1)}'s
+ * convolutions, except that the first block's {@code conv1} and {@code downsample.0} of stages 1-3
+ * go to the previous stage's scope (stage 0 has no downsample); the stem is {@code encoder.stem}.
+ * Warehouses are numbered in that order (stage 0 first), as the official ones. A dilated stage
+ * keeps the scopes of the strided network it is made from.
  */
 public final class ResNetEncoder extends Encoder {
 
@@ -82,7 +90,8 @@ public final class ResNetEncoder extends Encoder {
         int reduction = 4;
         for (int s = 0; s < 4; s++) {
             String name = "layer" + (s + 1);
-            f.scope("encoder." + name);
+            String scope = stageScope(s);
+            f.scope(scope);
             int out = channels[s + 2];
             int stride = s == 0 ? 1 : 2;
             if (stride == 2 && reduction * 2 > outputStride) {
@@ -94,12 +103,24 @@ public final class ResNetEncoder extends Encoder {
             List<BasicBlock> stage = new ArrayList<>();
             for (int b = 0; b < blocks[s]; b++) {
                 // smp dilates every convolution of a dilated stage, the first block included.
+                String entry = b == 0 ? stageScope(Math.max(s - 1, 0)) : scope;
                 stage.add(addChildBlock(name + "." + b, new BasicBlock(f,
-                        "encoder." + name + "." + b, in, out, b == 0 ? stride : 1, dilation)));
+                        "encoder." + name + "." + b, scope, entry, in, out, b == 0 ? stride : 1,
+                        dilation)));
                 in = out;
             }
             stages.add(stage);
         }
+    }
+
+    /**
+     * The scope (KernelWarehouse warehouse) of a stage.
+     *
+     * @param stage 0 to 3 ({@code layer1} to {@code layer4})
+     * @return {@code encoder.stage<stage>}
+     */
+    public static String stageScope(int stage) {
+        return "encoder.stage" + stage;
     }
 
     private static int scaled(int base, double width) {
