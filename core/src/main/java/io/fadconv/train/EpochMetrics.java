@@ -16,16 +16,14 @@ import io.fadconv.eval.SegmentationMetrics;
  * @param valLoss mean loss over the validation batches (weighted by tiles)
  * @param validation the validation metrics
  * @param trainTiles tiles trained on in the epoch
- * @param trainSeconds training time of the epoch (the steps run in this process)
+ * @param trainSeconds training time of the epoch in the process that finished it (a resumed
+ *     epoch counts only the steps after the resume)
  * @param valSeconds validation time
+ * @param tilesPerSecond training throughput of the steps timed in {@code trainSeconds}
  */
 public record EpochMetrics(int epoch, double trainLoss, double valLoss,
-        SegmentationMetrics validation, int trainTiles, double trainSeconds, double valSeconds) {
-
-    /** @return training tiles per second (NaN when unknown) */
-    public double tilesPerSecond() {
-        return trainSeconds > 0 ? trainTiles / trainSeconds : Double.NaN;
-    }
+        SegmentationMetrics validation, int trainTiles, double trainSeconds, double valSeconds,
+        double tilesPerSecond) {
 
     /** The CSV header of {@link #csvRow()}. */
     public static final String CSV_HEADER = "epoch,train_loss,val_loss,oa,miou,acc,precision,"
@@ -79,6 +77,6 @@ public record EpochMetrics(int epoch, double trainLoss, double valLoss,
         return new EpochMetrics(o.get("epoch").asInt(), MetricsFormat.number(o, "trainLoss"),
                 MetricsFormat.number(o, "valLoss"), MetricsFormat.fromJson(o.get("validation")),
                 o.get("trainTiles").asInt(), o.get("trainSeconds").asDouble(),
-                o.get("valSeconds").asDouble());
+                o.get("valSeconds").asDouble(), MetricsFormat.number(o, "tilesPerSecond"));
     }
 }

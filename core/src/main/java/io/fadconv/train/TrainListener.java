@@ -15,6 +15,14 @@ public interface TrainListener {
     default void message(String line) {}
 
     /**
+     * The model is built (and restored when resuming); training starts next. The model is
+     * live: it changes with every step.
+     *
+     * @param model the model being trained
+     */
+    default void started(io.fadconv.model.SegmentationModel model) {}
+
+    /**
      * An epoch starts.
      *
      * @param epoch the epoch, from 1

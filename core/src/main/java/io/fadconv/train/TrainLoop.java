@@ -1,13 +1,10 @@
 package io.fadconv.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import io.fadconv.Djl;
 import io.fadconv.data.SeededShuffle;
 import io.fadconv.data.SegmentationDataset;
@@ -16,7 +13,6 @@ import io.fadconv.eval.Evaluator;
 import io.fadconv.model.ModelSpec;
 import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
-import io.fadconv.nn.Annealing;
 import io.fadconv.run.RunFolder;
 import io.fadconv.run.RunInfo;
 import java.io.IOException;
@@ -34,8 +30,8 @@ import java.util.Locale;
  *
  * <p>Determinism: the model is initialised after seeding the engine with the run's seed; epoch
  * {@code e} visits the training tiles in the order {@link #epochOrder}; before every step the
- * engine is reseeded from (seed, epoch, step) (dropout) and {@link Annealing#update} sets the
- * temperatures for (epoch, step). So the state after a step depends only on the state before it
+ * engine is reseeded from (seed, epoch, step) (dropout) and the temperatures are set for
+ * (epoch, step) ({@link TrainStep}). So the state after a step depends only on the state before it
  * and its position, and a checkpoint needs no random generator state.
  *
  * <p>Files in the run folder (see {@link RunFolder}): {@code config.json}, {@code run.json},
@@ -52,7 +48,7 @@ public final class TrainLoop {
     /**
      * How to run.
      *
-     * @param resume continue from the folder's checkpoint (an error when there is none)
+     * @param resume continue from the folder's checkpoint (from the beginning when there is none)
      * @param checkpointSteps also checkpoint every this many steps within an epoch (0 = only at
      *     the end of an epoch)
      * @param checkpointSeconds also checkpoint within an epoch when this many seconds passed
@@ -134,27 +130,8 @@ public final class TrainLoop {
      * @return dataset indices
      */
     public static long[] epochOrder(int tiles, long seed, int epoch, int cap) {
-        long[] order = SeededShuffle.order(tiles, mix(seed, 0x5EED_0F_DA7AL, 0), epoch);
+        long[] order = SeededShuffle.order(tiles, TrainStep.mix(seed, 0x5EED_0F_DA7AL, 0), epoch);
         return cap > 0 && cap < tiles ? Arrays.copyOf(order, cap) : order;
-    }
-
-    /**
-     * The engine seed of one step.
-     *
-     * @param seed the run seed
-     * @param epoch the epoch, from 0
-     * @param step the step, from 0
-     * @return the seed
-     */
-    static int stepSeed(long seed, int epoch, int step) {
-        return (int) mix(seed, epoch, step);
-    }
-
-    private static long mix(long seed, long a, long b) {
-        long h = seed * 0x9E3779B97F4A7C15L + a * 0xBF58476D1CE4E5B9L + b * 0x94D049BB133111EBL;
-        h = (h ^ (h >>> 30)) * 0xBF58476D1CE4E5B9L;
-        h = (h ^ (h >>> 27)) * 0x94D049BB133111EBL;
-        return h ^ (h >>> 31);
     }
 
     /**
@@ -171,15 +148,33 @@ public final class TrainLoop {
      */
     public static Result run(TrainConfig config, Path out, Options options,
             TrainListener listener) throws IOException {
+        try (NDManager manager = Djl.engine().newBaseManager()) {
+            return run(config, out, options, listener, manager);
+        }
+    }
+
+    /**
+     * Trains (or continues) a run with the model and optimiser in a sub-manager of
+     * {@code parent}, closed before returning (so a caller can check that nothing is left).
+     *
+     * @param config what to train
+     * @param out the run folder
+     * @param options resume and checkpoint settings
+     * @param listener progress
+     * @param parent the manager to work under
+     * @return the finished run
+     * @throws IOException on read or write failure
+     */
+    public static Result run(TrainConfig config, Path out, Options options,
+            TrainListener listener, NDManager parent) throws IOException {
         RunFolder folder = new RunFolder(out);
-        Checkpoint resumeFrom = checkFolder(config, folder, options);
+        Checkpoint resumeFrom = checkFolder(config, folder, options, listener);
         if (resumeFrom != null && resumeFrom.log().finished()
                 && resumeFrom.log().config().epochs() == config.epochs()) {
             listener.message(out + " holds a finished run of this config; nothing to do");
             return new Result(folder, resumeFrom.log(), true);
         }
         Files.createDirectories(out);
-        Engine engine = Djl.engine();
         TrainData data = TrainData.prepare(config, folder);
         List<io.fadconv.data.Sample> trainTiles = data.part("train");
         List<io.fadconv.data.Sample> valAll = data.part("val");
@@ -206,7 +201,7 @@ public final class TrainLoop {
                         + data.split().parts().get("test").size() + " groups" : "", steps,
                 config.batch()));
 
-        try (NDManager manager = engine.newBaseManager()) {
+        try (NDManager manager = parent.newSubManager()) {
             Djl.seed(config.seed());
             SegmentationModel model = Models.create(spec);
             Shape input = new Shape(config.batch(), spec.inChannels(), config.tile(),
@@ -227,6 +222,7 @@ public final class TrainLoop {
                                             + " threads, this process has " + threads
                                             + ": results may differ in the last bits"));
                 }
+                listener.started(model);
                 return new Runner(config, folder, options, listener, manager, model, adam,
                         trainSet, valSet, steps, perEpoch).run(s);
             }
@@ -236,38 +232,50 @@ public final class TrainLoop {
     /** Where a run stands. */
     private record State(MetricsLog log, int epoch, int step, double lossSum) {}
 
-    /** Checks the folder against the options; returns the checkpoint to resume from, if any. */
-    private static Checkpoint checkFolder(TrainConfig config, RunFolder folder, Options options)
-            throws IOException {
-        boolean hasCheckpoint = Files.isRegularFile(folder.checkpoint());
-        if (!options.resume()) {
-            for (Path p : new Path[] {folder.checkpoint(), folder.metricsJson(),
-                folder.lastWeights(), configFile(folder)}) {
-                if (Files.exists(p)) {
-                    throw new IllegalArgumentException(folder.dir() + " already holds a run ("
-                            + p.getFileName() + "); continue it with --resume or choose "
-                            + "another --out");
-                }
+    /**
+     * Checks the folder against the options; returns the checkpoint to resume from, if any.
+     * Without a checkpoint a run starts from the beginning, in a new folder or in one that holds
+     * only the start of a run of the same config (killed before its first checkpoint).
+     */
+    private static Checkpoint checkFolder(TrainConfig config, RunFolder folder, Options options,
+            TrainListener listener) throws IOException {
+        if (Files.isRegularFile(folder.checkpoint())) {
+            if (!options.resume()) {
+                throw new IllegalArgumentException(folder.dir() + " already holds a run "
+                        + "(checkpoint.ckpt); continue it with --resume or choose another --out");
             }
-            return null;
+            Checkpoint c = Checkpoint.peek(folder.checkpoint());
+            TrainConfig saved = c.log().config();
+            if (!saved.sameTraining(config.toBuilder().epochs(saved.epochs()).build())) {
+                throw new IllegalArgumentException(folder.dir() + ": the checkpoint was made "
+                        + "with another config (" + differences(saved, config) + "); resume with "
+                        + "the same options, or use another --out");
+            }
+            if (config.epochs() < c.log().epochsDone()) {
+                throw new IllegalArgumentException(folder.dir() + ": the run already finished "
+                        + c.log().epochsDone() + " epochs, more than --epochs " + config.epochs());
+            }
+            return c;
         }
-        if (!hasCheckpoint) {
-            throw new IllegalArgumentException(folder.dir() + ": nothing to resume (no "
-                    + "checkpoint.ckpt); start the run without --resume");
+        for (Path p : new Path[] {folder.metricsJson(), folder.lastWeights()}) {
+            if (Files.exists(p)) {
+                throw new IllegalArgumentException(folder.dir() + " holds " + p.getFileName()
+                        + " but no checkpoint.ckpt; remove the folder or choose another --out");
+            }
         }
-        Checkpoint c = Checkpoint.peek(folder.checkpoint());
-        TrainConfig saved = c.log().config();
-        TrainConfig sameEpochs = config.toBuilder().epochs(saved.epochs()).build();
-        if (!saved.sameTraining(sameEpochs)) {
-            throw new IllegalArgumentException(folder.dir() + ": the checkpoint was made with "
-                    + "another config (" + differences(saved, config) + "); resume with the "
-                    + "same options, or use another --out");
+        Path started = configFile(folder);
+        if (Files.isRegularFile(started)) {
+            TrainConfig saved = TrainConfig.load(started);
+            if (!saved.sameTraining(config)) {
+                throw new IllegalArgumentException(folder.dir() + " holds the start of a run "
+                        + "with another config (" + differences(saved, config) + "); remove it "
+                        + "or choose another --out");
+            }
         }
-        if (config.epochs() < c.log().epochsDone()) {
-            throw new IllegalArgumentException(folder.dir() + ": the run already finished "
-                    + c.log().epochsDone() + " epochs, more than --epochs " + config.epochs());
+        if (options.resume()) {
+            listener.message(folder.dir() + ": no checkpoint yet, starting from the beginning");
         }
-        return c;
+        return null;
     }
 
     /**
@@ -303,7 +311,7 @@ public final class TrainLoop {
         private final SegmentationDataset valSet;
         private final int steps;
         private final int perEpoch;
-        private final Engine engine = Djl.engine();
+        private final TrainStep trainStep;
         private long lastCheckpoint = System.nanoTime();
 
         Runner(TrainConfig config, RunFolder folder, Options options, TrainListener listener,
@@ -321,13 +329,13 @@ public final class TrainLoop {
             this.valSet = valSet;
             this.steps = steps;
             this.perEpoch = perEpoch;
+            this.trainStep = new TrainStep(model, adam, config.loss(), config.seed(), manager);
         }
 
         Result run(State start) throws IOException {
             MetricsLog log = start.log();
             int firstStep = start.step();
             double lossSum = start.lossSum();
-            ParameterStore ps = new ParameterStore(manager, false);
             for (int epoch = start.epoch(); epoch < config.epochs(); epoch++) {
                 listener.epochStarted(epoch + 1, config.epochs(), steps, firstStep,
                         config.batch());
@@ -339,7 +347,7 @@ public final class TrainLoop {
                         firstStep)) {
                     for (int step = firstStep; step < steps; step++) {
                         Batches.Batch b = batches.next();
-                        double loss = step(ps, b, epoch, step);
+                        double loss = step(b, epoch, step);
                         lossSum += loss;
                         tilesRun += b.size();
                         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -351,7 +359,8 @@ public final class TrainLoop {
                     }
                 }
                 double trainSeconds = (System.nanoTime() - t0) / 1e9;
-                EpochMetrics m = validate(epoch, lossSum / steps, tilesRun, trainSeconds);
+                EpochMetrics m = validate(epoch, lossSum / steps, trainSeconds,
+                        tilesRun / trainSeconds);
                 log = log.plus(m);
                 boolean best = log.bestEpoch() == m.epoch();
                 model.save(folder.lastWeights());
@@ -368,29 +377,16 @@ public final class TrainLoop {
         }
 
         /** One optimisation step; returns its loss. */
-        private double step(ParameterStore ps, Batches.Batch b, int epoch, int step) {
-            Djl.seed(stepSeed(config.seed(), epoch, step));
-            Annealing.update(model, epoch, step, steps);
-            float loss;
-            try (NDManager sub = manager.newSubManager()) {
-                NDArray x = b.image(sub);
-                NDArray y = b.label(sub);
-                try (GradientCollector gc = engine.newGradientCollector()) {
-                    NDArray l = config.loss().compute(model.logits(ps, x, true), y);
-                    loss = l.getFloat();
-                    if (!Float.isFinite(loss)) {
-                        throw diverged(loss, epoch, step);
-                    }
-                    gc.backward(l);
-                }
+        private double step(Batches.Batch b, int epoch, int step) {
+            try {
+                return trainStep.run(m -> new NDArray[] {b.image(m), b.label(m)}, epoch, step,
+                        steps);
+            } catch (TrainStep.NonFiniteLoss e) {
+                throw diverged(e.value(), epoch, step);
             }
-            adam.step();
-            return loss;
         }
 
-        private TrainingDivergedException diverged(float loss, int epoch, int step)
-                throws TrainingDivergedException {
-            adam.zeroGradients();
+        private TrainingDivergedException diverged(float loss, int epoch, int step) {
             String kept;
             try {
                 kept = Files.isRegularFile(folder.checkpoint())
@@ -432,8 +428,8 @@ public final class TrainLoop {
             listener.checkpointed(c.epoch() + 1, c.step());
         }
 
-        private EpochMetrics validate(int epoch, double trainLoss, int tilesRun,
-                double trainSeconds) throws IOException {
+        private EpochMetrics validate(int epoch, double trainLoss, double trainSeconds,
+                double tilesPerSecond) throws IOException {
             ValidationTemperatures.afterEpoch(model, epoch, steps);
             long t0 = System.nanoTime();
             double[] loss = new double[2];
@@ -445,7 +441,8 @@ public final class TrainLoop {
                         loss[1] += n;
                     }, done -> listener.validating(epoch + 1, done, total));
             return new EpochMetrics(epoch + 1, trainLoss, loss[0] / loss[1], r.metrics(),
-                    tilesRun, trainSeconds, (System.nanoTime() - t0) / 1e9);
+                    steps * config.batch(), trainSeconds, (System.nanoTime() - t0) / 1e9,
+                    tilesPerSecond);
         }
 
         private static int threads() {
