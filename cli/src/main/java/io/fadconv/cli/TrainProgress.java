@@ -82,7 +82,7 @@ final class TrainProgress implements Experiment.Listener {
                 .setTaskName(String.format(Locale.ROOT, "%sepoch %d/%d", prefix, epoch, epochs))
                 .setInitialMax((long) steps * batch)
                 .setUnit(" tiles", 1)
-                .showSpeed()
+                .showSpeed(new java.text.DecimalFormat("0.0"))
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500)
                 .setConsumer(new DelegatingProgressBarConsumer(s -> {
@@ -100,7 +100,7 @@ final class TrainProgress implements Experiment.Listener {
         stepsDone++;
         if (bar != null) {
             bar.stepTo((long) step * batch);
-            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f, run ETA %s", loss,
+            bar.setExtraMessage(String.format(Locale.ROOT, "  loss %.4f, run ETA %s", loss,
                     runEta()));
         }
     }
@@ -118,7 +118,7 @@ final class TrainProgress implements Experiment.Listener {
     @Override
     public void validating(int epoch, int tiles, int total) {
         if (bar != null) {
-            bar.setExtraMessage(String.format(Locale.ROOT, "validating %d/%d", tiles, total));
+            bar.setExtraMessage(String.format(Locale.ROOT, "  validating %d/%d", tiles, total));
         }
     }
 

@@ -194,12 +194,11 @@ public final class TrainLoop {
         ModelSpec spec = config.modelSpec(data.normalization().channels());
         config.save(configFile(folder));
         new RunInfo(spec, config.dataset(), config.classScheme()).save(folder.info());
-        listener.message(String.format(Locale.ROOT, "%s: %d tiles of %d x %d (train %d, val %d%s)"
-                + "; %d steps of %d tiles per epoch", config.data(), data.samples().size(),
-                config.tile(), config.tile(), trainTiles.size(), valTiles.size(),
-                data.split().parts().containsKey("test") ? ", test "
-                        + data.split().parts().get("test").size() + " groups" : "", steps,
-                config.batch()));
+        listener.message(String.format(Locale.ROOT, "%s: %d tiles of %d x %d (train %d, "
+                + "validation %d%s); %d steps of %d tiles per epoch", config.data(),
+                data.samples().size(), config.tile(), config.tile(), trainTiles.size(),
+                valTiles.size(), data.split().parts().containsKey("test") ? ", test "
+                        + data.part("test").size() : "", steps, config.batch()));
 
         try (NDManager manager = parent.newSubManager()) {
             Djl.seed(config.seed());
