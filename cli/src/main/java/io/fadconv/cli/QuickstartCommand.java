@@ -55,6 +55,14 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "CPU threads (${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--scenes", defaultValue = "4", hidden = true,
+            description = "Synthetic scenes (tests use fewer).")
+    int scenes;
+
+    @Option(names = "--scene-size", defaultValue = "1024", hidden = true,
+            description = "Synthetic scene size (tests use smaller).")
+    int sceneSize;
+
     @Option(names = "--fresh", description = "Delete earlier runs in --out and train again "
             + "(the data are kept).")
     boolean fresh;
@@ -72,7 +80,8 @@ final class QuickstartCommand implements Callable<Integer> {
         if (Files.isDirectory(data)) {
             w.println("   already there, reused");
         } else {
-            SyntheticDataset.generate(data, SyntheticConfig.demo(0), false, 2, line -> {
+            SyntheticDataset.generate(data, SyntheticConfig.demo(0).withScenes(scenes,
+                    sceneSize), false, 2, line -> {
                 w.println("   " + line);
                 w.flush();
             });

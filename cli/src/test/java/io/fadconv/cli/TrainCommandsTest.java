@@ -112,6 +112,28 @@ class TrainCommandsTest {
     }
 
     @Test
+    void quickstartRunsEndToEndAndIsHonestAboutIt() throws IOException {
+        Path out = tmp.resolve("qs");
+        Run r = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes", "1",
+                "--scene-size", "768");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1. Synthetic data").contains("2. Training")
+                .contains("[1/2] static").contains("[2/2] fadconv:k=4,p=16")
+                .contains("SYNTHETIC").contains("not GID or Hi-CNA").contains("1 epochs")
+                .contains("| static |").contains("| fadconv:k=4,p=16 |")
+                .contains("4. Cropland-loss (CNA) mapping: not in this build yet")
+                .contains("Quickstart finished in").contains("Report: ");
+        assertThat(r.err()).contains("epoch 1/1");
+        for (String f : List.of("results.md", "results.json", "f1-vs-madds.png",
+                "loss-curves.png", "validation-curves.png", "README.md")) {
+            assertThat(out.resolve("report").resolve(f)).isRegularFile();
+        }
+        Run again = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes",
+                "1", "--scene-size", "768");
+        assertThat(again.out()).contains("already there, reused").contains("static (reused)");
+    }
+
+    @Test
     void badInputIsOneLine() {
         Run noData = run("train", "--out", tmp.resolve("x").toString());
         assertThat(noData.code()).isEqualTo(1);
