@@ -229,9 +229,4 @@ final class TrainOptions {
             });
         }
     }
-
-    /** @return the data folder of a config (for messages) */
-    static Path dataOf(TrainConfig c) {
-        return c.data();
-    }
 }

@@ -139,13 +139,6 @@ public final class Adam implements AutoCloseable {
         }
     }
 
-    /**
-     * Zeroes the gradients of every parameter without updating (after a skipped step).
-     */
-    public void zeroGradients() {
-        params.forEach(p -> zeroGradient(p.parameter().getArray()));
-    }
-
     private static void zeroGradient(NDArray p) {
         if (p instanceof PtNDArray pt && p.hasGradient()) {
             JniUtils.zeroGrad(pt);

@@ -43,7 +43,7 @@ public final class ExperimentTable {
                     + "Hi-CNA: the numbers show that training and evaluation work, not how the "
                     + "methods compare on real Gaofen-2 scenes.\n\n");
         }
-        int trainTiles = first.evaluation() == null ? 0 : first.log().epochs().isEmpty() ? 0
+        int trainTiles = first.log().epochs().isEmpty() ? 0
                 : first.log().epochs().get(0).trainTiles();
         sb.append(String.format(Locale.ROOT, "Trained %s on %d CPU thread(s): %s (%d tiles per "
                 + "epoch); the same seed, split and settings for every row.%n%n",

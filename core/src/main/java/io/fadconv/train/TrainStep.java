@@ -113,15 +113,17 @@ public final class TrainStep {
         return h ^ (h >>> 31);
     }
 
-    /** The loss was NaN or infinite; no parameter was changed and gradients are zeroed. */
-    public final class NonFiniteLoss extends Exception {
+    /**
+     * The loss was NaN or infinite: the step stopped before the backward pass, so no gradient
+     * was computed and no parameter changed.
+     */
+    public static final class NonFiniteLoss extends Exception {
         private static final long serialVersionUID = 1L;
         private final float value;
 
         NonFiniteLoss(float value) {
             super("loss " + value);
             this.value = value;
-            adam.zeroGradients();
         }
 
         /** @return the loss value */
