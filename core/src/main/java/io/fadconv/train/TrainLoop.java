@@ -175,6 +175,7 @@ public final class TrainLoop {
             return new Result(folder, resumeFrom.log(), true);
         }
         Files.createDirectories(out);
+        removeStaleTemporaries(out, listener);
         TrainData data = TrainData.prepare(config, folder);
         List<io.fadconv.data.Sample> trainTiles = data.part("train");
         List<io.fadconv.data.Sample> valAll = data.part("val");
@@ -224,6 +225,23 @@ public final class TrainLoop {
                 listener.started(model);
                 return new Runner(config, folder, options, listener, manager, model, adam,
                         trainSet, valSet, steps, perEpoch).run(s);
+            }
+        }
+    }
+
+    /**
+     * Deletes the temporary files a killed process left while writing (AtomicFiles names them
+     * {@code .<file>.<random>.tmp}); the files they were to replace are intact.
+     */
+    private static void removeStaleTemporaries(Path dir, TrainListener listener)
+            throws IOException {
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(p)) {
+                    Files.delete(p);
+                    listener.message("removed " + n + ", left by an interrupted write");
+                }
             }
         }
     }

@@ -110,14 +110,20 @@ class TrainLoopTest {
             Checkpoint left = Checkpoint.peek(new RunFolder(crashed).checkpoint());
             assertThat(left.epoch()).isEqualTo(1);
             assertThat(left.step()).isEqualTo(1);
+            // A kill during a write leaves a temporary file; resuming removes it.
+            Path stale = Files.writeString(crashed.resolve(".checkpoint.ckpt.123.tmp"), "half");
             TrainLoop.run(config(conv, 2), crashed, everyStep.withResume(true),
                     new TrainListener() { });
+            assertThat(stale).doesNotExist();
             assertBitIdentical(conv + " mid-epoch", expected, weights(crashed));
             assertThat(Files.readString(new RunFolder(crashed).metricsCsv())
                     .replaceAll(",[0-9.]*,[0-9.]*,[0-9.]*\n", "\n"))
                     .isEqualTo(Files.readString(new RunFolder(straight).metricsCsv())
                             .replaceAll(",[0-9.]*,[0-9.]*,[0-9.]*\n", "\n"));
 
+            if (conv.startsWith("kw")) {
+                continue; // the epoch-end case below needs one network only
+            }
             // Checkpoints at epoch ends only: the resumed run redoes all of epoch 2.
             Path redo = tmp.resolve("redo-" + conv.replace(':', '_'));
             TrainLoop.Options epochEnds = new TrainLoop.Options(false, 0, 0);
