@@ -162,13 +162,15 @@ public final class Experiment {
      * A short description of the training setting for table headers.
      *
      * @param c the config
-     * @return e.g. {@code 12 epochs of 72 tiles of 256 x 256, batch 8, lr 3e-4 ...}
+     * @param tilesPerEpoch tiles trained on per epoch
+     * @return e.g. {@code 12 epochs of 72 tiles of 256 x 256 (...), Adam lr 1e-3 ...}
      */
-    static String setting(TrainConfig c) {
-        return String.format(Locale.ROOT, "%d epochs, %s tiles of %d x %d per epoch, batch %d, "
-                + "Adam lr %s (constant), weight decay %s (L2), loss %s, seed %d, no augmentation"
-                + ", no pretraining", c.epochs(), c.trainTiles() > 0 ? "up to " + c.trainTiles()
-                        : "all training", c.tile(), c.tile(), c.batch(), num(c.lr()),
+    static String setting(TrainConfig c, int tilesPerEpoch) {
+        return String.format(Locale.ROOT, "%d epochs of %d tiles of %d x %d (%s, reshuffled "
+                + "every epoch), batch %d, Adam lr %s (constant), weight decay %s (L2), loss %s, "
+                + "seed %d, no augmentation, no pretraining", c.epochs(), tilesPerEpoch,
+                c.tile(), c.tile(), c.trainTiles() > 0 ? "drawn from the training part"
+                        : "the training part in full batches", c.batch(), num(c.lr()),
                 num(c.weightDecay()), c.loss() == Loss.CE ? "cross-entropy"
                         : "binary cross-entropy", c.seed());
     }

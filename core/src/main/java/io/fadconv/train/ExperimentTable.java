@@ -45,9 +45,9 @@ public final class ExperimentTable {
         }
         int trainTiles = first.log().epochs().isEmpty() ? 0
                 : first.log().epochs().get(0).trainTiles();
-        sb.append(String.format(Locale.ROOT, "Trained %s on %d CPU thread(s): %s (%d tiles per "
-                + "epoch); the same seed, split and settings for every row.%n%n",
-                r.date(), r.threads(), Experiment.setting(c), trainTiles));
+        sb.append(String.format(Locale.ROOT, "Trained %s on %d CPU thread(s): %s; the same "
+                + "seed, split and settings for every row.%n%n", r.date(), r.threads(),
+                Experiment.setting(c, trainTiles)));
         sb.append(String.format(Locale.ROOT, "Metrics on the %s part (%d tiles), weights of the "
                 + "epoch with the best validation IoU of %s: OA over all classes; Acc, P, R, "
                 + "F1, IoU of %s; in %%. Params: trainable parameters; MAdds per image as the "
