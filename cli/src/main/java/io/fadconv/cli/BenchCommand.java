@@ -95,10 +95,12 @@ final class BenchCommand implements Runnable {
                 description = "The network (${DEFAULT-VALUE}).")
         String model;
 
-        @Option(names = "--size", defaultValue = "256", description = "Input size (${DEFAULT-VALUE}).")
+        @Option(names = "--size", defaultValue = "256",
+                description = "Input size (${DEFAULT-VALUE}).")
         int size;
 
-        @Option(names = "--batch", defaultValue = "8", description = "Batch size (${DEFAULT-VALUE}).")
+        @Option(names = "--batch", defaultValue = "8",
+                description = "Batch size (${DEFAULT-VALUE}).")
         int batch;
 
         @Option(names = "--in-channels", defaultValue = "4",

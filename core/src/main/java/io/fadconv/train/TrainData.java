@@ -39,7 +39,8 @@ public record TrainData(List<Sample> samples, Splits split, Normalization normal
         List<Sample> samples = Tiling.grid(config.tile()).cut(source);
         if (samples.isEmpty()) {
             throw new IllegalArgumentException(config.data() + ": no " + config.tile() + " x "
-                    + config.tile() + " tiles in the dataset (are the scenes smaller than --tile?)");
+                    + config.tile() + " tiles in the dataset (are the scenes smaller than "
+                    + "--tile?)");
         }
         Splits split;
         if (Files.isRegularFile(folder.split())) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.fadconv.Djl;
+import io.fadconv.data.Sample;
 import io.fadconv.data.SeededShuffle;
 import io.fadconv.data.SegmentationDataset;
 import io.fadconv.eval.Batches;
@@ -177,9 +178,9 @@ public final class TrainLoop {
         Files.createDirectories(out);
         removeStaleTemporaries(out, listener);
         TrainData data = TrainData.prepare(config, folder);
-        List<io.fadconv.data.Sample> trainTiles = data.part("train");
-        List<io.fadconv.data.Sample> valAll = data.part("val");
-        List<io.fadconv.data.Sample> valTiles = config.valTiles() > 0
+        List<Sample> trainTiles = data.part("train");
+        List<Sample> valAll = data.part("val");
+        List<Sample> valTiles = config.valTiles() > 0
                 && config.valTiles() < valAll.size() ? valAll.subList(0, config.valTiles())
                 : valAll;
         SegmentationDataset trainSet = data.dataset(config, trainTiles);

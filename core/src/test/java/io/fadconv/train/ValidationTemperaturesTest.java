@@ -25,7 +25,8 @@ class ValidationTemperaturesTest {
     void perEpochScheduleStepsBeforeValidationPerIterationScheduleKeepsTheLastStep() {
         Djl.engine();
         try (NDManager m = NDManager.newBaseManager()) {
-            SegmentationModel dy = Models.create(ModelSpec.of("resnet18x0.25-unet", "dyconv", 4, 1));
+            SegmentationModel dy = Models.create(ModelSpec.of("resnet18x0.25-unet", "dyconv", 4,
+                    1));
             dy.initialize(m, DataType.FLOAT32, new Shape(1, 4, 64, 64));
             int steps = 5;
             // Training epoch 2 (0-based) runs at 34 - 3*2 = 28; DYConv's main.py then calls
@@ -35,7 +36,8 @@ class ValidationTemperaturesTest {
             ValidationTemperatures.afterEpoch(dy, 2, steps);
             assertThat(temperature(dy)).isEqualTo(25f);
 
-            SegmentationModel od = Models.create(ModelSpec.of("resnet18x0.25-unet", "odconv", 4, 1));
+            SegmentationModel od = Models.create(ModelSpec.of("resnet18x0.25-unet", "odconv", 4,
+                    1));
             od.initialize(m, DataType.FLOAT32, new Shape(1, 4, 64, 64));
             Annealing.update(od, 2, steps - 1, steps);
             float last = temperature(od);
