@@ -134,6 +134,16 @@ class TrainCommandsTest {
     }
 
     @Test
+    void benchTrainReportsStepTimesAndMemory() {
+        Run r = run("bench", "train", "--size", "64", "--batch", "2", "--epochs", "2",
+                "--steps", "1", "--warmup", "0");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| static |").contains("| fadconv |")
+                .contains("fadconv: ").contains("x static per training step")
+                .contains("| after epoch | RSS MiB").contains("live NDArrays");
+    }
+
+    @Test
     void badInputIsOneLine() {
         Run noData = run("train", "--out", tmp.resolve("x").toString());
         assertThat(noData.code()).isEqualTo(1);
