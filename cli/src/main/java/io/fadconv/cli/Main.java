@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
                 + "non-agriculturalization mapping.",
         subcommands = {
             QuickstartCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            ExperimentCommand.class,
             BenchCommand.class,
             CostCommand.class,
             InfoCommand.class,

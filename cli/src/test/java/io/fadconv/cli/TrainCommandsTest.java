@@ -1,0 +1,165 @@
+package io.fadconv.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fadconv.data.SyntheticConfig;
+import io.fadconv.data.SyntheticDataset;
+import io.fadconv.data.raster.SampleType;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fadconv train}, {@code eval}, {@code experiment} on a tiny synthetic dataset. */
+class TrainCommandsTest {
+
+    @TempDir
+    static Path tmp;
+
+    static Path data;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void makeData() throws IOException {
+        data = tmp.resolve("synthetic");
+        SyntheticDataset.generate(data, new SyntheticConfig(2, 1, 256, 64, SampleType.UINT16,
+                0.8, 0.3, 1, EnumSet.of(SyntheticConfig.Part.GID, SyntheticConfig.Part.HICNA)),
+                false, 2, line -> { });
+    }
+
+    private static List<String> tiny(String... more) {
+        List<String> a = new ArrayList<>(List.of("--data", data.toString(), "--dataset",
+                "synthetic-hicna", "--model", "resnet18x0.25-unet", "--tile", "64", "--batch",
+                "4", "--epochs", "1", "--train-tiles", "8", "--val-tiles", "4", "--norm-samples",
+                "8", "--lr", "3e-3"));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private static Run run(List<String> args, String... first) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(args);
+        return run(all.toArray(String[]::new));
+    }
+
+    @Test
+    void trainThenEvaluateThenResume() throws IOException {
+        Path out = tmp.resolve("runs/f");
+        Run t = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString()), "train");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("Training resnet18x0.25-unet conv=fadconv:k=2,p=8")
+                .contains("epoch 1/1  train loss").contains("Done: 1 epochs")
+                .contains("fadconv eval --run");
+        assertThat(t.err()).contains("epoch 1/1").contains("tiles");
+        for (String f : List.of("config.json", "run.json", "split.json", "normalization.json",
+                "last.params", "checkpoint.ckpt", "metrics.csv", "metrics.json")) {
+            assertThat(out.resolve(f)).isRegularFile();
+        }
+
+        Run e = run("eval", "--run", out.toString(), "--split", "test");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).containsPattern("Model +OA +Acc +P +R +F1 +IoU")
+                .containsPattern("f +\\d+\\.\\d +\\d+\\.\\d").contains("cropland *")
+                .contains("eval-test.json");
+        assertThat(Files.readString(out.resolve("eval-test.json"))).contains("\"confusion\"");
+
+        Run again = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString()), "train");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err().strip()).doesNotContain("\n").contains("--resume");
+        Run resume = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString(),
+                "--resume"), "train");
+        assertThat(resume.code()).isZero();
+        assertThat(resume.out()).contains("Nothing to do");
+        Run other = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString(), "--resume",
+                "--seed", "5"), "train");
+        assertThat(other.code()).isEqualTo(1);
+        assertThat(other.err()).contains("another config").contains("seed 0 vs 5");
+    }
+
+    @Test
+    void experimentWritesTheTableAndReusesFinishedRuns() {
+        Path out = tmp.resolve("exp");
+        Run r = run(tiny("--conv", "static", "--conv", "fadconv:k=2,p=8", "--out",
+                out.toString()), "experiment");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("[1/2] static").contains("[2/2] fadconv:k=2,p=8")
+                .contains("SYNTHETIC").contains("| Model | OA | Acc | P | R | F1 | IoU |")
+                .contains("| static |").contains("| fadconv:k=2,p=8 |");
+        for (String f : List.of("results.md", "results.json", "f1-vs-madds.png",
+                "loss-curves.png", "validation-curves.png")) {
+            assertThat(out.resolve(f)).isRegularFile();
+        }
+        Run again = run(tiny("--conv", "static", "--conv", "fadconv:k=2,p=8", "--out",
+                out.toString()), "experiment");
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("reused, not retrained").contains("static (reused)")
+                .doesNotContain("train loss");
+    }
+
+    @Test
+    void quickstartRunsEndToEndAndIsHonestAboutIt() throws IOException {
+        Path out = tmp.resolve("qs");
+        Run r = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes", "1",
+                "--scene-size", "768");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1. Synthetic data").contains("2. Training")
+                .contains("[1/2] static").contains("[2/2] fadconv:k=4,p=16")
+                .contains("SYNTHETIC").contains("not GID or Hi-CNA").contains("1 epochs")
+                .contains("| static |").contains("| fadconv:k=4,p=16 |")
+                .contains("4. Cropland-loss (CNA) mapping: not in this build yet")
+                .contains("Quickstart finished in").contains("Report: ");
+        assertThat(r.err()).contains("epoch 1/1");
+        for (String f : List.of("results.md", "results.json", "f1-vs-madds.png",
+                "loss-curves.png", "validation-curves.png", "README.md")) {
+            assertThat(out.resolve("report").resolve(f)).isRegularFile();
+        }
+        Run again = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes",
+                "1", "--scene-size", "768");
+        assertThat(again.out()).contains("already there, reused").contains("static (reused)");
+    }
+
+    @Test
+    void benchTrainReportsStepTimesAndMemory() {
+        Run r = run("bench", "train", "--size", "64", "--batch", "2", "--epochs", "2",
+                "--steps", "1", "--warmup", "0");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| static |").contains("| fadconv |")
+                .contains("fadconv: ").contains("x static per training step")
+                .contains("| after epoch | RSS MiB").contains("live NDArrays");
+    }
+
+    @Test
+    void badInputIsOneLine() {
+        Run noData = run("train", "--out", tmp.resolve("x").toString());
+        assertThat(noData.code()).isEqualTo(1);
+        assertThat(noData.err()).contains("--data and --dataset are required");
+        Run badConv = run(tiny("--conv", "fadconv:q=1", "--out", tmp.resolve("y").toString()),
+                "train");
+        assertThat(badConv.code()).isEqualTo(1);
+        assertThat(badConv.err().strip()).doesNotContain("\n").contains("unknown key 'q'");
+        Run badTile = run("train", "--data", data.toString(), "--dataset", "synthetic-hicna",
+                "--tile", "100", "--out", tmp.resolve("z").toString());
+        assertThat(badTile.err()).contains("multiple of 32");
+        Run both = run(tiny("--conv", "static", "--ablation", "pool", "--out",
+                tmp.resolve("w").toString()), "experiment");
+        assertThat(both.err()).contains("either --ablation or --conv");
+        Run noRun = run("eval", "--run", tmp.resolve("nothing").toString());
+        assertThat(noRun.code()).isEqualTo(1);
+        assertThat(noRun.err()).contains("no config.json");
+    }
+}

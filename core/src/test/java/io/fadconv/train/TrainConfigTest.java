@@ -1,0 +1,113 @@
+package io.fadconv.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fadconv.nn.ConvSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Presets, validation and the JSON round trip of the training config. */
+class TrainConfigTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void presetsAreThePapersSettings() {
+        TrainConfig gid = TrainConfig.builder(tmp, "gid").build();
+        assertThat(List.of(gid.lr(), gid.weightDecay(), (double) gid.batch(),
+                (double) gid.epochs(), (double) gid.tile())).containsExactly(1e-4, 1e-4, 24.0,
+                        50.0, 512.0);
+        assertThat(gid.loss()).isEqualTo(Loss.CE);
+        assertThat(gid.splitFractions().keySet()).containsExactly("train", "val");
+        assertThat(gid.modelSpec(3).classes()).isEqualTo(6);
+
+        TrainConfig hicna = TrainConfig.builder(tmp, "hicna").build();
+        assertThat(List.of(hicna.lr(), hicna.weightDecay(), (double) hicna.batch(),
+                (double) hicna.epochs())).containsExactly(3e-4, 1e-4, 16.0, 50.0);
+        assertThat(hicna.loss()).isEqualTo(Loss.BCE);
+        assertThat(hicna.modelSpec(4).classes()).isEqualTo(1); // one logit
+        assertThat(hicna.classScheme().classes()).isEqualTo(2);
+        assertThat(hicna.splitFractions().keySet()).containsExactly("train", "val", "test");
+
+        TrainConfig synth = TrainConfig.builder(tmp, "synthetic").preset("hicna").loss(Loss.CE)
+                .build();
+        assertThat(synth.lr()).isEqualTo(3e-4);
+        assertThat(synth.tile()).isEqualTo(512); // an explicit preset sets the paper's tile
+        assertThat(TrainConfig.builder(tmp, "synthetic-hicna").build().tile()).isEqualTo(256);
+    }
+
+    @Test
+    void jsonRoundTripAndFileFormat() throws Exception {
+        TrainConfig c = TrainConfig.builder(tmp, "folder").labels("ids").classes(3)
+                .model("resnet18x0.25-unet").conv(ConvSpec.parse("fadconv:k=2,p=8"))
+                .modelOptions(Map.of("decoder", "64/32/16/8/4")).bands(List.of(2, 1, 0))
+                .tile(128).epochs(3).batch(2).lr(1e-3).weightDecay(0).loss(Loss.CE).seed(42)
+                .trainTiles(10).valTiles(5).normSamples(0).build();
+        Path f = tmp.resolve("c.json");
+        c.save(f);
+        assertThat(TrainConfig.load(f)).isEqualTo(c);
+        // A hand-written file needs only data and dataset; the rest comes from the preset.
+        Files.writeString(f, "{\"data\": \"" + tmp + "\", \"dataset\": \"gid\", \"epochs\": 2}");
+        TrainConfig minimal = TrainConfig.load(f);
+        assertThat(minimal.epochs()).isEqualTo(2);
+        assertThat(minimal.batch()).isEqualTo(24);
+        Files.writeString(f, "{\"data\": \"x\", \"dataset\": \"gid\", \"epoch\": 2}");
+        assertThatThrownBy(() -> TrainConfig.load(f)).hasMessageContaining("c.json")
+                .hasMessageContaining("unknown field 'epoch'").hasMessageContaining("epochs");
+        Files.writeString(f, "{\"data\": \"x\", \"dataset\": \"gid\", \"batch\": 2.5}");
+        assertThatThrownBy(() -> TrainConfig.load(f)).hasMessageContaining("'batch'");
+        Files.writeString(f, "{not json");
+        assertThatThrownBy(() -> TrainConfig.load(f)).hasMessageContaining("not valid JSON");
+        assertThat(new ObjectMapper().readTree(c.toJsonString()).get("loss").asText())
+                .isEqualTo("ce");
+    }
+
+    @Test
+    void sameTrainingComparesSpecsWithDefaultsFilledIn() {
+        TrainConfig a = TrainConfig.builder(tmp, "hicna").conv(ConvSpec.parse("fadconv")).build();
+        TrainConfig b = a.withConv(ConvSpec.parse("fadconv:k=4,p=16,fusion=net"));
+        TrainConfig c = a.withConv(ConvSpec.parse("fadconv:p=32"));
+        assertThat(a.sameTraining(b)).isTrue();
+        assertThat(a.sameTraining(c)).isFalse();
+        assertThat(a.sameTraining(a.toBuilder().seed(1).build())).isFalse();
+        assertThat(TrainLoop.differences(a, a.toBuilder().lr(1e-3).batch(4).build()))
+                .contains("lr 3.0E-4 vs 0.001").contains("batch 16 vs 4");
+    }
+
+    @Test
+    void invalidSettingsNameTheFieldAndTheAllowedValues() {
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gidd").build())
+                .hasMessageContaining("dataset").hasMessageContaining("gid, hicna, folder");
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").loss(Loss.BCE).build())
+                .hasMessageContaining("bce is for two classes").hasMessageContaining("--loss ce");
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").tile(500).build())
+                .hasMessageContaining("tile").hasMessageContaining("multiple of 32");
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").lr(0).build())
+                .hasMessageContaining("lr");
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").weightDecay(-1).build())
+                .hasMessageContaining("wd");
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").epochs(0).build())
+                .hasMessageContaining("epochs");
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").model("unet").build())
+                .hasMessageContaining("resnet18-unet");
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").classes(2).build())
+                .hasMessageContaining("gid has 6 classes");
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").labels("binary").build())
+                .hasMessageContaining("only a folder dataset");
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").bands(List.of(0, 0)).build())
+                .hasMessageContaining("bands");
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").batch(8).trainTiles(4).build())
+                .hasMessageContaining("smaller than one batch");
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").preset("coco"))
+                .hasMessageContaining("gid, hicna");
+        assertThatThrownBy(() -> TrainConfig.builder(null, "gid").build())
+                .hasMessageContaining("--data");
+    }
+}

@@ -1,0 +1,266 @@
+package io.fadconv.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import io.fadconv.Djl;
+import io.fadconv.data.SyntheticConfig;
+import io.fadconv.data.SyntheticDataset;
+import io.fadconv.data.raster.SampleType;
+import io.fadconv.model.Models;
+import io.fadconv.model.SegmentationModel;
+import io.fadconv.nn.ConvSpec;
+import io.fadconv.run.RunFolder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The training loop on a tiny synthetic dataset (one 256 x 256 scene cut into 64 x 64 tiles,
+ * ResNet18(0.25x)-UNet): the run folder, resuming after a crash bit for bit, stopping on NaN,
+ * and no growth of memory across steps.
+ */
+class TrainLoopTest {
+
+    @TempDir
+    static Path tmp;
+
+    static Path data;
+
+    @BeforeAll
+    static void makeData() throws IOException {
+        Djl.engine();
+        data = tmp.resolve("synthetic");
+        SyntheticDataset.generate(data, new SyntheticConfig(5, 1, 256, 64, SampleType.UINT16,
+                0.8, 0.3, 1, EnumSet.of(SyntheticConfig.Part.GID, SyntheticConfig.Part.HICNA)),
+                false, 2, line -> { });
+    }
+
+    /** 20 training tiles of 64 x 64 (Hi-CNA layout, two periods), 3 steps of 4 per epoch. */
+    static TrainConfig config(String conv, int epochs) {
+        return TrainConfig.builder(data, "synthetic-hicna").model("resnet18x0.25-unet")
+                .conv(ConvSpec.parse(conv)).tile(64).batch(4).epochs(epochs).trainTiles(12)
+                .valTiles(4).lr(3e-3).seed(3).normSamples(8).build();
+    }
+
+    @Test
+    void writesTheRunFolderAndOpensForInference() throws IOException {
+        Path out = tmp.resolve("run-files");
+        TrainLoop.Result r = TrainLoop.run(config("fadconv:p=8", 2), out,
+                TrainLoop.Options.defaults(), new TrainListener() { });
+        RunFolder f = new RunFolder(out);
+        for (Path p : List.of(f.info(), f.normalization(), f.split(), f.lastWeights(),
+                f.checkpoint(), f.metricsCsv(), f.metricsJson(), TrainLoop.configFile(f))) {
+            assertThat(p).isRegularFile();
+        }
+        assertThat(r.log().finished()).isTrue();
+        assertThat(r.log().epochs()).hasSize(2);
+        assertThat(Files.readAllLines(f.metricsCsv())).hasSize(3)
+                .first().isEqualTo(EpochMetrics.CSV_HEADER);
+        MetricsLog log = MetricsLog.load(f.metricsJson());
+        assertThat(log.finished()).isTrue();
+        assertThat(log.config().sameTraining(config("fadconv:k=4,p=8", 2))).isTrue();
+        assertThat(TrainLoop.finished(config("fadconv:p=8", 2), f)).isTrue();
+        assertThat(TrainLoop.finished(config("fadconv:p=8", 3), f)).isFalse();
+        if (log.bestEpoch() > 0) {
+            assertThat(f.bestWeights()).isRegularFile();
+        }
+        // A second run without --resume refuses to overwrite; with --resume it has nothing to do.
+        assertThatThrownBy(() -> TrainLoop.run(config("fadconv:p=8", 2), out,
+                TrainLoop.Options.defaults(), new TrainListener() { }))
+                .hasMessageContaining("--resume");
+        assertThat(TrainLoop.run(config("fadconv:p=8", 2), out,
+                TrainLoop.Options.defaults().withResume(true), new TrainListener() { })
+                .alreadyFinished()).isTrue();
+        try (NDManager m = NDManager.newBaseManager()) {
+            RunFolder.Trained t = f.open(m, 64);
+            assertThat(t.info().binaryLogit()).isTrue();
+            NDArray y = t.model().logits(new ParameterStore(m, false),
+                    m.randomNormal(new ai.djl.ndarray.types.Shape(1, 4, 64, 64)), false);
+            assertThat(y.getShape().get(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void resumingAfterACrashMidEpochGivesBitIdenticalWeights() throws IOException {
+        for (String conv : List.of("fadconv:p=8", "kw:b=1")) {
+            Path straight = tmp.resolve("straight-" + conv.replace(':', '_'));
+            TrainLoop.run(config(conv, 2), straight, TrainLoop.Options.defaults(),
+                    new TrainListener() { });
+            Map<String, float[]> expected = weights(straight);
+
+            // Checkpoint after every step; crash during the second step of epoch 2, after the
+            // checkpoint of step 1: the resumed run redoes step 2 from that checkpoint.
+            Path crashed = tmp.resolve("crashed-" + conv.replace(':', '_'));
+            TrainLoop.Options everyStep = new TrainLoop.Options(false, 1, 0);
+            assertThatThrownBy(() -> TrainLoop.run(config(conv, 2), crashed, everyStep,
+                    crashAt(2, 2))).hasMessage("simulated kill");
+            Checkpoint left = Checkpoint.peek(new RunFolder(crashed).checkpoint());
+            assertThat(left.epoch()).isEqualTo(1);
+            assertThat(left.step()).isEqualTo(1);
+            // A kill during a write leaves a temporary file; resuming removes it.
+            Path stale = Files.writeString(crashed.resolve(".checkpoint.ckpt.123.tmp"), "half");
+            TrainLoop.run(config(conv, 2), crashed, everyStep.withResume(true),
+                    new TrainListener() { });
+            assertThat(stale).doesNotExist();
+            assertBitIdentical(conv + " mid-epoch", expected, weights(crashed));
+            assertThat(Files.readString(new RunFolder(crashed).metricsCsv())
+                    .replaceAll(",[0-9.]*,[0-9.]*,[0-9.]*\n", "\n"))
+                    .isEqualTo(Files.readString(new RunFolder(straight).metricsCsv())
+                            .replaceAll(",[0-9.]*,[0-9.]*,[0-9.]*\n", "\n"));
+
+            if (conv.startsWith("kw")) {
+                continue; // the epoch-end case below needs one network only
+            }
+            // Checkpoints at epoch ends only: the resumed run redoes all of epoch 2.
+            Path redo = tmp.resolve("redo-" + conv.replace(':', '_'));
+            TrainLoop.Options epochEnds = new TrainLoop.Options(false, 0, 0);
+            assertThatThrownBy(() -> TrainLoop.run(config(conv, 2), redo, epochEnds,
+                    crashAt(2, 2))).hasMessage("simulated kill");
+            TrainLoop.run(config(conv, 2), redo, epochEnds.withResume(true),
+                    new TrainListener() { });
+            assertBitIdentical(conv + " epoch end", expected, weights(redo));
+        }
+    }
+
+    @Test
+    void aNonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint() throws IOException {
+        // Checkpoints at epoch ends: a weight poisoned after step 1 of epoch 2 makes the loss of
+        // step 2 NaN; the run stops and the checkpoint of epoch 1 is left as it was.
+        Path out = tmp.resolve("nan");
+        byte[][] afterEpoch1 = new byte[1][];
+        assertThatThrownBy(() -> TrainLoop.run(config("static", 3), out,
+                new TrainLoop.Options(false, 0, 0), poisonAt(2, 1, out, afterEpoch1)))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessageContaining("loss became NaN at epoch 2, step 2 of 3")
+                .hasMessageContaining("holds epoch 2, step 0");
+        assertThat(Files.readAllBytes(new RunFolder(out).checkpoint())).isEqualTo(afterEpoch1[0]);
+        assertThat(MetricsLog.load(new RunFolder(out).metricsJson()).epochsDone()).isEqualTo(1);
+
+        // Checkpoints after every step: the poisoned state is caught before it is written.
+        Path every = tmp.resolve("nan-every-step");
+        byte[][] kept = new byte[1][];
+        assertThatThrownBy(() -> TrainLoop.run(config("static", 3), every,
+                new TrainLoop.Options(false, 1, 0), poisonAt(2, 1, every, kept)))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessageContaining("parameter became NaN or infinite");
+        assertThat(Files.readAllBytes(new RunFolder(every).checkpoint())).isEqualTo(kept[0]);
+
+        // A learning rate of 1e30 overflows the weights after the first step.
+        assertThatThrownBy(() -> TrainLoop.run(config("static", 2).toBuilder().lr(1e30).build(),
+                tmp.resolve("huge-lr"), TrainLoop.Options.defaults(), new TrainListener() { }))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessageContaining("at epoch 1, step 2")
+                .hasMessageContaining("no checkpoint had been written yet");
+    }
+
+    @Test
+    void stepsAndEpochsLeaveNothingBehindInTheManager() throws IOException {
+        List<Integer> atEpochEnd = new ArrayList<>();
+        List<Integer> atStep = new ArrayList<>();
+        try (NDManager parent = NDManager.newBaseManager()) {
+            TrainLoop.run(config("fadconv:p=8", 3), tmp.resolve("memory"),
+                    TrainLoop.Options.defaults(), new TrainListener() {
+                        @Override
+                        public void stepFinished(int e, int s, int n, double loss, double tps) {
+                            atStep.add(parent.getManagedArrays().size());
+                        }
+
+                        @Override
+                        public void epochFinished(EpochMetrics m, boolean best) {
+                            atEpochEnd.add(parent.getManagedArrays().size());
+                        }
+                    }, parent);
+            assertThat(parent.getManagedArrays()).isEmpty();
+        }
+        // The first step may cache per-size constants; from then on the count stays put.
+        assertThat(atStep.subList(1, atStep.size())).containsOnly(atStep.get(1));
+        assertThat(atEpochEnd).containsOnly(atEpochEnd.get(0));
+    }
+
+    /** Sets a weight to NaN after a step; records the checkpoint bytes at that moment. */
+    private static TrainListener poisonAt(int epoch, int step, Path run, byte[][] checkpoint) {
+        SegmentationModel[] model = new SegmentationModel[1];
+        return new TrainListener() {
+            @Override
+            public void started(SegmentationModel m) {
+                model[0] = m;
+            }
+
+            @Override
+            public void stepFinished(int e, int s, int steps, double loss, double tps) {
+                if (e == epoch && s == step) {
+                    try {
+                        checkpoint[0] = Files.readAllBytes(new RunFolder(run).checkpoint());
+                    } catch (IOException ex) {
+                        throw new java.io.UncheckedIOException(ex);
+                    }
+                    Parameter p = TrainableParameters.trainable(model[0]).get(0).parameter();
+                    float[] v = p.getArray().toFloatArray();
+                    v[0] = Float.NaN;
+                    p.getArray().set(v);
+                }
+            }
+        };
+    }
+
+    /** A listener that throws (like a kill) when a step finishes. */
+    private static TrainListener crashAt(int epoch, int step) {
+        return new TrainListener() {
+            @Override
+            public void stepFinished(int e, int s, int steps, double loss, double tps) {
+                if (e == epoch && s == step) {
+                    throw new IllegalStateException("simulated kill");
+                }
+            }
+        };
+    }
+
+    /** Every distinct parameter of a run's checkpoint (BatchNorm statistics included). */
+    private static Map<String, float[]> weights(Path run) throws IOException {
+        RunFolder f = new RunFolder(run);
+        TrainConfig c = TrainConfig.load(TrainLoop.configFile(f));
+        Map<String, float[]> out = new LinkedHashMap<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            SegmentationModel model = Models.create(c.modelSpec(4));
+            model.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32,
+                    new ai.djl.ndarray.types.Shape(1, 4, 64, 64));
+            try (Adam adam = new Adam(Adam.Settings.torchDefaults(c.lr(), c.weightDecay()),
+                    TrainableParameters.trainable(model), m)) {
+                Checkpoint.restore(f.checkpoint(), model, adam);
+            }
+            for (TrainableParameters.Named p : TrainableParameters.all(model)) {
+                out.put(p.name(), p.parameter().getArray().toFloatArray());
+            }
+        }
+        return out;
+    }
+
+    private static void assertBitIdentical(String what, Map<String, float[]> a,
+            Map<String, float[]> b) {
+        assertThat(b.keySet()).isEqualTo(a.keySet());
+        List<String> differ = new ArrayList<>();
+        a.forEach((k, v) -> {
+            float[] w = b.get(k);
+            for (int i = 0; i < v.length; i++) {
+                if (Float.floatToRawIntBits(v[i]) != Float.floatToRawIntBits(w[i])) {
+                    differ.add(k + "[" + i + "] " + v[i] + " vs " + w[i]);
+                    break;
+                }
+            }
+        });
+        assertThat(differ).as(what + ": parameters that differ").isEmpty();
+    }
+}
