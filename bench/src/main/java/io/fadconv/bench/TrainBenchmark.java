@@ -151,9 +151,9 @@ public final class TrainBenchmark {
             adams.forEach(Adam::close);
         }
         List<Row> rows = new ArrayList<>();
-        double base = LayerBenchmark.median(times[0]);
+        double base = Timing.median(times[0]);
         for (int i = 0; i < n; i++) {
-            double med = LayerBenchmark.median(times[i]);
+            double med = Timing.median(times[i]);
             rows.add(new Row(convs.get(i), med, percentile(times[i], 0.1),
                     percentile(times[i], 0.9), med / base, params[i]));
         }

@@ -10,6 +10,7 @@ import io.fadconv.infer.CnaDetector;
 import io.fadconv.infer.CnaFiles;
 import io.fadconv.infer.CnaOptions;
 import io.fadconv.infer.PatchSieve;
+import io.fadconv.infer.PredictOptions;
 import io.fadconv.infer.SceneMapper;
 import io.fadconv.run.RunFolder;
 import io.fadconv.run.RunInfo;
@@ -129,21 +130,9 @@ final class CnaCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--before/--after are scenes: give the run "
                         + "that maps them (--run), or pass class maps with --before-map/--after-map");
             }
-            try (NDManager m = Djl.engine().newBaseManager();
-                    ProgressBars bars = ProgressBars.onTerminal()) {
-                RunFolder.Trained trained = new RunFolder(run).open(m, 64);
-                SceneMapper mapper = new SceneMapper(trained, windows.options());
-                CnaDetector cna = new CnaDetector(trained.info().classes(), options);
-                stats = cna.detectScenes(mapper, inputs.scenes.before, inputs.scenes.after,
-                        truthFile, files, Map.of("run", run.toString()), bars);
-                String model = trained.info().model().name() + " " + trained.info().model().conv();
-                ClassScheme cls = trained.info().classes();
-                ClassMapImages.preview(files.beforeClasses(), cls, "t1: "
-                        + inputs.scenes.before.getFileName() + " (" + model + ")",
-                        files.beforePreview());
-                ClassMapImages.preview(files.afterClasses(), cls, "t2: "
-                        + inputs.scenes.after.getFileName() + " (" + model + ")",
-                        files.afterPreview());
+            try (ProgressBars bars = ProgressBars.onTerminal()) {
+                stats = mapScenes(run, inputs.scenes.before, inputs.scenes.after, truthFile,
+                        options, windows::options, files, bars);
             }
             image = inputs.scenes.after;
             title = title(inputs.scenes.before, inputs.scenes.after);
@@ -165,6 +154,40 @@ final class CnaCommand implements Callable<Integer> {
         Overlays.cna(files.change(), stats, image, rgb(), title, files.overlay());
         print(w, stats, files);
         return 0;
+    }
+
+    /**
+     * CNA between two scenes mapped by a run: both class maps with previews, the change map
+     * and its statistics (saved); the overlay is left to the caller.
+     *
+     * @param run the run folder
+     * @param before the t1 scene
+     * @param after the t2 scene
+     * @param truth a true change mask to evaluate against, if any
+     * @param options minimum mapping unit and pixel size
+     * @param windows the window options for the run
+     * @param files where the outputs go
+     * @param progress progress of the mapping
+     * @return the statistics
+     * @throws IOException if a file cannot be read or written
+     */
+    static AreaStatistics mapScenes(Path run, Path before, Path after, Optional<Path> truth,
+            CnaOptions options, java.util.function.Function<RunInfo, PredictOptions> windows,
+            CnaFiles files, io.fadconv.infer.ProgressListener progress) throws IOException {
+        try (NDManager m = Djl.engine().newBaseManager()) {
+            RunFolder.Trained trained = new RunFolder(run).open(m, 64);
+            SceneMapper mapper = new SceneMapper(trained, windows.apply(trained.info()));
+            CnaDetector cna = new CnaDetector(trained.info().classes(), options);
+            AreaStatistics stats = cna.detectScenes(mapper, before, after, truth, files,
+                    Map.of("run", run.toString()), progress);
+            String model = trained.info().model().name() + " " + trained.info().model().conv();
+            ClassScheme cls = trained.info().classes();
+            ClassMapImages.preview(files.beforeClasses(), cls, "t1: " + before.getFileName()
+                    + " (" + model + ")", files.beforePreview());
+            ClassMapImages.preview(files.afterClasses(), cls, "t2: " + after.getFileName()
+                    + " (" + model + ")", files.afterPreview());
+            return stats;
+        }
     }
 
     /** "Cropland loss, t1 a.tif -> t2 b.tif", with parent folders when the names are equal. */
@@ -219,7 +242,7 @@ final class CnaCommand implements Callable<Integer> {
         return b;
     }
 
-    private static void print(PrintWriter w, AreaStatistics s, CnaFiles files) {
+    static void print(PrintWriter w, AreaStatistics s, CnaFiles files) {
         ChangeCodes codes = s.codes();
         String crop = codes.classes().names().get(codes.classes().cropland());
         w.printf(Locale.ROOT, "Pixel area %.4f m2 (%s)%n", s.area().squareMetres(),

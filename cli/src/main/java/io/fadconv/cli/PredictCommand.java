@@ -56,7 +56,7 @@ final class PredictCommand implements Callable<Integer> {
         try (NDManager m = Djl.engine().newBaseManager();
                 ProgressBars bars = ProgressBars.onTerminal()) {
             RunFolder.Trained trained = new RunFolder(run).open(m, 64);
-            SceneMapper mapper = new SceneMapper(trained, windows.options());
+            SceneMapper mapper = new SceneMapper(trained, windows.options(trained.info()));
             ClassScheme classes = trained.info().classes();
             w.printf(Locale.ROOT, "Run %s: %s %s, bands %s, classes %s%n", run,
                     trained.info().model().name(), trained.info().model().conv(),

@@ -1,6 +1,12 @@
 package io.fadconv.cli;
 
 import io.fadconv.data.SyntheticConfig;
+import io.fadconv.infer.AreaStatistics;
+import io.fadconv.infer.ChangeMetrics;
+import io.fadconv.infer.CnaFiles;
+import io.fadconv.infer.CnaOptions;
+import io.fadconv.infer.PatchSieve;
+import io.fadconv.infer.PredictOptions;
 import io.fadconv.data.SyntheticDataset;
 import io.fadconv.nn.ConvSpec;
 import io.fadconv.train.Experiment;
@@ -10,6 +16,7 @@ import io.fadconv.train.TrainConfig;
 import io.fadconv.train.TrainLoop;
 import io.fadconv.util.AtomicFiles;
 import io.fadconv.viz.ExperimentPlots;
+import io.fadconv.viz.Overlays;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,8 +36,10 @@ import picocli.CommandLine.Spec;
         description = {"The main demo, from a fresh clone with no data: generates the synthetic "
                 + "landscape set, trains the static baseline and FADConv (ResNet18(0.25x)-UNet,"
                 + " the paper's Hi-CNA network, binary cropland) briefly on the CPU, evaluates "
-                + "both on the held-out test tiles, prints the comparison table and writes a "
-                + "report folder (table, charts). Runs that already finished are reused.",
+                + "both on the held-out test tiles, maps cropland loss on an unseen synthetic "
+                + "bi-temporal pair with each, prints the comparison tables and writes a "
+                + "report folder (tables, charts, change maps). Runs that already finished are "
+                + "reused.",
             "The data are synthetic and the training is short: the table shows that the "
                 + "pipeline works end to end, not how the methods compare on Gaofen-2 scenes."})
 final class QuickstartCommand implements Callable<Integer> {
@@ -43,6 +52,8 @@ final class QuickstartCommand implements Callable<Integer> {
     static final int EPOCHS = 30;
     static final int TILE = 256;
     static final int BATCH = 8;
+    /** Minimum mapping unit of the CNA step, in pixels (32 m2 at 0.8 m). */
+    static final int CNA_MMU = 50;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -116,17 +127,61 @@ final class QuickstartCommand implements Callable<Integer> {
         Files.createDirectories(report);
         ExperimentTable.save(r, report);
         ExperimentPlots.write(r, report);
-        // 4. Mapping (issue 7): CNA detection on the synthetic bi-temporal pair (gid/ and
-        //    gid-t2/, truth in change/) and prediction overlays go here, into the same report.
-        w.println("4. Cropland-loss (CNA) mapping: not in this build yet (the mapping commands "
-                + "come with issue 7).");
+        String cna = cropLoss(w, r, report);
         AtomicFiles.writeString(report.resolve("README.md"), readme(r));
         w.println();
         w.print(ExperimentTable.markdown(r));
         w.println();
+        w.print(cna);
+        w.println();
         w.printf(Locale.ROOT, "Quickstart finished in %.1f min. Report: %s%n",
                 (System.nanoTime() - t0) / 6e10, report.toAbsolutePath());
         return 0;
+    }
+
+    /**
+     * Step 4: cropland loss on a synthetic bi-temporal pair that no run has seen (its own seed),
+     * mapped by each run and compared with the pair's true change mask.
+     *
+     * @return a markdown table of the change-detection scores
+     */
+    private String cropLoss(PrintWriter w, Experiment.Result r, Path report) throws IOException {
+        Path pair = out.resolve("data-cna");
+        w.println("4. Cropland loss (CNA) on an unseen synthetic pair (seed 1, t1 -> t2, true "
+                + "change mask known): " + pair);
+        if (!Files.isDirectory(pair)) {
+            SyntheticDataset.generate(pair, SyntheticConfig.demo(1).withScenes(1, sceneSize),
+                    false, 2, line -> { });
+        }
+        Path before = pair.resolve("gid/image/scene_000.tif");
+        Path after = pair.resolve("gid-t2/image/scene_000.tif");
+        Path truth = pair.resolve("change/scene_000.tif");
+        CnaOptions options = CnaOptions.defaults().withMinPatch(CNA_MMU,
+                PatchSieve.Connectivity.EIGHT);
+        StringBuilder md = new StringBuilder("Cropland loss on the unseen pair (minimum mapping "
+                + "unit " + CNA_MMU + " px), against the true change mask:\n\n"
+                + "| Model | loss mapped (ha) | true loss (ha) | P | R | F1 | IoU |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Experiment.Entry e : r.entries()) {
+            Path dir = report.resolve("cna-" + e.folder().dir().getFileName());
+            CnaFiles files = new CnaFiles(dir);
+            Files.createDirectories(dir);
+            AreaStatistics s = CnaCommand.mapScenes(e.folder().dir(), before, after,
+                    java.util.Optional.of(truth), options, info -> PredictOptions.defaults()
+                            .withWindow(info.windowOr(PredictOptions.DEFAULT_WINDOW)),
+                    files, io.fadconv.infer.ProgressListener.NONE);
+            Overlays.cna(files.change(), s, after, null, "Cropland loss mapped by " + e.label()
+                    + " (synthetic pair)", files.overlay());
+            ChangeMetrics m = s.metrics();
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f |%n",
+                    e.label(), s.hectares(s.lossPixels()),
+                    s.hectares(m.truePositives() + m.falseNegatives()), 100 * m.precision(),
+                    100 * m.recall(), 100 * m.f1(), 100 * m.iou()));
+            w.println("   " + e.label() + ": " + files.overlay());
+            w.flush();
+        }
+        AtomicFiles.writeString(report.resolve("cna.md"), md.toString());
+        return md.toString();
     }
 
     private static String readme(Experiment.Result r) {
@@ -136,6 +191,9 @@ final class QuickstartCommand implements Callable<Integer> {
                 + "(the paper's Figure 5)\n"
                 + "- `loss-curves.png`, `validation-curves.png`: training and validation per "
                 + "epoch\n"
+                + "- `cna.md` and `cna-<run>/`: cropland loss mapped on an unseen synthetic "
+                + "pair by each run (change map GeoTIFF, overlay PNG, class maps, statistics in "
+                + "hectares), scored against the true change mask\n"
                 + "- the run folders (weights, metrics per epoch, checkpoints) are in `"
                 + r.out() + "`\n\n"
                 + "Synthetic data, short CPU training: these numbers show that the pipeline "

@@ -123,7 +123,7 @@ final class VizCommand implements Runnable {
             io.fadconv.viz.Figures.headless();
             try (ProgressBars bars = ProgressBars.onTerminal()) {
                 ComparisonGrid.figure(runs, ComparisonGrid.tiles(tiles, labels),
-                        windows.options(), panel, title, out, bars);
+                        windows::options, panel, title, out, bars);
             }
             spec.commandLine().getOut().println("Wrote " + out);
             return 0;

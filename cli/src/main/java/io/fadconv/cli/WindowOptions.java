@@ -6,11 +6,11 @@ import picocli.CommandLine.Option;
 /** The sliding-window options shared by predict, cna and viz compare. */
 final class WindowOptions {
 
-    @Option(names = "--window", defaultValue = "" + PredictOptions.DEFAULT_WINDOW,
-            description = "Model input size in pixels, a multiple of 32 (${DEFAULT-VALUE}, the "
-                    + "paper's tile size; keep the size the run was trained on: dynamic "
-                    + "convolutions weight their experts from the whole window).")
-    int window;
+    @Option(names = "--window", paramLabel = "PIXELS",
+            description = "Model input size in pixels, a multiple of 32 (default: the tile size "
+                    + "the run was trained on, else " + PredictOptions.DEFAULT_WINDOW + "; dynamic "
+                    + "convolutions weight their experts from the whole window, so keep it).")
+    Integer window;
 
     @Option(names = "--margin", defaultValue = "" + PredictOptions.DEFAULT_MARGIN,
             description = "Context cropped from each side of a window, a multiple of 32 "
@@ -22,7 +22,8 @@ final class WindowOptions {
             description = "Windows per forward pass (${DEFAULT-VALUE}).")
     int batch;
 
-    PredictOptions options() {
-        return new PredictOptions(window, margin, batch);
+    PredictOptions options(io.fadconv.run.RunInfo run) {
+        return new PredictOptions(window != null ? window
+                : run.windowOr(PredictOptions.DEFAULT_WINDOW), margin, batch);
     }
 }

@@ -62,7 +62,7 @@ class MappingCommandsTest {
             model.initialize(m, DataType.FLOAT32, new Shape(1, 4, 64, 64));
             model.save(folder.bestWeights());
         }
-        new RunInfo(spec, "synthetic", ClassScheme.GID).save(folder.info());
+        new RunInfo(spec, "synthetic", ClassScheme.GID, 0).save(folder.info());
         new Normalization(new int[] {0, 1, 2, 3}, new double[] {300, 300, 300, 400},
                 new double[] {100, 100, 100, 150}).save(folder.normalization());
     }

@@ -121,11 +121,14 @@ class TrainCommandsTest {
                 .contains("[1/2] static").contains("[2/2] fadconv:k=4,p=16")
                 .contains("SYNTHETIC").contains("not GID or Hi-CNA").contains("1 epochs")
                 .contains("| static |").contains("| fadconv:k=4,p=16 |")
-                .contains("4. Cropland-loss (CNA) mapping: not in this build yet")
+                .contains("4. Cropland loss (CNA) on an unseen synthetic pair")
+                .contains("| static |").contains("true loss (ha)")
                 .contains("Quickstart finished in").contains("Report: ");
         assertThat(r.err()).contains("epoch 1/1");
         for (String f : List.of("results.md", "results.json", "f1-vs-madds.png",
-                "loss-curves.png", "validation-curves.png", "README.md")) {
+                "loss-curves.png", "validation-curves.png", "README.md", "cna.md",
+                "cna-static/change.tif", "cna-static/change.png",
+                "cna-fadconv_k4_p16/statistics.json")) {
             assertThat(out.resolve("report").resolve(f)).isRegularFile();
         }
         Run again = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes",

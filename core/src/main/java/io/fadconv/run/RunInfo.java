@@ -25,8 +25,10 @@ import java.util.Map;
  * @param model the network
  * @param dataset the dataset kind it was trained on (gid, hicna, folder, synthetic, ...)
  * @param classes class names, colours and the cropland class
+ * @param tileSize the tile size the model was trained on (0 when unknown); prediction windows
+ *     default to it, because dynamic convolutions weight their experts from the whole input
  */
-public record RunInfo(ModelSpec model, String dataset, ClassScheme classes) {
+public record RunInfo(ModelSpec model, String dataset, ClassScheme classes, int tileSize) {
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -35,6 +37,10 @@ public record RunInfo(ModelSpec model, String dataset, ClassScheme classes) {
     public RunInfo {
         if (model == null || dataset == null || classes == null) {
             throw new IllegalArgumentException("a run needs a model, a dataset kind and classes");
+        }
+        if (tileSize < 0) {
+            throw new IllegalArgumentException("tile size must be >= 0 (0 = unknown), got "
+                    + tileSize);
         }
         boolean binaryLogit = model.classes() == 1 && classes.classes() == 2;
         if (model.classes() != classes.classes() && !binaryLogit) {
@@ -59,6 +65,7 @@ public record RunInfo(ModelSpec model, String dataset, ClassScheme classes) {
         ObjectNode opts = m.putObject("options");
         model.options().forEach(opts::put);
         root.put("dataset", dataset);
+        root.put("tileSize", tileSize);
         ObjectNode c = root.putObject("classScheme");
         ArrayNode names = c.putArray("names");
         classes.names().forEach(names::add);
@@ -103,11 +110,23 @@ public record RunInfo(ModelSpec model, String dataset, ClassScheme classes) {
                 colors[i] = Integer.parseInt(cols.get(i).asText().replace("#", ""), 16);
             }
             return new RunInfo(spec, required(root, "dataset").asText(),
-                    new ClassScheme(names, colors, required(c, "cropland").asInt()));
+                    new ClassScheme(names, colors, required(c, "cropland").asInt()),
+                    root.path("tileSize").asInt(0));
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": not a valid run.json (" + e.getMessage()
                     + ")", e);
         }
+    }
+
+    /**
+     * The window size prediction should use: the training tile size, or {@code fallback} when
+     * the run does not record it.
+     *
+     * @param fallback the size to use for runs without a recorded tile size
+     * @return the window size
+     */
+    public int windowOr(int fallback) {
+        return tileSize > 0 ? tileSize : fallback;
     }
 
     /**

@@ -40,7 +40,10 @@ public final class Losses {
         }
         NDArray x = logits.squeeze(1);
         NDArray y = labels.toType(x.getDataType(), false);
-        return x.maximum(0f).sub(x.mul(y)).add(x.abs().neg().exp().add(1f).log()).mean();
+        // relu, not maximum(0f): DJL frees the constant of maximum(Number) before backward needs
+        // it (see nn.Layers#scale).
+        return x.getNDArrayInternal().relu().sub(x.mul(y)).add(x.abs().neg().exp().add(1f).log())
+                .mean();
     }
 
     private static void checkShapes(NDArray logits, NDArray labels) {

@@ -195,7 +195,8 @@ public final class TrainLoop {
         }
         ModelSpec spec = config.modelSpec(data.normalization().channels());
         config.save(configFile(folder));
-        new RunInfo(spec, config.dataset(), config.classScheme()).save(folder.info());
+        new RunInfo(spec, config.dataset(), config.classScheme(), config.tile())
+                .save(folder.info());
         listener.message(String.format(Locale.ROOT, "%s: %d tiles of %d x %d (train %d, "
                 + "validation %d%s); %d steps of %d tiles per epoch", config.data(),
                 data.samples().size(), config.tile(), config.tile(), trainTiles.size(),

@@ -78,14 +78,16 @@ public final class ComparisonGrid {
      *
      * @param runs run folders, one column each, in order
      * @param tiles the tiles, one row each
-     * @param options window options for predicting (tiles up to the window are one pass)
+     * @param options window options for predicting each run (tiles up to the window are one
+     *     pass)
      * @param panel panel size in pixels (the longer side)
      * @param title the figure title
      * @param png the PNG to write
      * @param progress one step per run
      * @throws IOException on read or write failure
      */
-    public static void figure(List<Path> runs, List<Tile> tiles, PredictOptions options,
+    public static void figure(List<Path> runs, List<Tile> tiles,
+            java.util.function.Function<io.fadconv.run.RunInfo, PredictOptions> options,
             int panel, String title, Path png, ProgressListener progress) throws IOException {
         if (runs.isEmpty() || tiles.isEmpty()) {
             throw new IllegalArgumentException("a comparison needs at least one run and one tile");
@@ -115,7 +117,7 @@ public final class ComparisonGrid {
             List<byte[]> perTile = new ArrayList<>();
             try (NDManager m = Djl.engine().newBaseManager()) {
                 RunFolder.Trained run = new RunFolder(runs.get(r)).open(m, 64);
-                SceneMapper mapper = new SceneMapper(run, options);
+                SceneMapper mapper = new SceneMapper(run, options.apply(run.info()));
                 for (Tile t : tiles) {
                     perTile.add(mapper.classes(t.image()));
                 }

@@ -61,7 +61,7 @@ public final class TestRuns {
             java.nio.file.Files.createDirectories(dir);
             model.save(folder.bestWeights());
         }
-        new RunInfo(spec, "synthetic", classes).save(folder.info());
+        new RunInfo(spec, "synthetic", classes, 0).save(folder.info());
         new Normalization(new int[] {0, 1, 2, 3}, new double[] {300, 320, 310, 400},
                 new double[] {120, 110, 130, 150}).save(folder.normalization());
         return folder;

@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.fadconv.Djl;
+import io.fadconv.testing.GradientStability;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -47,10 +48,10 @@ class GradientsAfterGarbageCollectionTest {
 
     @Test
     void scalarHelpersKeepTheirConstantForBackward() {
-        check("divide", (x) -> Layers.divide(x, 4f));
-        check("scale", (x) -> Layers.scale(x, 0.25f));
+        GradientStability.check(manager, "divide", (x) -> Layers.divide(x, 4f));
+        GradientStability.check(manager, "scale", (x) -> Layers.scale(x, 0.25f));
         // inputs around the kink at 6 so the mask matters
-        check("relu6", (x) -> Layers.relu6(Layers.scale(x, 6f)));
+        GradientStability.check(manager, "relu6", (x) -> Layers.relu6(Layers.scale(x, 6f)));
     }
 
     static Stream<Arguments> layers() {
@@ -67,72 +68,9 @@ class GradientsAfterGarbageCollectionTest {
             block.initialize(m, DataType.FLOAT32, new Shape(2, 8, 6, 6));
             ((Annealable) block).setTemperature(t);
             ParameterStore ps = new ParameterStore(m, false);
-            check(spec, (x) -> block.forward(ps, new NDList(x), false).singletonOrThrow(),
+            GradientStability.check(manager, spec, (x) -> block.forward(ps, new NDList(x), false).singletonOrThrow(),
                     params(block));
         }
-    }
-
-    private static void check(String name, UnaryOperator<NDArray> f) {
-        check(name, f, List.of());
-    }
-
-    /** Runs {@code sum(f(x) * r)} backward calmly, then five times with the collector between. */
-    private static void check(String name, UnaryOperator<NDArray> f, List<Parameter> params) {
-        try (NDManager m = manager.newSubManager()) {
-            NDArray x0 = m.randomUniform(-1.5f, 1.5f, new Shape(2, 8, 6, 6));
-            NDArray r = m.randomNormal(x0.getShape());
-            List<float[]> expected = gradients(m, f, x0, r, params, false);
-            for (int rep = 0; rep < 5; rep++) {
-                List<float[]> got = gradients(m, f, x0, r, params, true);
-                for (int i = 0; i < expected.size(); i++) {
-                    assertThat(got.get(i)).as(name + " gradient " + i + ", repetition " + rep)
-                            .containsExactly(expected.get(i));
-                }
-            }
-        }
-    }
-
-    private static List<float[]> gradients(NDManager m, UnaryOperator<NDArray> f, NDArray x0,
-            NDArray r, List<Parameter> params, boolean collect) {
-        try (NDManager pass = m.newSubManager()) {
-            NDArray x = x0.duplicate();
-            x.attach(pass);
-            x.setRequiresGradient(true);
-            for (Parameter p : params) {
-                NDArray g = p.getArray().getGradient();
-                g.subi(g);
-            }
-            try (GradientCollector gc = Djl.engine().newGradientCollector()) {
-                NDArray loss = f.apply(x).mul(r).sum();
-                if (collect) {
-                    collectAndRefill();
-                }
-                gc.backward(loss);
-            }
-            List<float[]> out = new ArrayList<>();
-            out.add(x.getGradient().toFloatArray());
-            for (Parameter p : params) {
-                out.add(p.getArray().getGradient().toFloatArray());
-            }
-            return out;
-        }
-    }
-
-    /** Frees unreachable direct buffers and fills what malloc hands out next with NaN. */
-    private static void collectAndRefill() {
-        System.gc();
-        try {
-            Thread.sleep(5);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        List<ByteBuffer> junk = new ArrayList<>();
-        for (int i = 0; i < 256; i++) {
-            ByteBuffer b = ByteBuffer.allocateDirect(4);
-            b.putFloat(0, Float.NaN);
-            junk.add(b);
-        }
-        assertThat(junk).hasSize(256);
     }
 
     private static List<Parameter> params(Block block) {

@@ -41,7 +41,7 @@ class ComparisonGridTest {
         Path png = (look == null ? tmp : Path.of(look)).resolve("compare.png");
         Files.createDirectories(png.getParent());
         PredictOptions o = new PredictOptions(512, 32, 2);
-        ComparisonGrid.figure(List.of(a, b), ComparisonGrid.tiles(images, List.of()), o, 256,
+        ComparisonGrid.figure(List.of(a, b), ComparisonGrid.tiles(images, List.of()), run -> o, 256,
                 "Segmentation results (random weights)", png, ProgressListener.NONE);
         BufferedImage im = ImageIO.read(png.toFile());
         int pad = Figures.PAD;
