@@ -1,6 +1,9 @@
 package io.fadconv.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 
@@ -31,9 +34,46 @@ public final class DynamicConv2d {
     }
 
     /**
-     * Convolves each sample with its own kernel, as one grouped convolution over the batch (the
-     * reference's formulation): the batch is folded into channels and groups become
-     * {@code B * groups}.
+     * How {@link #conv2d} runs: both give the same numbers; which is faster depends on the shape
+     * ({@code fadconv bench formulations} measures them side by side).
+     */
+    public enum Strategy {
+        /**
+         * One grouped convolution over the batch (the reference's formulation): the batch is
+         * folded into channels and groups become {@code B * groups}. Fastest on large maps.
+         */
+        GROUPED,
+        /**
+         * The input unfolded by slicing ({@code k*k} shifted views stacked), then one batched
+         * matrix product per sample, {@code [O, C k k] x [C k k, H' W']}. Faster on small maps
+         * with many channels, where the grouped convolution is slow; groups = 1 only.
+         */
+        IM2COL_BMM;
+
+        /**
+         * The measured choice for a shape: {@link #IM2COL_BMM} for ungrouped convolutions with at
+         * most 64 output pixels, or at most 256 with 512 or more input channels; otherwise
+         * {@link #GROUPED}. (2 cores, batch 8, forward + backward: at 8 x 8 outputs im2col-bmm
+         * took 0.69x and 0.72x of grouped at 512 and 256 channels, at 16 x 16 with 512 channels
+         * 0.92x, while at 16 x 16 with 256 or 128 channels grouped was faster; see
+         * BENCHMARKS.md.)
+         *
+         * @param inChannels input channels
+         * @param outPixels output height times width
+         * @param groups the groups
+         * @return the strategy
+         */
+        public static Strategy choose(long inChannels, long outPixels, int groups) {
+            if (groups == 1 && (outPixels <= 64 || (outPixels <= 256 && inChannels >= 512))) {
+                return IM2COL_BMM;
+            }
+            return GROUPED;
+        }
+    }
+
+    /**
+     * Convolves each sample with its own kernel, with the {@link Strategy} measured fastest for
+     * the shape.
      *
      * @param x {@code [B, C, H, W]}
      * @param kernels {@code [B, O, C / groups, kh, kw]}
@@ -48,6 +88,29 @@ public final class DynamicConv2d {
             Shape padding, Shape dilation, int groups) {
         Shape xs = x.getShape();
         Shape ks = kernels.getShape();
+        long oh = outputSize(xs.get(2), ks.get(3), stride.get(0), padding.get(0), dilation.get(0));
+        long ow = outputSize(xs.get(3), ks.get(4), stride.get(1), padding.get(1), dilation.get(1));
+        return conv2d(x, kernels, bias, stride, padding, dilation, groups,
+                Strategy.choose(xs.get(1), oh * ow, groups));
+    }
+
+    /**
+     * Convolves each sample with its own kernel, with a given strategy.
+     *
+     * @param x {@code [B, C, H, W]}
+     * @param kernels {@code [B, O, C / groups, kh, kw]}
+     * @param bias {@code [B, O]} or null
+     * @param stride the stride
+     * @param padding the padding
+     * @param dilation the dilation
+     * @param groups the groups of each sample's convolution
+     * @param strategy how to run it ({@link Strategy#IM2COL_BMM} needs groups = 1)
+     * @return {@code [B, O, H', W']}
+     */
+    public static NDArray conv2d(NDArray x, NDArray kernels, NDArray bias, Shape stride,
+            Shape padding, Shape dilation, int groups, Strategy strategy) {
+        Shape xs = x.getShape();
+        Shape ks = kernels.getShape();
         long b = xs.get(0);
         long o = ks.get(1);
         if (b == 1) {
@@ -55,12 +118,55 @@ public final class DynamicConv2d {
                     bias == null ? null : bias.reshape(o), stride, padding, dilation, groups)
                     .singletonOrThrow();
         }
+        if (strategy == Strategy.IM2COL_BMM) {
+            if (groups != 1) {
+                throw new IllegalArgumentException("im2col-bmm needs groups = 1, got " + groups);
+            }
+            return im2colBmm(x, kernels, bias, stride, padding, dilation);
+        }
         NDArray folded = x.reshape(1, b * xs.get(1), xs.get(2), xs.get(3));
         NDArray w = kernels.reshape(new Shape(b * o).addAll(ks.slice(2)));
         NDArray y = Conv2d.conv2d(folded, w, bias == null ? null : bias.reshape(b * o), stride,
                 padding, dilation, (int) (b * groups)).singletonOrThrow();
         Shape ys = y.getShape();
         return y.reshape(b, o, ys.get(2), ys.get(3));
+    }
+
+    private static NDArray im2colBmm(NDArray x, NDArray kernels, NDArray bias, Shape stride,
+            Shape padding, Shape dilation) {
+        Shape xs = x.getShape();
+        Shape ks = kernels.getShape();
+        long b = xs.get(0);
+        long c = xs.get(1);
+        long o = ks.get(1);
+        long kh = ks.get(3);
+        long kw = ks.get(4);
+        long sh = stride.get(0);
+        long sw = stride.get(1);
+        long dh = dilation.get(0);
+        long dw = dilation.get(1);
+        long oh = outputSize(xs.get(2), kh, sh, padding.get(0), dh);
+        long ow = outputSize(xs.get(3), kw, sw, padding.get(1), dw);
+        // pad takes (before, after) pairs from the last axis backwards
+        NDArray xp = padding.get(0) == 0 && padding.get(1) == 0 ? x
+                : x.pad(new Shape(padding.get(1), padding.get(1), padding.get(0), padding.get(0)),
+                        0);
+        NDList shifted = new NDList((int) (kh * kw));
+        for (long i = 0; i < kh; i++) {
+            for (long j = 0; j < kw; j++) {
+                long r = i * dh;
+                long q = j * dw;
+                shifted.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}", r, r + sh * (oh - 1) + 1,
+                        sh, q, q + sw * (ow - 1) + 1, sw)));
+            }
+        }
+        // [B, C, kh*kw, oh, ow]: channel-major, then kernel position, as a kernel [O, C, kh, kw]
+        NDArray col = NDArrays.stack(shifted, 2).reshape(b, c * kh * kw, oh * ow);
+        NDArray y = kernels.reshape(b, o, c * kh * kw).batchMatMul(col);
+        if (bias != null) {
+            y = y.add(bias.reshape(b, o, 1));
+        }
+        return y.reshape(b, o, oh, ow);
     }
 
     /**
