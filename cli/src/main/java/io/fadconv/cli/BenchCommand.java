@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", description = "Benchmarks reported as ratios measured in one run.",
         mixinStandardHelpOptions = true,
         subcommands = {BenchCommand.Layer.class, BenchCommand.Train.class,
-            BenchCommand.Model.class, BenchCommand.Formulations.class, BenchCommand.Matmul.class,
+            BenchCommand.Model.class, BenchCommand.Formulations.class, BenchCommand.Dct.class,
+            BenchCommand.Matmul.class,
             BenchCommand.Jmh.class})
 final class BenchCommand implements Runnable {
 
@@ -163,6 +164,35 @@ final class BenchCommand implements Runnable {
             }
             out.println();
             out.print(io.fadconv.bench.ModelBenchmark.table(rows, timing.batch, peak));
+            return 0;
+        }
+    }
+
+    /** {@code fadconv bench dct}. */
+    @Command(name = "dct", mixinStandardHelpOptions = true,
+            description = "Frequency Attention's DCT features as computed here (pooling and the "
+                    + "kept DCT rows fused) against the reference's pool + full p x p DCT + crop, "
+                    + "and global average pooling, forward+backward.")
+    static final class Dct implements Callable<Integer> {
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Mixin TimingOptions timing;
+
+        @Option(names = "--pool", defaultValue = "16", description = "p (${DEFAULT-VALUE}).")
+        int pool;
+
+        @Option(names = "--low", defaultValue = "4", description = "n (${DEFAULT-VALUE}).")
+        int low;
+
+        @Option(names = "--stages", paramLabel = "CxS", split = ",",
+                description = "Stage shapes, e.g. 64x128,512x16 (default: ResNet18-UNet's).")
+        List<String> stages = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(io.fadconv.bench.Timing.machine());
+            out.print(io.fadconv.bench.DctBenchmark.table(io.fadconv.bench.DctBenchmark.run(
+                    parseStages(stages), timing.options(), pool, low)));
             return 0;
         }
     }
