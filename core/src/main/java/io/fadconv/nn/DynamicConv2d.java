@@ -53,10 +53,12 @@ public final class DynamicConv2d {
         /**
          * The measured choice for a shape: {@link #IM2COL_BMM} for ungrouped convolutions with at
          * most 64 output pixels, or at most 256 with 512 or more input channels; otherwise
-         * {@link #GROUPED}. (2 cores, batch 8, forward + backward: at 8 x 8 outputs im2col-bmm
-         * took 0.69x and 0.72x of grouped at 512 and 256 channels, at 16 x 16 with 512 channels
-         * 0.92x, while at 16 x 16 with 256 or 128 channels grouped was faster; see
-         * BENCHMARKS.md.)
+         * {@link #GROUPED}. On 2 cores, batch 8, forward + backward, grouped is clearly faster on
+         * larger maps, and on these small ones the two are within run-to-run noise layer by
+         * layer (512 channels at 8 x 8: 4.2x vs 4.3x a static convolution in one run, 6.3x vs
+         * 4.3x in another); in a whole network the rule wins consistently (resnet18-unet at
+         * 256 x 256: training step 1.25-1.27x static with the rule, 1.36x with grouped
+         * everywhere). See BENCHMARKS.md.
          *
          * @param inChannels input channels
          * @param outPixels output height times width
