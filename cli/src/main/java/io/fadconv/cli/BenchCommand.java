@@ -49,16 +49,13 @@ final class BenchCommand implements Runnable {
 
         @picocli.CommandLine.Mixin TimingOptions timing;
 
-        @Option(names = "--stages", paramLabel = "CxS", split = ",",
-                description = "Stage shapes as channels x size, e.g. 64x128,512x16. "
-                        + "Default: the four ResNet18-UNet stages.")
-        List<String> stages = new ArrayList<>();
+        @picocli.CommandLine.Mixin StagesOption stages;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             List<LayerBenchmark.Row> rows = run(convs.isEmpty() ? DEFAULT_LAYER_SPECS : convs,
-                    parseStages(stages), timing.options(),
+                    stages.stages(), timing.options(),
                     line -> {
                         out.println("  " + line);
                         out.flush();
@@ -68,6 +65,32 @@ final class BenchCommand implements Runnable {
             out.println();
             out.println(summary(rows));
             return 0;
+        }
+    }
+
+    /** The stage shapes of the per-layer benchmarks. */
+    static final class StagesOption {
+        @Option(names = "--stages", paramLabel = "CxS", split = ",",
+                description = "Stage shapes as channels x size, e.g. 64x128,512x16 (default: "
+                        + "the four ResNet18-UNet stages on 512 x 512 input).")
+        List<String> shapes = new ArrayList<>();
+
+        List<LayerBenchmark.Stage> stages() {
+            if (shapes.isEmpty()) {
+                return LayerBenchmark.RESNET18_UNET_STAGES;
+            }
+            List<LayerBenchmark.Stage> out = new ArrayList<>();
+            for (String t : shapes) {
+                String[] p = t.toLowerCase(java.util.Locale.ROOT).split("x");
+                try {
+                    out.add(new LayerBenchmark.Stage(Integer.parseInt(p[0].trim()),
+                            Integer.parseInt(p[1].trim())));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("--stages: '" + t
+                            + "' is not CHANNELSxSIZE, e.g. 64x128");
+                }
+            }
+            return out;
         }
     }
 
@@ -99,16 +122,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--experts", defaultValue = "4", description = "K (${DEFAULT-VALUE}).")
         int experts;
 
-        @Option(names = "--stages", paramLabel = "CxS", split = ",",
-                description = "Stage shapes, e.g. 64x128,512x16 (default: ResNet18-UNet's).")
-        List<String> stages = new ArrayList<>();
+        @picocli.CommandLine.Mixin StagesOption stages;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             out.println(io.fadconv.bench.Timing.machine());
             List<io.fadconv.bench.FormulationBenchmark.Row> rows =
-                    io.fadconv.bench.FormulationBenchmark.run(parseStages(stages),
+                    io.fadconv.bench.FormulationBenchmark.run(stages.stages(),
                             timing.options(), experts, line -> {
                                 out.println("  " + line);
                                 out.flush();
@@ -183,16 +204,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--low", defaultValue = "4", description = "n (${DEFAULT-VALUE}).")
         int low;
 
-        @Option(names = "--stages", paramLabel = "CxS", split = ",",
-                description = "Stage shapes, e.g. 64x128,512x16 (default: ResNet18-UNet's).")
-        List<String> stages = new ArrayList<>();
+        @picocli.CommandLine.Mixin StagesOption stages;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             out.println(io.fadconv.bench.Timing.machine());
             out.print(io.fadconv.bench.DctBenchmark.table(io.fadconv.bench.DctBenchmark.run(
-                    parseStages(stages), timing.options(), pool, low)));
+                    stages.stages(), timing.options(), pool, low)));
             return 0;
         }
     }
@@ -336,24 +355,6 @@ final class BenchCommand implements Runnable {
                     c -> Convs.create(spec, ConvGeometry.same(c, c, 3, 1))));
         }
         return LayerBenchmark.run(stages, variants, options, progress);
-    }
-
-    static List<LayerBenchmark.Stage> parseStages(List<String> texts) {
-        if (texts.isEmpty()) {
-            return LayerBenchmark.RESNET18_UNET_STAGES;
-        }
-        List<LayerBenchmark.Stage> out = new ArrayList<>();
-        for (String t : texts) {
-            String[] p = t.toLowerCase(java.util.Locale.ROOT).split("x");
-            try {
-                out.add(new LayerBenchmark.Stage(Integer.parseInt(p[0].trim()),
-                        Integer.parseInt(p[1].trim())));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--stages: '" + t
-                        + "' is not CHANNELSxSIZE, e.g. 64x128");
-            }
-        }
-        return out;
     }
 
     /** The worst ratio and attention share per non-baseline layer, against the goals. */

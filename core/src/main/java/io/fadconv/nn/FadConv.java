@@ -38,14 +38,7 @@ public final class FadConv extends AbstractDynamicConv
 
     private FadConv(Builder b) {
         super(VERSION, "FadConv", b);
-        attention = addChildBlock("attention", FrequencyAttention.builder()
-                .optMode(b.attention)
-                .optFusion(b.fusion)
-                .optPoolSize(b.poolSize)
-                .optLowFrequencies(b.low)
-                .optHighFrequencies(b.high)
-                .optFcaFrequencies(b.fcaFrequencies)
-                .build());
+        attention = addChildBlock("attention", b.frequency.build("FadConv"));
         // Output width is known now; the hidden width needs the input channels (set in prepare).
         routing = addChildBlock("routing", new SequentialBlock());
         expertsParam = addParameter(Parameter.builder()
@@ -255,12 +248,8 @@ public final class FadConv extends AbstractDynamicConv
 
     /** Builds a {@link FadConv}; defaults are the reference's. */
     public static final class Builder extends DynamicConvBuilder<Builder> {
-        int poolSize = 16;
-        int low = 4;
-        int high;
-        FrequencyFusion fusion = FrequencyFusion.NETWORK;
-        AttentionMode attention = AttentionMode.FAT;
-        int fcaFrequencies = 16;
+        /** The frequency attention's options; the setters below delegate to it. */
+        private final FrequencyAttention.Builder frequency = FrequencyAttention.builder();
 
         Builder() {}
 
@@ -271,7 +260,7 @@ public final class FadConv extends AbstractDynamicConv
          * @return this builder
          */
         public Builder optPoolSize(int poolSize) {
-            this.poolSize = poolSize;
+            frequency.optPoolSize(poolSize);
             return this;
         }
 
@@ -282,7 +271,7 @@ public final class FadConv extends AbstractDynamicConv
          * @return this builder
          */
         public Builder optLowFrequencies(int low) {
-            this.low = low;
+            frequency.optLowFrequencies(low);
             return this;
         }
 
@@ -293,7 +282,7 @@ public final class FadConv extends AbstractDynamicConv
          * @return this builder
          */
         public Builder optHighFrequencies(int high) {
-            this.high = high;
+            frequency.optHighFrequencies(high);
             return this;
         }
 
@@ -305,7 +294,7 @@ public final class FadConv extends AbstractDynamicConv
          * @return this builder
          */
         public Builder optFusion(FrequencyFusion fusion) {
-            this.fusion = fusion;
+            frequency.optFusion(fusion);
             return this;
         }
 
@@ -317,7 +306,7 @@ public final class FadConv extends AbstractDynamicConv
          * @return this builder
          */
         public Builder optAttention(AttentionMode attention) {
-            this.attention = attention;
+            frequency.optMode(attention);
             return this;
         }
 
@@ -328,7 +317,7 @@ public final class FadConv extends AbstractDynamicConv
          * @return this builder
          */
         public Builder optFcaFrequencies(int count) {
-            this.fcaFrequencies = count;
+            frequency.optFcaFrequencies(count);
             return this;
         }
 
@@ -340,7 +329,6 @@ public final class FadConv extends AbstractDynamicConv
          */
         public FadConv build() {
             validate("FadConv");
-            FrequencyAttention.validate("FadConv", attention, fusion, poolSize, low, high);
             return new FadConv(this);
         }
     }

@@ -476,9 +476,19 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
          * @throws IllegalArgumentException naming the bad field and the allowed values
          */
         public FrequencyAttention build() {
-            validate("FrequencyAttention", mode, fusion, poolSize, low, high);
+            return build("FrequencyAttention");
+        }
+
+        /**
+         * Validates, naming {@code owner} in messages, and builds.
+         *
+         * @param owner the layer the attention belongs to
+         * @return the block
+         */
+        FrequencyAttention build(String owner) {
+            validate(owner, mode, fusion, poolSize, low, high);
             if (Integer.bitCount(fcaFrequencies) != 1 || fcaFrequencies > 32) {
-                throw new IllegalArgumentException("FrequencyAttention: fcaFrequencies must be "
+                throw new IllegalArgumentException(owner + ": fcaFrequencies must be "
                         + "one of 1, 2, 4, 8, 16, 32, got " + fcaFrequencies);
             }
             return new FrequencyAttention(this);

@@ -342,19 +342,17 @@ public final class KernelWarehouse extends AbstractDynamicConv
     }
 
     /** Builds a {@link KernelWarehouse}; defaults are the published ones. */
-    public static final class Builder extends DynamicConvBuilder<Builder> {
+    public static final class Builder extends AttentionConvBuilder<Builder> {
         long inChannels = -1;
         double budget = 4;
         boolean budgetSet;
         double cellRatio = Double.NaN;
-        double reduction = 0.0625;
         float assignment = 1f;
-        int annealEpochs = 20;
         Warehouse warehouse;
-        FrequencyAttention.Builder descriptor =
-                FrequencyAttention.builder().optMode(AttentionMode.GAP);
 
-        Builder() {}
+        Builder() {
+            super(20);
+        }
 
         /**
          * Sets the input channels. Required: the warehouse lays out its cells from every layer's
@@ -406,17 +404,6 @@ public final class KernelWarehouse extends AbstractDynamicConv
         }
 
         /**
-         * Sets the reduction r: {@code max(int(C * r), 16)} hidden units. Default 0.0625.
-         *
-         * @param reduction r, in (0, 1]
-         * @return this builder
-         */
-        public Builder optReduction(double reduction) {
-            this.reduction = reduction;
-            return this;
-        }
-
-        /**
          * Sets the initial weight of the one-hot cell assignment. Default 1 (published); 0 for
          * a trained layer.
          *
@@ -426,29 +413,6 @@ public final class KernelWarehouse extends AbstractDynamicConv
         @Override
         public Builder optTemperature(float weight) {
             this.assignment = weight;
-            return this;
-        }
-
-        /**
-         * Sets the epochs over which the assignment weight falls to 0. Default 20.
-         *
-         * @param epochs at least 1
-         * @return this builder
-         */
-        public Builder optAnnealEpochs(int epochs) {
-            this.annealEpochs = epochs;
-            return this;
-        }
-
-        /**
-         * Sets the descriptor source. Default GAP (KW); a FAT-mode {@link FrequencyAttention}
-         * builder gives FKW.
-         *
-         * @param descriptor the descriptor's builder
-         * @return this builder
-         */
-        public Builder optDescriptor(FrequencyAttention.Builder descriptor) {
-            this.descriptor = descriptor;
             return this;
         }
 
@@ -478,17 +442,9 @@ public final class KernelWarehouse extends AbstractDynamicConv
                 throw new IllegalArgumentException("KernelWarehouse: inChannels (" + inChannels
                         + ") must be divisible by groups (" + groups + ")");
             }
-            if (!(reduction > 0 && reduction <= 1)) {
-                throw new IllegalArgumentException(
-                        "KernelWarehouse: reduction must be in (0, 1], got " + reduction);
-            }
             if (!(assignment >= 0 && assignment <= 1)) {
                 throw new IllegalArgumentException("KernelWarehouse: initial assignment weight "
                         + "(temperature) must be in [0, 1], got " + assignment);
-            }
-            Layers.requireAtLeast("KernelWarehouse", "annealEpochs", annealEpochs, 1);
-            if (descriptor == null) {
-                throw new IllegalArgumentException("KernelWarehouse: descriptor must not be null");
             }
             Warehouse.Config own = Double.isNaN(cellRatio) ? Warehouse.Config.published(budget)
                     : new Warehouse.Config(budget, cellRatio);

@@ -326,48 +326,11 @@ public final class OdConv extends AbstractDynamicConv
     }
 
     /** Builds an {@link OdConv}; defaults are the official ones. */
-    public static final class Builder extends DynamicConvBuilder<Builder> {
-        double reduction = 0.0625;
-        int annealEpochs = 10;
-        FrequencyAttention.Builder descriptor =
-                FrequencyAttention.builder().optMode(AttentionMode.GAP);
+    public static final class Builder extends AttentionConvBuilder<Builder> {
 
         Builder() {
+            super(10);
             temperature = 30f;
-        }
-
-        /**
-         * Sets the reduction r: {@code max(int(C * r), 16)} hidden units. Default 0.0625.
-         *
-         * @param reduction r, in (0, 1]
-         * @return this builder
-         */
-        public Builder optReduction(double reduction) {
-            this.reduction = reduction;
-            return this;
-        }
-
-        /**
-         * Sets the epochs over which the temperature falls to 1. Default 10.
-         *
-         * @param epochs at least 1
-         * @return this builder
-         */
-        public Builder optAnnealEpochs(int epochs) {
-            this.annealEpochs = epochs;
-            return this;
-        }
-
-        /**
-         * Sets the descriptor source. Default GAP (ODConv); a FAT-mode
-         * {@link FrequencyAttention} builder gives FODConv.
-         *
-         * @param descriptor the descriptor's builder
-         * @return this builder
-         */
-        public Builder optDescriptor(FrequencyAttention.Builder descriptor) {
-            this.descriptor = descriptor;
-            return this;
         }
 
         /**
@@ -381,14 +344,6 @@ public final class OdConv extends AbstractDynamicConv
             if (bias) {
                 throw new IllegalArgumentException("OdConv: the published ODConv has no bias; "
                         + "build it with bias off (a BatchNorm usually follows)");
-            }
-            if (!(reduction > 0 && reduction <= 1)) {
-                throw new IllegalArgumentException(
-                        "OdConv: reduction must be in (0, 1], got " + reduction);
-            }
-            Layers.requireAtLeast("OdConv", "annealEpochs", annealEpochs, 1);
-            if (descriptor == null) {
-                throw new IllegalArgumentException("OdConv: descriptor must not be null");
             }
             return new OdConv(this);
         }
