@@ -31,10 +31,22 @@ public record ClassMetrics(int id, String name, long truePositives, long falsePo
      * @return the metrics
      */
     public static ClassMetrics of(ConfusionMatrix cm, int k, String name) {
-        long tp = cm.truePositives(k);
-        long fp = cm.falsePositives(k);
-        long fn = cm.falseNegatives(k);
-        long tn = cm.trueNegatives(k);
+        return of(k, name, cm.truePositives(k), cm.falsePositives(k), cm.falseNegatives(k),
+                cm.trueNegatives(k));
+    }
+
+    /**
+     * The metrics from the four pixel counts of one class.
+     *
+     * @param k the class id
+     * @param name its name
+     * @param tp true positives
+     * @param fp false positives
+     * @param fn false negatives
+     * @param tn true negatives
+     * @return the metrics
+     */
+    public static ClassMetrics of(int k, String name, long tp, long fp, long fn, long tn) {
         double precision = ratio(tp, tp + fp);
         double recall = ratio(tp, tp + fn);
         // Eq. 15 with P and R defined equals 2TP / (2TP + FP + FN), which is exact in doubles

@@ -1,5 +1,7 @@
 package io.fadconv.infer;
 
+import io.fadconv.eval.ClassMetrics;
+
 /**
  * Agreement of a detected change mask with a true one, over the pixels both cover (pixels
  * without data in the detection are left out and counted in {@code excluded}).
@@ -21,33 +23,39 @@ public record ChangeMetrics(long truePositives, long falsePositives, long falseN
         }
     }
 
+    /**
+     * The paper's metrics (Eqs. 12-16) of the change class from these counts, computed by the
+     * same code as every other class metric ({@link ClassMetrics}).
+     *
+     * @return the metrics of class 1, "cropland loss"
+     */
+    public ClassMetrics asClassMetrics() {
+        return ClassMetrics.of(1, "cropland loss", truePositives, falsePositives, falseNegatives,
+                trueNegatives);
+    }
+
     /** @return TP / (TP + FP), NaN when nothing was detected */
     public double precision() {
-        return ratio(truePositives, truePositives + falsePositives);
+        return asClassMetrics().precision();
     }
 
-    /** @return TP / (TP + FN), NaN when nothing changed */
+    /** @return TP / (TP + FN), NaN when there is no true change */
     public double recall() {
-        return ratio(truePositives, truePositives + falseNegatives);
+        return asClassMetrics().recall();
     }
 
-    /** @return 2 TP / (2 TP + FP + FN), NaN when neither has change */
+    /** @return 2 / (1/P + 1/R), NaN when P or R is undefined */
     public double f1() {
-        return ratio(2 * truePositives, 2 * truePositives + falsePositives + falseNegatives);
+        return asClassMetrics().f1();
     }
 
-    /** @return TP / (TP + FP + FN), NaN when neither has change */
+    /** @return TP / (TP + FP + FN) */
     public double iou() {
-        return ratio(truePositives, truePositives + falsePositives + falseNegatives);
+        return asClassMetrics().iou();
     }
 
-    /** @return (TP + TN) / all compared pixels */
+    /** @return (TP + TN) / all counted pixels */
     public double accuracy() {
-        return ratio(truePositives + trueNegatives,
-                truePositives + trueNegatives + falsePositives + falseNegatives);
-    }
-
-    private static double ratio(long a, long b) {
-        return b == 0 ? Double.NaN : (double) a / b;
+        return asClassMetrics().accuracy();
     }
 }
