@@ -1,5 +1,6 @@
 package io.fadconv.viz;
 
+import io.fadconv.nn.AdaptivePooling;
 import io.fadconv.nn.DctBasis;
 
 /**
@@ -137,11 +138,11 @@ public final class FrequencyMaps {
     public static double[] pool(double[] map, int height, int width, int p) {
         double[] out = new double[p * p];
         for (int i = 0; i < p; i++) {
-            int y0 = i * height / p;
-            int y1 = -Math.floorDiv(-(i + 1) * height, p);
+            int y0 = AdaptivePooling.start(i, height, p);
+            int y1 = AdaptivePooling.end(i, height, p);
             for (int j = 0; j < p; j++) {
-                int x0 = j * width / p;
-                int x1 = -Math.floorDiv(-(j + 1) * width, p);
+                int x0 = AdaptivePooling.start(j, width, p);
+                int x1 = AdaptivePooling.end(j, width, p);
                 double s = 0;
                 for (int y = y0; y < y1; y++) {
                     for (int x = x0; x < x1; x++) {
