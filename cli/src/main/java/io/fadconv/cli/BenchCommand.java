@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         subcommands = {BenchCommand.Layer.class, BenchCommand.Train.class,
             BenchCommand.Model.class, BenchCommand.Formulations.class, BenchCommand.Dct.class,
-            BenchCommand.Matmul.class,
+            BenchCommand.Tiff.class, BenchCommand.Matmul.class,
             BenchCommand.Jmh.class})
 final class BenchCommand implements Runnable {
 
@@ -212,6 +212,37 @@ final class BenchCommand implements Runnable {
             out.println(io.fadconv.bench.Timing.machine());
             out.print(io.fadconv.bench.DctBenchmark.table(io.fadconv.bench.DctBenchmark.run(
                     stages.stages(), timing.options(), pool, low)));
+            return 0;
+        }
+    }
+
+    /** {@code fadconv bench tiff}. */
+    @Command(name = "tiff", mixinStandardHelpOptions = true,
+            description = "The GeoTIFF library comparison (docs/geotiff-choice.md): random "
+                    + "512x512 windows of a large 4-band uint16 tiled Deflate scene through this "
+                    + "project's reader (JDK TIFF plugin) and through mil.nga:tiff.")
+    static final class Tiff implements Callable<Integer> {
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--scene", defaultValue = "bench-scene-7200x6800.tif",
+                description = "The test scene, written first if missing (${DEFAULT-VALUE}).")
+        java.nio.file.Path scene;
+
+        @Option(names = "--windows", defaultValue = "40",
+                description = "Random windows (${DEFAULT-VALUE}).")
+        int windows;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(io.fadconv.bench.Timing.machine());
+            if (!java.nio.file.Files.exists(scene)) {
+                out.println("writing " + scene + " (7200 x 6800, 4 bands, uint16, tiled, Deflate)");
+                out.flush();
+            }
+            io.fadconv.bench.TiffBenchmark.scene(scene, 7200, 6800);
+            out.print(io.fadconv.bench.TiffBenchmark.table(
+                    io.fadconv.bench.TiffBenchmark.run(scene, windows)));
             return 0;
         }
     }
