@@ -2,25 +2,18 @@ package io.fadconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 /** {@code fadconv cost}: the paper-format rows and one-line errors. */
 class CostCommandTest {
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void oneRowInThePaperFormat() {
-        Run r = run("cost", "--model", "deeplabv3plus-resnet18", "--conv", "fadconv:k=4,p=16",
+        CliRun r = run("cost", "--model", "deeplabv3plus-resnet18", "--conv", "fadconv:k=4,p=16",
                 "--size", "512", "--classes", "6");
         assertThat(r.code()).isZero();
         assertThat(r.out().lines()).hasSize(3);
@@ -31,7 +24,7 @@ class CostCommandTest {
 
     @Test
     void allSpecsWithPoolSizeVariants() {
-        Run r = run("cost", "--model", "resnet18x0.25-unet", "--all", "--size", "64");
+        CliRun r = run("cost", "--model", "resnet18x0.25-unet", "--all", "--size", "64");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("4 input channels, 1 classes").contains("static ")
                 .contains("fadconv ").contains("fadconv:p=32");
@@ -39,7 +32,7 @@ class CostCommandTest {
 
     @Test
     void summaryAndOps() {
-        Run r = run("cost", "--model", "resnet18-unet", "--conv", "fadconv", "--size", "64",
+        CliRun r = run("cost", "--model", "resnet18-unet", "--conv", "fadconv", "--size", "64",
                 "--summary", "--ops");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("replaced roles: block -> 16 of", "encoder.layer4.1.conv2",
@@ -48,16 +41,16 @@ class CostCommandTest {
 
     @Test
     void badInputIsOneLine() {
-        Run r = run("cost", "--model", "resnet18-unet", "--size", "100");
+        CliRun r = run("cost", "--model", "resnet18-unet", "--size", "100");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).doesNotContain("\n")
                 .contains("multiples of 32, got 100 x 100; pad or crop to e.g. 128 x 128");
-        Run unknown = run("cost", "--model", "unet");
+        CliRun unknown = run("cost", "--model", "unet");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("valid models: resnet18-unet");
-        Run option = run("cost", "--model", "mobilenetv2-unet", "-o", "decoder=1/2");
+        CliRun option = run("cost", "--model", "mobilenetv2-unet", "-o", "decoder=1/2");
         assertThat(option.err()).contains("invalid mobilenetv2-unet option decoder=1/2");
-        Run list = run("cost", "--list");
+        CliRun list = run("cost", "--list");
         assertThat(list.out()).contains("deeplabv3plus-resnet18", "variant (default paper)");
     }
 }

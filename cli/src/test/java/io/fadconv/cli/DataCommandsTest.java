@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,18 +15,13 @@ class DataCommandsTest {
 
     static final Path L7 = Path.of("../core/src/test/resources/data/L7_ETMs.tif");
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void infoPrintsWhatGdalinfoShowsFirst() {
-        Run r = run("info", L7.toString());
+        CliRun r = run("info", L7.toString());
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("Size: 349 x 352 (width x height), 6 band(s), Byte")
                 .contains("Compression: DEFLATE")
@@ -42,7 +35,7 @@ class DataCommandsTest {
 
     @Test
     void infoJson() throws Exception {
-        Run r = run("info", "--json", L7.toString());
+        CliRun r = run("info", "--json", L7.toString());
         assertThat(r.code()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("width").asInt()).isEqualTo(349);
@@ -56,12 +49,12 @@ class DataCommandsTest {
     void badFilesAreOneLineErrors() throws Exception {
         Path bad = tmp.resolve("bad.tif");
         Files.write(bad, new byte[] {'I', 'I', 42, 0, 99, 0, 0, 0});
-        Run r = run("info", bad.toString());
+        CliRun r = run("info", bad.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("fadconv: error: " + bad + ": truncated or corrupt TIFF: the "
                 + "image directory lies at bytes 99..101 but the file has 8 bytes"
                 + System.lineSeparator());
-        Run missing = run("info", tmp.resolve("none.tif").toString());
+        CliRun missing = run("info", tmp.resolve("none.tif").toString());
         assertThat(missing.err()).startsWith("fadconv: error: file not found: ");
         assertThat(missing.err().lines()).hasSize(1);
     }
@@ -69,17 +62,17 @@ class DataCommandsTest {
     @Test
     void synthWritesTheDatasetAndRefusesToOverwrite() {
         Path out = tmp.resolve("synth");
-        Run r = run("synth", "--out", out.toString(), "--scenes", "1", "--size", "128",
+        CliRun r = run("synth", "--out", out.toString(), "--scenes", "1", "--size", "128",
                 "--tile", "64", "--parts", "gid,hicna");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Wrote " + out).contains("Hi-CNA layout: 4 tiles of 64 x 64");
         assertThat(out.resolve("gid/image/scene_000.tif")).exists();
         assertThat(out.resolve("hicna/t2/label/scene_000_64_64.tif")).exists();
         assertThat(out.resolve("gid-t2")).doesNotExist();
-        Run again = run("synth", "--out", out.toString(), "--size", "128", "--tile", "64");
+        CliRun again = run("synth", "--out", out.toString(), "--size", "128", "--tile", "64");
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("already exists; choose another folder or replace it");
-        Run bad = run("synth", "--out", tmp.resolve("x").toString(), "--parts", "gid,roads");
+        CliRun bad = run("synth", "--out", tmp.resolve("x").toString(), "--parts", "gid,roads");
         assertThat(bad.err()).isEqualTo("fadconv: error: --parts: unknown part 'roads'; allowed: "
                 + "gid, gid-t2, change, hicna" + System.lineSeparator());
     }

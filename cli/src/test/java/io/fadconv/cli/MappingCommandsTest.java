@@ -21,8 +21,6 @@ import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
 import io.fadconv.run.RunFolder;
 import io.fadconv.run.RunInfo;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -37,13 +35,8 @@ class MappingCommandsTest {
     static Path data;
     static Path run;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeAll
@@ -74,7 +67,7 @@ class MappingCommandsTest {
     @Test
     void predictWritesAGeoreferencedClassMapAndAPreview() throws Exception {
         Path out = tmp.resolve("pred/classes.tif");
-        Run r = run("predict", "--run", run.toString(), "--in", scene("gid").toString(), "--out",
+        CliRun r = run("predict", "--run", run.toString(), "--in", scene("gid").toString(), "--out",
                 out.toString(), "--window", "128", "--margin", "32");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("192 x 192, 9 windows of 128 x 128 (margin 32)")
@@ -82,7 +75,7 @@ class MappingCommandsTest {
         assertThat(GeoTiffReader.info(out).geo()).isEqualTo(GeoTiffReader.info(scene("gid")).geo());
         assertThat(tmp.resolve("pred/classes.png")).exists();
         Path dir = tmp.resolve("pred-dir");
-        Run folder = run("predict", "--run", run.toString(), "--in",
+        CliRun folder = run("predict", "--run", run.toString(), "--in",
                 data.resolve("gid/image").toString(), "--out", dir.toString(), "--no-preview");
         assertThat(folder.code()).as(folder.err()).isZero();
         assertThat(dir.resolve("scene_000.tif")).exists();
@@ -93,7 +86,7 @@ class MappingCommandsTest {
     void aSceneWithTheWrongBandCountIsAOneLineError() throws Exception {
         Path rgb = tmp.resolve("rgb.tif");
         GeoTiffWriter.write(rgb, RasterSpec.of(64, 64, 3, SampleType.UINT8), new float[3 * 64 * 64]);
-        Run r = run("predict", "--run", run.toString(), "--in", rgb.toString(), "--out",
+        CliRun r = run("predict", "--run", run.toString(), "--in", rgb.toString(), "--out",
                 tmp.resolve("x.tif").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("fadconv: error: " + rgb + ": has 3 band(s) but the run "
@@ -105,7 +98,7 @@ class MappingCommandsTest {
     @Test
     void cnaFromScenesWritesMapsOverlayAndStatisticsWithTheEvaluation() throws Exception {
         Path out = tmp.resolve("cna-scenes");
-        Run r = run("cna", "--run", run.toString(), "--before", scene("gid").toString(),
+        CliRun r = run("cna", "--run", run.toString(), "--before", scene("gid").toString(),
                 "--after", scene("gid-t2").toString(), "--out", out.toString(), "--truth",
                 data.resolve("change/scene_000.tif").toString(), "--mmu", "10", "--window", "128",
                 "--margin", "32");
@@ -124,7 +117,7 @@ class MappingCommandsTest {
     @Test
     void cnaFromTheTrueLabelMapsIsPerfect() {
         Path out = tmp.resolve("cna-maps");
-        Run r = run("cna", "--before-map", data.resolve("gid/label/scene_000_label.tif")
+        CliRun r = run("cna", "--before-map", data.resolve("gid/label/scene_000_label.tif")
                 .toString(), "--after-map", data.resolve("gid-t2/label/scene_000_label.tif")
                 .toString(), "--classes", "gid", "--image", scene("gid-t2").toString(),
                 "--truth", data.resolve("change/scene_000.tif").toString(), "--out",
@@ -140,18 +133,18 @@ class MappingCommandsTest {
         Path shifted = tmp.resolve("shifted.tif");
         GeoTiffWriter.write(shifted, RasterSpec.of(192, 192, 1, SampleType.UINT8)
                 .withGeo(GeoTiffReader.info(scene("gid")).geo().shifted(0, 2)), new byte[192 * 192]);
-        Run r = run("cna", "--before-map", data.resolve("gid/label/scene_000_label.tif")
+        CliRun r = run("cna", "--before-map", data.resolve("gid/label/scene_000_label.tif")
                 .toString(), "--after-map", shifted.toString(), "--classes", "gid", "--out",
                 tmp.resolve("bad").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).startsWith("fadconv: error: " + shifted + " has its origin at")
                 .contains("0.000 x 2.000 pixels apart");
         assertThat(r.err().lines()).hasSize(1);
-        Run noClasses = run("cna", "--before-map", shifted.toString(), "--after-map",
+        CliRun noClasses = run("cna", "--before-map", shifted.toString(), "--after-map",
                 shifted.toString(), "--out", tmp.resolve("bad").toString());
         assertThat(noClasses.err()).isEqualTo("fadconv: error: class maps need their classes: "
                 + "--run runs/NAME or --classes gid|hicna" + System.lineSeparator());
-        Run both = run("cna", "--before", "a.tif", "--after", "b.tif", "--before-map", "c.tif",
+        CliRun both = run("cna", "--before", "a.tif", "--after", "b.tif", "--before-map", "c.tif",
                 "--after-map", "d.tif", "--out", "x");
         assertThat(both.code()).isEqualTo(2);
     }
@@ -159,16 +152,16 @@ class MappingCommandsTest {
     @Test
     void vizWritesBothFigures() {
         Path fig2 = tmp.resolve("fig/attention.png");
-        Run a = run("viz", "attention", "--run", run.toString(), "--image",
+        CliRun a = run("viz", "attention", "--run", run.toString(), "--image",
                 scene("gid").toString(), "--channel", "0,3", "--out", fig2.toString());
         assertThat(a.code()).as(a.err()).isZero();
         assertThat(fig2).exists();
         Path fig4 = tmp.resolve("fig/compare.png");
-        Run c = run("viz", "compare", "--runs", run + "," + run, "--tiles",
+        CliRun c = run("viz", "compare", "--runs", run + "," + run, "--tiles",
                 scene("gid") + "," + scene("gid-t2"), "--out", fig4.toString());
         assertThat(c.code()).as(c.err()).isZero();
         assertThat(fig4).exists();
-        Run bad = run("viz", "attention", "--run", run.toString(), "--image",
+        CliRun bad = run("viz", "attention", "--run", run.toString(), "--image",
                 scene("gid").toString(), "--layer", "layer9", "--out", fig2.toString());
         assertThat(bad.err()).startsWith("fadconv: error: unknown layer 'layer9'");
     }

@@ -6,8 +6,6 @@ import io.fadconv.data.SyntheticConfig;
 import io.fadconv.data.SyntheticDataset;
 import io.fadconv.data.raster.SampleType;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,13 +23,8 @@ class TrainCommandsTest {
 
     static Path data;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeAll
@@ -51,7 +44,7 @@ class TrainCommandsTest {
         return a;
     }
 
-    private static Run run(List<String> args, String... first) {
+    private static CliRun run(List<String> args, String... first) {
         List<String> all = new ArrayList<>(List.of(first));
         all.addAll(args);
         return run(all.toArray(String[]::new));
@@ -60,7 +53,7 @@ class TrainCommandsTest {
     @Test
     void trainThenEvaluateThenResume() throws IOException {
         Path out = tmp.resolve("runs/f");
-        Run t = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString()), "train");
+        CliRun t = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString()), "train");
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(t.out()).contains("Training resnet18x0.25-unet conv=fadconv:k=2,p=8")
                 .contains("epoch 1/1  train loss").contains("Done: 1 epochs")
@@ -71,21 +64,21 @@ class TrainCommandsTest {
             assertThat(out.resolve(f)).isRegularFile();
         }
 
-        Run e = run("eval", "--run", out.toString(), "--split", "test");
+        CliRun e = run("eval", "--run", out.toString(), "--split", "test");
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(e.out()).containsPattern("Model +OA +Acc +P +R +F1 +IoU")
                 .containsPattern("f +\\d+\\.\\d +\\d+\\.\\d").contains("cropland *")
                 .contains("eval-test.json");
         assertThat(Files.readString(out.resolve("eval-test.json"))).contains("\"confusion\"");
 
-        Run again = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString()), "train");
+        CliRun again = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString()), "train");
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err().strip()).doesNotContain("\n").contains("--resume");
-        Run resume = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString(),
+        CliRun resume = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString(),
                 "--resume"), "train");
         assertThat(resume.code()).isZero();
         assertThat(resume.out()).contains("Nothing to do");
-        Run other = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString(), "--resume",
+        CliRun other = run(tiny("--conv", "fadconv:k=2,p=8", "--out", out.toString(), "--resume",
                 "--seed", "5"), "train");
         assertThat(other.code()).isEqualTo(1);
         assertThat(other.err()).contains("another config").contains("seed 0 vs 5");
@@ -94,7 +87,7 @@ class TrainCommandsTest {
     @Test
     void experimentWritesTheTableAndReusesFinishedRuns() {
         Path out = tmp.resolve("exp");
-        Run r = run(tiny("--conv", "static", "--conv", "fadconv:k=2,p=8", "--out",
+        CliRun r = run(tiny("--conv", "static", "--conv", "fadconv:k=2,p=8", "--out",
                 out.toString()), "experiment");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("[1/2] static").contains("[2/2] fadconv:k=2,p=8")
@@ -104,7 +97,7 @@ class TrainCommandsTest {
                 "loss-curves.png", "validation-curves.png")) {
             assertThat(out.resolve(f)).isRegularFile();
         }
-        Run again = run(tiny("--conv", "static", "--conv", "fadconv:k=2,p=8", "--out",
+        CliRun again = run(tiny("--conv", "static", "--conv", "fadconv:k=2,p=8", "--out",
                 out.toString()), "experiment");
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("reused, not retrained").contains("static (reused)")
@@ -114,7 +107,7 @@ class TrainCommandsTest {
     @Test
     void quickstartRunsEndToEndAndIsHonestAboutIt() throws IOException {
         Path out = tmp.resolve("qs");
-        Run r = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes", "1",
+        CliRun r = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes", "1",
                 "--scene-size", "768");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("1. Synthetic data").contains("2. Training")
@@ -131,14 +124,14 @@ class TrainCommandsTest {
                 "cna-fadconv_k4_p16/statistics.json")) {
             assertThat(out.resolve("report").resolve(f)).isRegularFile();
         }
-        Run again = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes",
+        CliRun again = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes",
                 "1", "--scene-size", "768");
         assertThat(again.out()).contains("already there, reused").contains("static (reused)");
     }
 
     @Test
     void benchTrainReportsStepTimesAndMemory() {
-        Run r = run("bench", "train", "--size", "64", "--batch", "2", "--epochs", "2",
+        CliRun r = run("bench", "train", "--size", "64", "--batch", "2", "--epochs", "2",
                 "--steps", "1", "--warmup", "0");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("| static |").contains("| fadconv |")
@@ -148,20 +141,20 @@ class TrainCommandsTest {
 
     @Test
     void badInputIsOneLine() {
-        Run noData = run("train", "--out", tmp.resolve("x").toString());
+        CliRun noData = run("train", "--out", tmp.resolve("x").toString());
         assertThat(noData.code()).isEqualTo(1);
         assertThat(noData.err()).contains("--data and --dataset are required");
-        Run badConv = run(tiny("--conv", "fadconv:q=1", "--out", tmp.resolve("y").toString()),
+        CliRun badConv = run(tiny("--conv", "fadconv:q=1", "--out", tmp.resolve("y").toString()),
                 "train");
         assertThat(badConv.code()).isEqualTo(1);
         assertThat(badConv.err().strip()).doesNotContain("\n").contains("unknown key 'q'");
-        Run badTile = run("train", "--data", data.toString(), "--dataset", "synthetic-hicna",
+        CliRun badTile = run("train", "--data", data.toString(), "--dataset", "synthetic-hicna",
                 "--tile", "100", "--out", tmp.resolve("z").toString());
         assertThat(badTile.err()).contains("multiple of 32");
-        Run both = run(tiny("--conv", "static", "--ablation", "pool", "--out",
+        CliRun both = run(tiny("--conv", "static", "--ablation", "pool", "--out",
                 tmp.resolve("w").toString()), "experiment");
         assertThat(both.err()).contains("either --ablation or --conv");
-        Run noRun = run("eval", "--run", tmp.resolve("nothing").toString());
+        CliRun noRun = run("eval", "--run", tmp.resolve("nothing").toString());
         assertThat(noRun.code()).isEqualTo(1);
         assertThat(noRun.err()).contains("no config.json");
     }

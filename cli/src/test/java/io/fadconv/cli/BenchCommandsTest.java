@@ -1,0 +1,53 @@
+package io.fadconv.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every {@code fadconv bench} runner works end to end at toy sizes (no timing is checked). */
+class BenchCommandsTest {
+
+    @TempDir Path tmp;
+
+    private static String ok(String... args) {
+        CliRun r = CliRun.of(args);
+        assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
+        return r.out();
+    }
+
+    @Test
+    void layerFormulationsAndDctReportEveryCandidate() {
+        String layer = ok("bench", "layer", "--stages", "8x8", "--batch", "2", "--rounds", "1",
+                "--warmup", "0", "--conv", "static", "--conv", "fadconv:p=4", "--conv", "kw:b=1");
+        assertThat(layer).contains("| 8ch 8x8 | static |").contains("| 8ch 8x8 | fadconv:p=4 |")
+                .contains("| 8ch 8x8 | kw:b=1 |").contains("goal <= 1.30x");
+        assertThat(ok("bench", "formulations", "--stages", "8x8", "--batch", "2", "--rounds", "1",
+                "--warmup", "0")).contains("| static | grouped | per-sample | expert-sum | im2col-bmm |")
+                .contains("| 8ch 8x8 |");
+        assertThat(ok("bench", "dct", "--stages", "8x32", "--batch", "2", "--rounds", "1",
+                "--warmup", "0")).contains("| 8ch 32x32 |");
+    }
+
+    @Test
+    void modelMatmulTiffAndJmhRun() {
+        assertThat(ok("bench", "model", "--model", "resnet18x0.25-unet", "--size", "64",
+                "--batch", "1", "--rounds", "1", "--warmup", "0"))
+                .contains("matrix-product limit").contains("| resnet18x0.25-unet | fadconv |");
+        assertThat(ok("bench", "matmul", "--size", "128")).contains("GFLOP/s");
+        assertThat(ok("bench", "tiff", "--scene", tmp.resolve("s.tif").toString(), "--size",
+                "640x600", "--windows", "3")).contains("| this project (JDK TIFF plugin) |")
+                .contains("| mil.nga:tiff 3.0.0 |");
+        // JMH writes its listing to the process's stdout itself; here only that it runs
+        ok("bench", "jmh", "-l");
+    }
+
+    @Test
+    void badStagesAreAOneLineError() {
+        CliRun r = CliRun.of("bench", "layer", "--stages", "64by128");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo(
+                "fadconv: error: --stages: '64by128' is not CHANNELSxSIZE, e.g. 64x128");
+    }
+}
