@@ -1,16 +1,15 @@
 package io.fadconv.cost;
 
+import io.fadconv.testing.EngineTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import io.fadconv.Djl;
 import io.fadconv.model.ModelSpec;
 import io.fadconv.model.Models;
 import io.fadconv.model.Norms;
@@ -20,25 +19,10 @@ import io.fadconv.nn.ConvSpec;
 import io.fadconv.nn.Convs;
 import io.fadconv.nn.FadConv;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Parameter and multiply-add counts against hand formulas and published counts. */
-class CostCounterTest {
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
+class CostCounterTest extends EngineTest {
 
     private static CostReport count(Block b, Shape in) {
         b.initialize(manager, DataType.FLOAT32, in);

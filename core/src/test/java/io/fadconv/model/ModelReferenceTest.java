@@ -1,5 +1,6 @@
 package io.fadconv.model;
 
+import io.fadconv.testing.EngineTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -8,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import io.fadconv.Djl;
 import io.fadconv.model.encoder.InvertedResidual;
 import io.fadconv.nn.ConvSpec;
 import io.fadconv.nn.TorchStateDict;
@@ -20,8 +20,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,22 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reference's weights are loaded by PyTorch name, and the logits (inference and training mode)
  * and the BatchNorm running statistics after one training pass must agree.
  */
-class ModelReferenceTest {
+class ModelReferenceTest extends EngineTest {
 
     private static final double TOLERANCE = 1e-4;
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
-
     static Stream<Arguments> networks() {
         ModelSpec unet = ModelSpec.of("resnet18-unet", "static", 4, 2)
                 .withOption("width", "0.03125").withOption("decoder", "8/8/4/4/4");

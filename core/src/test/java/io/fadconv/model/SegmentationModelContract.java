@@ -1,5 +1,6 @@
 package io.fadconv.model;
 
+import io.fadconv.testing.EngineTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,8 +21,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,20 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * runs every type on the lightweight ResNet18, and builds and counts each in every network at full
  * width).
  */
-abstract class SegmentationModelContract {
-
-    protected static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
+abstract class SegmentationModelContract extends EngineTest {
 
     /**
      * The configuration under test.

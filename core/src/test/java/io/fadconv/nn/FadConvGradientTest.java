@@ -1,5 +1,6 @@
 package io.fadconv.nn;
 
+import io.fadconv.testing.EngineTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -14,8 +15,6 @@ import io.fadconv.testing.FadConvReference;
 import io.fadconv.testing.Tensors;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,22 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Gradients of FadConv (DJL autograd, float32) against central finite differences of the
  * double-precision reference, for the input, the experts, the fusion and the routing weights.
  */
-class FadConvGradientTest {
+class FadConvGradientTest extends EngineTest {
 
     private static final double EPS = 1e-6;
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
-
     @ParameterizedTest
     @EnumSource(value = FadConvReference.Mode.class, names = {"NETWORK", "ABS_SUM", "GAP"})
     void gradientsMatchFiniteDifferences(FadConvReference.Mode mode) {

@@ -1,11 +1,11 @@
 package io.fadconv.nn;
 
+import io.fadconv.testing.EngineTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.fadconv.Djl;
 import io.fadconv.testing.Blocks;
 import io.fadconv.testing.FadConvReference;
 import io.fadconv.testing.RefMath;
@@ -13,26 +13,11 @@ import io.fadconv.testing.Tensors;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** FadConv against the plain-Java double-precision reference on a grid of configurations. */
-class FadConvReferenceTest {
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
+class FadConvReferenceTest extends EngineTest {
 
     /** One configuration of the grid. */
     record Case(int b, int c, int o, int h, int w, int k, int stride, int pad, int dil, int groups,

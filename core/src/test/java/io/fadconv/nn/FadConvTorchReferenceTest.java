@@ -1,5 +1,6 @@
 package io.fadconv.nn;
 
+import io.fadconv.testing.EngineTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
@@ -14,8 +15,6 @@ import io.fadconv.testing.Blocks;
 import io.fadconv.testing.RefMath;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,20 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * FadConv loaded with weights of the authors' PyTorch module gives that module's output and
  * gradients (fixtures written by the reference itself, see resources/nn/README.md).
  */
-class FadConvTorchReferenceTest {
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
+class FadConvTorchReferenceTest extends EngineTest {
 
     static Path fixture(String name) throws Exception {
         return Path.of(FadConvTorchReferenceTest.class.getResource("/nn/" + name).toURI());

@@ -1,5 +1,6 @@
 package io.fadconv.nn;
 
+import io.fadconv.testing.EngineTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -17,8 +18,6 @@ import io.fadconv.testing.Blocks;
 import io.fadconv.testing.RefMath;
 import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,22 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * gives the official outputs and input gradients (and, for KernelWarehouse, the gradient of the
  * shared cells), in inference and in training mode.
  */
-class OfficialFixturesTest {
+class OfficialFixturesTest extends EngineTest {
 
     private static final double TOL = 1e-4;
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
-
     /** Output and d(sum(y * r))/dx of one pass. */
     record Pass(float[] y, float[] dx) {}
 

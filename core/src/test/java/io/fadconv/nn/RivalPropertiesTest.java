@@ -1,5 +1,6 @@
 package io.fadconv.nn;
 
+import io.fadconv.testing.EngineTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -18,8 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,20 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Attention normalisation as published, closed-form parameter counts, KernelWarehouse's
  * cross-layer sharing and batch size 1 for every dynamic convolution.
  */
-class RivalPropertiesTest {
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
+class RivalPropertiesTest extends EngineTest {
 
     static Block create(String spec, ConvGeometry g) {
         return Convs.create(ConvSpec.parse(spec), g);

@@ -1,5 +1,6 @@
 package io.fadconv.nn;
 
+import io.fadconv.testing.EngineTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -19,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,20 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * references of their published forward passes (relative error < 1e-4), and their gradients
  * (DJL autograd) against finite differences of those references.
  */
-class RivalReferenceTest {
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
+class RivalReferenceTest extends EngineTest {
 
     enum Kind { DY, OD, KW }
 
