@@ -1,0 +1,34 @@
+package io.fadconv.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fadconv bench dct}. */
+@Command(name = "dct", mixinStandardHelpOptions = true,
+        description = "Frequency Attention's DCT features as computed here (pooling and the "
+                + "kept DCT rows fused) against the reference's pool + full p x p DCT + crop, "
+                + "and global average pooling, forward+backward.")
+final class BenchDctCommand implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Mixin BenchTiming timing;
+
+    @Option(names = "--pool", defaultValue = "16", description = "p (${DEFAULT-VALUE}).")
+    int pool;
+
+    @Option(names = "--low", defaultValue = "4", description = "n (${DEFAULT-VALUE}).")
+    int low;
+
+    @picocli.CommandLine.Mixin BenchStages stages;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(io.fadconv.bench.Timing.machine());
+        out.print(io.fadconv.bench.DctBenchmark.table(io.fadconv.bench.DctBenchmark.run(
+                stages.stages(), timing.options(), pool, low)));
+        return 0;
+    }
+}

@@ -1,0 +1,37 @@
+package io.fadconv.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fadconv bench formulations}. */
+@Command(name = "formulations", mixinStandardHelpOptions = true,
+        description = "Ways to convolve each sample with its own kernel (grouped, per-sample, "
+                + "expert-sum, im2col+bmm) against a static convolution, forward+backward.")
+final class BenchFormulationsCommand implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Mixin BenchTiming timing;
+
+    @Option(names = "--experts", defaultValue = "4", description = "K (${DEFAULT-VALUE}).")
+    int experts;
+
+    @picocli.CommandLine.Mixin BenchStages stages;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(io.fadconv.bench.Timing.machine());
+        List<io.fadconv.bench.FormulationBenchmark.Row> rows =
+                io.fadconv.bench.FormulationBenchmark.run(stages.stages(),
+                        timing.options(), experts, line -> {
+                            out.println("  " + line);
+                            out.flush();
+                        });
+        out.println();
+        out.print(io.fadconv.bench.FormulationBenchmark.table(rows));
+        return 0;
+    }
+}

@@ -1,0 +1,26 @@
+package io.fadconv.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fadconv bench matmul}. */
+@Command(name = "matmul", mixinStandardHelpOptions = true,
+        description = "The GFLOP/s the engine reaches on a large float32 matrix product.")
+final class BenchMatmulCommand implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--size", defaultValue = "2048", description = "Matrix side (${DEFAULT-VALUE}).")
+    int size;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(io.fadconv.bench.Timing.machine());
+        out.printf(java.util.Locale.ROOT, "%d x %d float32 matmul: %.0f GFLOP/s%n", size,
+                size, io.fadconv.bench.MatmulBenchmark.gflops(size, 2, 7));
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+package io.fadconv.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fadconv bench model}. */
+@Command(name = "model", mixinStandardHelpOptions = true,
+        description = "Whole networks: training-step (forward+backward) time and inference "
+                + "throughput per convolution type, as ratios to the first --conv, and the "
+                + "share of the machine's matrix-product limit they reach.")
+final class BenchModelCommand implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Mixin BenchTiming timing;
+
+    @Option(names = "--model", split = ",",
+            description = "Models (default resnet18x0.25-unet,resnet18-unet).")
+    List<String> models = new ArrayList<>(List.of("resnet18x0.25-unet", "resnet18-unet"));
+
+    @Option(names = "--conv", paramLabel = "SPEC",
+            description = "Convolution specs, repeatable; the first is the baseline "
+                    + "(default static, fadconv).")
+    List<String> convs = new ArrayList<>();
+
+    @Option(names = "--size", defaultValue = "256", description = "Input side (${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--bands", defaultValue = "3", description = "Input bands (${DEFAULT-VALUE}).")
+    int bands;
+
+    @Option(names = "--classes", defaultValue = "6", description = "Classes (${DEFAULT-VALUE}).")
+    int classes;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(io.fadconv.bench.Timing.machine());
+        double peak = io.fadconv.bench.MatmulBenchmark.gflops(2048, 2, 5);
+        out.printf(java.util.Locale.ROOT, "matrix-product limit: %.0f GFLOP/s "
+                + "(2048 x 2048 float32 matmul)%n", peak);
+        out.flush();
+        List<io.fadconv.bench.ModelBenchmark.Row> rows = new ArrayList<>();
+        for (String m : models) {
+            rows.addAll(io.fadconv.bench.ModelBenchmark.run(m,
+                    convs.isEmpty() ? List.of("static", "fadconv") : convs, bands, classes,
+                    size, timing.options()));
+            out.println("  measured " + m);
+            out.flush();
+        }
+        out.println();
+        out.print(io.fadconv.bench.ModelBenchmark.table(rows, timing.batch, peak));
+        return 0;
+    }
+}
