@@ -2,6 +2,7 @@ package io.fadconv.nn;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 
 /**
  * What every dynamic convolution block shares: the convolution geometry, the input channel count
@@ -33,6 +34,19 @@ public abstract class AbstractDynamicConv extends AbstractBlock implements Annea
         includeBias = b.bias;
         experts = b.experts;
         temperature = b.temperature;
+    }
+
+    /**
+     * Adds the optional bias parameter (named {@code bias}, initialised to zero, shaped in
+     * {@code prepare}) when the builder asked for one.
+     *
+     * @return the parameter, or null without a bias
+     */
+    protected final Parameter addBiasIfIncluded() {
+        return includeBias
+                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
+                        .optInitializer(TorchInit.constant(0f)).build())
+                : null;
     }
 
     /**

@@ -52,10 +52,7 @@ public final class DyConv extends AbstractDynamicConv
         descriptor = FrequencyAttention.builder().optMode(AttentionMode.GAP).build();
         weightParam = addParameter(Parameter.builder().setName("weight")
                 .setType(Parameter.Type.WEIGHT).build());
-        biasParam = includeBias
-                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                        .build())
-                : null;
+        biasParam = addBiasIfIncluded();
     }
 
     /**

@@ -46,13 +46,7 @@ public final class FadConv extends AbstractDynamicConv
                 .setType(Parameter.Type.WEIGHT)
                 .optInitializer(TorchInit.kaimingNormal(TorchInit.FanMode.FAN_OUT))
                 .build());
-        biasParam = includeBias
-                ? addParameter(Parameter.builder()
-                        .setName("bias")
-                        .setType(Parameter.Type.BIAS)
-                        .optInitializer(TorchInit.constant(0f))
-                        .build())
-                : null;
+        biasParam = addBiasIfIncluded();
     }
 
     /**

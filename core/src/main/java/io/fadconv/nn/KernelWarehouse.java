@@ -90,10 +90,7 @@ public final class KernelWarehouse extends AbstractDynamicConv
         trunk = addChildBlock("attention", new AttentionTrunk(descriptor,
                 hidden(b.inChannels, reduction), true, NAMES));
         cellsParam = addParameter(warehouse.cells());
-        biasParam = includeBias
-                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                        .build())
-                : null;
+        biasParam = addBiasIfIncluded();
     }
 
     /**
