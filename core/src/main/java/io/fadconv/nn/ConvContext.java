@@ -72,21 +72,4 @@ public final class ConvContext {
     public <T> T shared(String key, Class<T> type, Function<String, T> create) {
         return type.cast(shared.computeIfAbsent(key, create::apply));
     }
-
-    /**
-     * Every shared object of a type, e.g. all warehouses of a model.
-     *
-     * @param type the type
-     * @param <T> the type
-     * @return the objects by key
-     */
-    public <T> Map<String, T> sharedOfType(Class<T> type) {
-        Map<String, T> out = new java.util.TreeMap<>();
-        shared.forEach((k, v) -> {
-            if (type.isInstance(v)) {
-                out.put(k, type.cast(v));
-            }
-        });
-        return out;
-    }
 }

@@ -42,11 +42,6 @@ public record ConvGeometry(int inChannels, int outChannels, int kernel, int stri
         return new ConvGeometry(in, out, kernel, stride, (kernel - 1) / 2, 1, 1, false);
     }
 
-    /** @return whether this is a depthwise convolution */
-    public boolean depthwise() {
-        return groups > 1 && groups == inChannels && groups == outChannels;
-    }
-
     @Override
     public String toString() {
         return describe(inChannels, outChannels, kernel, stride, padding, dilation, groups);

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The losses give the same gradients whatever the garbage collector does between forward and
- * backward (BCE once used {@code maximum(0f)}, whose constant DJL frees too early).
+ * backward. (BCE once used DJL's {@code maximum(0f)}, whose constant DJL frees before backward;
+ * a direct check of {@code x.maximum(0.3f)} fails this way, but with BCE's constant 0 this check
+ * happened to pass on the old code too, so it guards the losses as written, it does not
+ * reproduce that case.)
  */
 class LossGradientStabilityTest {
 
