@@ -1,40 +1,44 @@
 package io.fadconv;
 
 import ai.djl.engine.Engine;
+import io.fadconv.engine.EngineSetup;
+import io.fadconv.engine.EngineStatus;
 
 /**
- * One place that prepares DJL before anything touches an engine.
- *
- * <p>The PyTorch natives come from Maven ({@code pytorch-native-cpu}), so the project never needs
- * DJL's download fallback; {@link #engine()} forces {@code ai.djl.offline=true} before the engine
- * loads, which turns a missing native library into an error rather than a silent download.
+ * The project's single entry to the engine. The first call loads PyTorch offline, runs the
+ * engine self-check and chooses a configuration that computes convolutions right on this CPU
+ * ({@link EngineSetup}); a Java program that only calls {@link #engine()} gets right numbers with
+ * no environment variable set.
  */
 public final class Djl {
 
     /** The only engine this project runs on. */
-    public static final String ENGINE = "PyTorch";
+    public static final String ENGINE = EngineSetup.ENGINE;
 
     private Djl() {}
 
     /**
-     * Returns the PyTorch engine, loading it offline on first use.
+     * Returns the PyTorch engine, set up and checked on first use.
      *
      * @return the engine
      */
-    public static synchronized Engine engine() {
-        forceOffline();
+    public static Engine engine() {
+        EngineSetup.ensure();
         return Engine.getEngine(ENGINE);
+    }
+
+    /**
+     * What the set-up decided: configuration, self-check figures, machine and versions.
+     *
+     * @return the status (setting the engine up if needed)
+     */
+    public static EngineStatus status() {
+        return EngineSetup.ensure();
     }
 
     /** Sets {@code ai.djl.offline=true} unless the caller already chose a value. */
     public static void forceOffline() {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        // PyTorch is the default engine for every NDManager created without an explicit one.
-        if (System.getProperty("ai.djl.default_engine") == null) {
-            System.setProperty("ai.djl.default_engine", ENGINE);
-        }
+        EngineSetup.forceOffline();
     }
 
     /**

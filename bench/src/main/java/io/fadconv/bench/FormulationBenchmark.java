@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import io.fadconv.Djl;
+import io.fadconv.engine.EngineConv;
 import io.fadconv.nn.DynamicConv2d;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,21 +97,20 @@ public final class FormulationBenchmark {
         long k = ex.getShape().get(0);
         Shape one = new Shape(1, 1);
         Map<String, Function<NDManager, NDArray>> f = new LinkedHashMap<>();
-        f.put("static", s -> Conv2d.conv2d(x, w, null, one, one, one, 1).singletonOrThrow());
+        f.put("static", s -> EngineConv.conv2d(x, w, null, one, one, one, 1));
         f.put("grouped", s -> DynamicConv2d.conv2d(x, DynamicConv2d.mix(att, ex), null, one, one,
                 one, 1));
         f.put("per-sample", s -> {
             NDArray kernels = DynamicConv2d.mix(att, ex);
             NDList outs = new NDList();
             for (long i = 0; i < b; i++) {
-                outs.add(Conv2d.conv2d(x.get(new NDIndex("{}:{}", i, i + 1)), kernels.get(i), null,
-                        one, one, one, 1).singletonOrThrow());
+                outs.add(EngineConv.conv2d(x.get(new NDIndex("{}:{}", i, i + 1)), kernels.get(i),
+                        null, one, one, one, 1));
             }
             return NDArrays.concat(outs, 0);
         });
         f.put("expert-sum", s -> {
-            NDArray y = Conv2d.conv2d(x, ex.reshape(k * c, c, 3, 3), null, one, one, one, 1)
-                    .singletonOrThrow();
+            NDArray y = EngineConv.conv2d(x, ex.reshape(k * c, c, 3, 3), null, one, one, one, 1);
             return att.reshape(b, 1, k).batchMatMul(y.reshape(b, k, c * h * h))
                     .reshape(b, c, h, h);
         });

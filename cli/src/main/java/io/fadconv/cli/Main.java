@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             ExperimentCommand.class,
             BenchCommand.class,
             CostCommand.class,
+            DoctorCommand.class,
             InfoCommand.class,
             SynthCommand.class,
             PredictCommand.class,

@@ -203,7 +203,7 @@ public final class Convs {
      * @return the block
      */
     public static Conv2d staticConv(ConvGeometry g) {
-        Conv2d conv = Conv2d.builder()
+        Conv2d conv = StaticConv2d.staticBuilder()
                 .setFilters(g.outChannels())
                 .setKernelShape(new Shape(g.kernel(), g.kernel()))
                 .optStride(new Shape(g.stride(), g.stride()))

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import io.fadconv.engine.EngineConv;
 
 /**
  * The functional ops every dynamic convolution shares, beside the blocks as
@@ -116,9 +117,8 @@ public final class DynamicConv2d {
         long b = xs.get(0);
         long o = ks.get(1);
         if (b == 1) {
-            return Conv2d.conv2d(x, kernels.reshape(ks.slice(1)),
-                    bias == null ? null : bias.reshape(o), stride, padding, dilation, groups)
-                    .singletonOrThrow();
+            return EngineConv.conv2d(x, kernels.reshape(ks.slice(1)),
+                    bias == null ? null : bias.reshape(o), stride, padding, dilation, groups);
         }
         if (strategy == Strategy.IM2COL_BMM) {
             if (groups != 1) {
@@ -128,8 +128,8 @@ public final class DynamicConv2d {
         }
         NDArray folded = x.reshape(1, b * xs.get(1), xs.get(2), xs.get(3));
         NDArray w = kernels.reshape(new Shape(b * o).addAll(ks.slice(2)));
-        NDArray y = Conv2d.conv2d(folded, w, bias == null ? null : bias.reshape(b * o), stride,
-                padding, dilation, (int) (b * groups)).singletonOrThrow();
+        NDArray y = EngineConv.conv2d(folded, w, bias == null ? null : bias.reshape(b * o), stride,
+                padding, dilation, (int) (b * groups));
         Shape ys = y.getShape();
         return y.reshape(b, o, ys.get(2), ys.get(3));
     }

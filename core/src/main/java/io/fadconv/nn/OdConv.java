@@ -7,10 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.fadconv.engine.EngineConv;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -202,8 +202,8 @@ public final class OdConv extends AbstractDynamicConv
         NDArray y;
         if (a.kernel() == null && a.spatial() == null) {
             // 1x1 with one kernel: no per-sample kernel (the official _forward_impl_pw1x).
-            y = Conv2d.conv2d(xs, Layers.reshapeFor(w, x, w.getShape().slice(1)), null, stride,
-                    padding, dilation, groups).singletonOrThrow();
+            y = EngineConv.conv2d(xs, Layers.reshapeFor(w, x, w.getShape().slice(1)), null,
+                    stride, padding, dilation, groups);
         } else {
             NDArray kernels = a.kernel() == null
                     ? Layers.reshapeFor(w, x, new Shape(1).addAll(w.getShape().slice(1)))

@@ -65,6 +65,66 @@ public final class RefMath {
     }
 
     /**
+     * The gradients of {@code L = sum(conv2d(x, w) * r)} for one kernel shared by the batch (a
+     * static convolution), from the same loops as {@link #conv2d}: every product
+     * {@code w * x} that adds to {@code y} sends {@code r * w} to {@code dx} and {@code r * x} to
+     * {@code dw}.
+     *
+     * @param x {@code [B][C][H][W]}
+     * @param w {@code [O][C/g][kh][kw]}
+     * @param r {@code [B][O][H'][W']}, the gradient reaching the output
+     * @param stride (sh, sw)
+     * @param pad (ph, pw)
+     * @param dil (dh, dw)
+     * @param groups the groups
+     * @return {dx flattened, dw flattened}
+     */
+    public static double[][] conv2dGradients(double[][][][] x, double[][][][] w,
+            double[][][][] r, int[] stride, int[] pad, int[] dil, int groups) {
+        int b = x.length;
+        int c = x[0].length;
+        int h = x[0][0].length;
+        int wd = x[0][0][0].length;
+        int o = w.length;
+        int cg = c / groups;
+        int og = o / groups;
+        int kh = w[0][0].length;
+        int kw = w[0][0][0].length;
+        int ho = r[0][0].length;
+        int wo = r[0][0][0].length;
+        double[][][][] dx = new double[b][c][h][wd];
+        double[][][][] dw = new double[o][cg][kh][kw];
+        for (int n = 0; n < b; n++) {
+            for (int oc = 0; oc < o; oc++) {
+                int g = oc / og;
+                for (int i = 0; i < ho; i++) {
+                    for (int j = 0; j < wo; j++) {
+                        double g0 = r[n][oc][i][j];
+                        for (int ci = 0; ci < cg; ci++) {
+                            int ch = g * cg + ci;
+                            for (int a = 0; a < kh; a++) {
+                                int yy = i * stride[0] - pad[0] + a * dil[0];
+                                if (yy < 0 || yy >= h) {
+                                    continue;
+                                }
+                                for (int e = 0; e < kw; e++) {
+                                    int xx = j * stride[1] - pad[1] + e * dil[1];
+                                    if (xx < 0 || xx >= wd) {
+                                        continue;
+                                    }
+                                    dx[n][ch][yy][xx] += g0 * w[oc][ci][a][e];
+                                    dw[oc][ci][a][e] += g0 * x[n][ch][yy][xx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new double[][] {Tensors.flat(dx), Tensors.flat(dw)};
+    }
+
+    /**
      * {@code AdaptiveAvgPool2d(p)} of one channel, windows {@code floor(i*H/p) .. ceil((i+1)*H/p)}.
      *
      * @param x {@code [H][W]}

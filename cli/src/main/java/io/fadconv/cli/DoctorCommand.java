@@ -1,0 +1,122 @@
+package io.fadconv.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fadconv.Djl;
+import io.fadconv.engine.EngineCheck;
+import io.fadconv.engine.EngineConfig;
+import io.fadconv.engine.EngineStatus;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fadconv doctor}: the machine, the engine, and how convolutions run here. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Prints the CPU, Java, DJL and PyTorch versions, threads, the engine "
+                + "self-check's figures (float32 against float64 convolutions, forward and both "
+                + "gradients) and the engine configuration in use. Exit code 1 when the "
+                + "configuration in use fails its check.",
+            "Force a configuration with -Dfadconv.engine=NAME (in FADCONV_JAVA_OPTS) or "
+                + "FADCONV_ENGINE=NAME; names: auto, " + "default, channels-last, onednn-off, "
+                + "isa-avx2, isa-sse41."})
+final class DoctorCommand implements Callable<Integer> {
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--rounds", paramLabel = "N",
+            description = "Check the configuration in use again with N rounds (the start-up "
+                    + "check runs " + EngineCheck.DEFAULT_REPEATS + "); errors were intermittent "
+                    + "on the CPU found affected.")
+    Integer rounds;
+
+    @Option(names = "--json", description = "Print JSON for machines.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (rounds != null && rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
+        EngineStatus s = Djl.status();
+        EngineCheck.Report again = rounds == null ? null : EngineCheck.run(s.config(), rounds);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? json(s, again) : text(s, again));
+        out.flush();
+        EngineCheck.Report active = again != null ? again : s.activeCheck();
+        return active == null || active.passed() ? 0 : 1;
+    }
+
+    private static String json(EngineStatus s, EngineCheck.Report again) throws Exception {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("java", System.getProperty("java.version"));
+        root.put("status", s);
+        root.put("fallback", s.fallback());
+        root.put("warning", s.warning());
+        if (again != null) {
+            root.put("recheck", again);
+        }
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(root) + "\n";
+    }
+
+    private static String text(EngineStatus s, EngineCheck.Report again) {
+        StringBuilder sb = new StringBuilder();
+        line(sb, "Machine");
+        line(sb, "  CPU            %s, %d logical CPUs", s.cpu().describe(),
+                Runtime.getRuntime().availableProcessors());
+        line(sb, "  Vector flags   %s", s.cpu().vectorFlags());
+        line(sb, "  Java           %s (%s), max heap %.1f GiB", System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() / 1073741824.0);
+        line(sb, "Engine");
+        line(sb, "  DJL %s, PyTorch %s (CPU native)", s.djl(), s.pytorch());
+        line(sb, "  Threads        %d (ATen intra-op)", s.threads());
+        line(sb, "  oneDNN ISA cap %s", s.maxIsa() == null ? "none (DNNL_MAX_CPU_ISA unset)"
+                : s.maxIsa());
+        line(sb, "  C++ log level  %s", new String[] {"INFO", "WARNING", "ERROR", "FATAL"}
+                [Math.max(0, Math.min(3, s.logLevel()))]);
+        line(sb, "Configuration in use: %s (%s)", s.config(), s.forced() ? "forced"
+                : s.fallback() ? "automatic fallback: PyTorch's default is wrong here"
+                : "automatic: PyTorch's default is right here");
+        line(sb, "  %s", s.config().description());
+        if (!s.skipped().isEmpty()) {
+            line(sb, "  not tried, found wrong here by an earlier run: %s", s.skipped());
+        }
+        line(sb, "Self-check: float32 against float64, forward (y) and gradients (dx, dw); "
+                + "wrong at a relative error of %.0e or NaN", EngineCheck.TOLERANCE);
+        for (EngineCheck.Report r : s.checks()) {
+            report(sb, r);
+        }
+        if (again != null) {
+            line(sb, "Checked again:");
+            report(sb, again);
+        }
+        line(sb, "Names: auto, %s. Force one with -Dfadconv.engine=NAME or FADCONV_ENGINE=NAME.",
+                EngineConfig.names());
+        line(sb, "Messages libtorch may print (hidden at log level ERROR; "
+                + "TORCH_CPP_LOG_LEVEL=WARNING shows them):");
+        line(sb, "  'Could not initialize NNPACK! Reason: Unsupported hardware.': NNPACK, an "
+                + "optional convolution library for batch-1 inference, does not know this CPU; "
+                + "PyTorch uses its other kernels. Harmless.");
+        line(sb, "  'AutoNonVariableTypeMode is deprecated': DJL's native calls an API that "
+                + "PyTorch renamed; nothing to do. Harmless.");
+        return sb.toString();
+    }
+
+    private static void report(StringBuilder sb, EngineCheck.Report r) {
+        line(sb, "  %s: %d round(s), %.0f ms%s", r.summary(), r.rounds(), r.millis(),
+                r.identical() ? "" : ", repeated forward passes DIFFER");
+        for (EngineCheck.CaseResult c : r.cases()) {
+            line(sb, "    %-24s y %.1e  dx %.1e  dw %.1e%s", c.label(), c.y(), c.dx(), c.dw(),
+                    c.right() ? "" : "  WRONG");
+        }
+    }
+
+    private static void line(StringBuilder sb, String format, Object... args) {
+        sb.append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+}

@@ -1,0 +1,141 @@
+package io.fadconv.engine;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The ways this project can run convolutions on the PyTorch native: one registry of the
+ * configurations the engine self-check chooses among, and that a user can force with
+ * {@code -Dfadconv.engine=<name>} or {@code FADCONV_ENGINE=<name>}.
+ *
+ * <p>Each configuration says how convolution inputs are laid out in memory (which selects
+ * different oneDNN kernels), whether ATen may use oneDNN at all, and an optional cap on the
+ * instruction set oneDNN may use. The cap is read by oneDNN once, at its first use, so it can only
+ * be set before the engine runs anything: it is never chosen automatically, only forced.
+ */
+public enum EngineConfig {
+
+    /** PyTorch's own choice: NCHW tensors, oneDNN at the CPU's full instruction set. */
+    DEFAULT("default", "oneDNN at the CPU's full ISA, NCHW (PyTorch's default)",
+            ConvLayout.NCHW, true, null),
+    /**
+     * Convolution inputs in channels-last memory (NHWC strides, same NCHW shape): oneDNN then
+     * runs its brgemm kernels on plain NHWC activations instead of channel blocks of 16 padded
+     * with unused lanes (the layout of every convolution found wrong on an AMD Zen 5).
+     */
+    CHANNELS_LAST("channels-last", "oneDNN at the CPU's full ISA, convolution inputs channels-last",
+            ConvLayout.CHANNELS_LAST, true, null),
+    /** ATen's own convolutions (im2col + BLAS); oneDNN is not used. Slow but independent. */
+    ONEDNN_OFF("onednn-off", "ATen's own convolutions, oneDNN switched off",
+            ConvLayout.NCHW, false, null),
+    /** oneDNN capped at AVX2 (forced only: oneDNN reads the cap before its first use). */
+    ISA_AVX2("isa-avx2", "oneDNN capped at AVX2, NCHW", ConvLayout.NCHW, true, "AVX2"),
+    /** oneDNN capped at SSE4.1 (forced only: oneDNN reads the cap before its first use). */
+    ISA_SSE41("isa-sse41", "oneDNN capped at SSE4.1, NCHW", ConvLayout.NCHW, true, "SSE41");
+
+    /** The configurations the self-check tries, in order, when none is forced. */
+    public static final List<EngineConfig> AUTOMATIC = List.of(DEFAULT, CHANNELS_LAST, ONEDNN_OFF);
+
+    private final String id;
+    private final String description;
+    private final ConvLayout layout;
+    private final boolean oneDnn;
+    private final String maxIsa;
+
+    EngineConfig(String id, String description, ConvLayout layout, boolean oneDnn,
+            String maxIsa) {
+        this.id = id;
+        this.description = description;
+        this.layout = layout;
+        this.oneDnn = oneDnn;
+        this.maxIsa = maxIsa;
+    }
+
+    /**
+     * Finds a configuration by its name.
+     *
+     * @param name a name such as {@code channels-last}
+     * @return the configuration
+     * @throws IllegalArgumentException naming the valid names
+     */
+    public static EngineConfig of(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        for (EngineConfig c : values()) {
+            if (c.id.equals(n)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown engine configuration '" + name
+                + "'; valid: auto, " + names());
+    }
+
+    /**
+     * The valid names, comma-separated.
+     *
+     * @return the names
+     */
+    public static String names() {
+        return Arrays.stream(values()).map(EngineConfig::id).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The name used on the command line, in properties and in reports.
+     *
+     * @return the name
+     */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * One line saying what the configuration does.
+     *
+     * @return the description
+     */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * How convolution inputs are laid out in memory.
+     *
+     * @return the layout
+     */
+    public ConvLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Whether ATen may use oneDNN.
+     *
+     * @return true when oneDNN stays enabled
+     */
+    public boolean oneDnn() {
+        return oneDnn;
+    }
+
+    /**
+     * The instruction-set cap for oneDNN ({@code DNNL_MAX_CPU_ISA}), or null for none.
+     *
+     * @return the cap or null
+     */
+    public String maxIsa() {
+        return maxIsa;
+    }
+
+    /**
+     * Whether this configuration must be set before the engine's first computation.
+     *
+     * @return true for an instruction-set cap
+     */
+    public boolean needsSetupBeforeLoad() {
+        return maxIsa != null;
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

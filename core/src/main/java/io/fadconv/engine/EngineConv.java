@@ -1,0 +1,69 @@
+package io.fadconv.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+
+/**
+ * The one place where this project hands a 2-D convolution to the engine, so that the
+ * configuration chosen by the engine self-check ({@link EngineSetup}) reaches every convolution:
+ * static layers, the grouped per-sample convolutions of the dynamic layers, the self-check itself.
+ * Beside the blocks as {@link Conv2d#conv2d} is beside {@link Conv2d}.
+ */
+public final class EngineConv {
+
+    private EngineConv() {}
+
+    /**
+     * A convolution under the active engine configuration (set up on first use).
+     *
+     * @param x {@code [B, C, H, W]}
+     * @param weight {@code [O, C / groups, kh, kw]}
+     * @param bias {@code [O]} or null
+     * @param stride the stride
+     * @param padding the padding
+     * @param dilation the dilation
+     * @param groups the groups
+     * @return {@code [B, O, H', W']}
+     */
+    public static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, Shape stride,
+            Shape padding, Shape dilation, int groups) {
+        return conv2d(EngineSetup.active().layout(), x, weight, bias, stride, padding, dilation,
+                groups);
+    }
+
+    /**
+     * A convolution with its input in a given memory layout.
+     *
+     * @param layout the layout the engine receives the input in
+     * @param x {@code [B, C, H, W]}
+     * @param weight {@code [O, C / groups, kh, kw]}
+     * @param bias {@code [O]} or null
+     * @param stride the stride
+     * @param padding the padding
+     * @param dilation the dilation
+     * @param groups the groups
+     * @return {@code [B, O, H', W']}, in the same layout
+     */
+    public static NDArray conv2d(ConvLayout layout, NDArray x, NDArray weight, NDArray bias,
+            Shape stride, Shape padding, Shape dilation, int groups) {
+        NDArray in = layout == ConvLayout.CHANNELS_LAST ? channelsLast(x) : x;
+        return Conv2d.conv2d(in, weight, bias, stride, padding, dilation, groups)
+                .singletonOrThrow();
+    }
+
+    /**
+     * The same values with channels-last strides: NHWC in memory behind the NCHW shape. DJL has
+     * no memory-format API; a permute to NHWC, a flatten (a copy only when the data are not
+     * NHWC in memory already, a view otherwise) and the inverse permute give what PyTorch's
+     * {@code x.contiguous(memory_format=torch.channels_last)} gives. Differentiable.
+     *
+     * @param x {@code [B, C, H, W]}
+     * @return the same tensor, channels-last in memory
+     */
+    public static NDArray channelsLast(NDArray x) {
+        Shape s = x.getShape();
+        return x.transpose(0, 2, 3, 1).flatten().reshape(s.get(0), s.get(2), s.get(3), s.get(1))
+                .transpose(0, 3, 1, 2);
+    }
+}

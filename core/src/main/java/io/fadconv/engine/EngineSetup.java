@@ -1,0 +1,218 @@
+package io.fadconv.engine;
+
+import ai.djl.engine.Engine;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepares the PyTorch engine once per process and chooses how it runs convolutions, before any
+ * model work: a correct configuration on every CPU, with nothing changed where PyTorch's default
+ * is right. {@code io.fadconv.Djl.engine()} calls it; so does {@link EngineConv} on its first use,
+ * so code that reaches the engine another way is covered too.
+ *
+ * <p>Steps: force DJL offline; set {@code TORCH_CPP_LOG_LEVEL=ERROR} unless the user chose a level,
+ * and make libtorch honour it; apply a forced instruction-set cap before the engine's first
+ * computation; then run the {@link EngineCheck} on each configuration of
+ * {@link EngineConfig#AUTOMATIC} in order (those an earlier process found wrong on this kind of
+ * machine are skipped) and keep the first that passes. A fallback is announced with one warning.
+ *
+ * <p>Properties (or environment variables): {@code fadconv.engine} ({@code FADCONV_ENGINE}) forces
+ * a configuration by name, {@code auto} by default; {@code fadconv.engine.check.repeats} sets the
+ * check's rounds; {@code fadconv.engine.fail} makes the check report failure for the named
+ * configurations (comma-separated), to exercise the fallback; {@code fadconv.engine.cache=off}
+ * ignores and keeps no verdicts.
+ */
+public final class EngineSetup {
+
+    /** The only engine this project runs on. */
+    public static final String ENGINE = "PyTorch";
+    /** Forces a configuration by name. */
+    public static final String PROPERTY = "fadconv.engine";
+    /** The environment variable that forces a configuration when the property is unset. */
+    public static final String ENV = "FADCONV_ENGINE";
+    /** Makes the check fail for the named configurations (tests of the fallback). */
+    public static final String FAIL_PROPERTY = "fadconv.engine.fail";
+    /** Rounds of the check. */
+    public static final String REPEATS_PROPERTY = "fadconv.engine.check.repeats";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineSetup.class);
+
+    private static volatile EngineStatus status;
+    private static volatile EngineConfig active = EngineConfig.DEFAULT;
+
+    private EngineSetup() {}
+
+    /**
+     * Sets {@code ai.djl.offline=true} and PyTorch as the default engine unless the caller chose
+     * otherwise: the natives come from Maven, so a missing library is an error, never a download.
+     */
+    public static void forceOffline() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        if (System.getProperty("ai.djl.default_engine") == null) {
+            System.setProperty("ai.djl.default_engine", ENGINE);
+        }
+    }
+
+    /**
+     * Sets the engine up on first call (loads it, checks it, chooses the configuration).
+     *
+     * @return what was decided
+     * @throws IllegalArgumentException when a forced configuration's name is unknown
+     * @throws IllegalStateException when no configuration computes convolutions right here
+     */
+    public static EngineStatus ensure() {
+        EngineStatus s = status;
+        if (s != null) {
+            return s;
+        }
+        synchronized (EngineSetup.class) {
+            if (status == null) {
+                status = setUp();
+                String warning = status.warning();
+                if (warning != null) {
+                    LOG.warn(warning);
+                }
+            }
+            return status;
+        }
+    }
+
+    /**
+     * The configuration convolutions run under (setting the engine up on first call).
+     *
+     * @return the configuration
+     */
+    public static EngineConfig active() {
+        ensure();
+        return active;
+    }
+
+    /**
+     * The configuration forced by property or environment, or null for automatic.
+     *
+     * @return the forced configuration or null
+     * @throws IllegalArgumentException naming the valid names
+     */
+    public static EngineConfig forced() {
+        String v = System.getProperty(PROPERTY);
+        if (v == null) {
+            v = System.getenv(ENV);
+        }
+        if (v == null || v.isBlank() || v.trim().equalsIgnoreCase("auto")) {
+            return null;
+        }
+        return EngineConfig.of(v);
+    }
+
+    private static EngineStatus setUp() {
+        forceOffline();
+        EngineConfig forced = forced();
+        // before the native loads: logging for libtorch, the ISA cap for oneDNN's first use
+        NativeTorch.setenv("TORCH_CPP_LOG_LEVEL", "ERROR", false);
+        if (forced != null && forced.maxIsa() != null) {
+            NativeTorch.setenv("DNNL_MAX_CPU_ISA", forced.maxIsa(), true);
+        }
+        Engine engine = Engine.getEngine(ENGINE);
+        NativeTorch.initLogging();
+        return select(forced, failing(), engine.getVersion(), Engine.getDjlVersion());
+    }
+
+    /**
+     * Chooses and applies a configuration. Package-private so tests can run the choice again
+     * with failures simulated, then restore the original with {@link #restore}.
+     *
+     * @param forced a forced configuration, or null for automatic
+     * @param failing configurations whose check is made to fail
+     * @param pytorch the native's version
+     * @param djl DJL's version
+     * @return the decision (also made the active one)
+     */
+    static synchronized EngineStatus select(EngineConfig forced, Set<EngineConfig> failing,
+            String pytorch, String djl) {
+        CpuInfo cpu = CpuInfo.read();
+        int threads = NativeTorch.intraOpThreads();
+        String maxIsa = NativeTorch.getenv("DNNL_MAX_CPU_ISA");
+        int repeats = Integer.getInteger(REPEATS_PROPERTY, EngineCheck.DEFAULT_REPEATS);
+        List<EngineCheck.Report> checks = new ArrayList<>();
+        List<EngineConfig> skipped = new ArrayList<>();
+        EngineConfig chosen = null;
+        if (forced != null) {
+            checks.add(checkUnder(forced, repeats, failing));
+            chosen = forced;
+        } else {
+            VerdictCache cache = VerdictCache.open(
+                    VerdictCache.key(cpu, pytorch, djl, threads, maxIsa));
+            Set<EngineConfig> known = cache == null ? Set.of() : cache.wrong();
+            for (EngineConfig candidate : EngineConfig.AUTOMATIC) {
+                if (known.contains(candidate)) {
+                    skipped.add(candidate);
+                    continue;
+                }
+                EngineCheck.Report report = checkUnder(candidate, repeats, failing);
+                checks.add(report);
+                if (report.passed()) {
+                    chosen = candidate;
+                    break;
+                }
+                if (cache != null && report.simulatedFailure() == null) {
+                    cache.recordWrong(candidate);
+                }
+            }
+            if (chosen == null) {
+                apply(EngineConfig.DEFAULT);
+                throw new IllegalStateException("PyTorch's native computes wrong convolutions on "
+                        + "this CPU under every configuration tried ("
+                        + String.join("; ", checks.stream().map(EngineCheck.Report::summary)
+                                .toList())
+                        + "); run 'fadconv doctor' and force one with -D" + PROPERTY + "=<"
+                        + EngineConfig.names() + "> at your own risk");
+            }
+        }
+        apply(chosen);
+        EngineStatus s = new EngineStatus(chosen, forced != null, List.copyOf(checks),
+                List.copyOf(skipped), cpu, pytorch, djl, threads, maxIsa, NativeTorch.logLevel());
+        status = s;
+        return s;
+    }
+
+    /**
+     * Makes a decision the current one again (after a test's {@link #select}).
+     *
+     * @param previous what {@link #ensure} returned before
+     */
+    static synchronized void restore(EngineStatus previous) {
+        apply(previous.config());
+        status = previous;
+    }
+
+    private static EngineCheck.Report checkUnder(EngineConfig config, int repeats,
+            Set<EngineConfig> failing) {
+        apply(config);
+        EngineCheck.Report report = EngineCheck.run(config, repeats);
+        if (failing.contains(config)) {
+            return new EngineCheck.Report(config, report.cases(), report.identical(),
+                    report.rounds(), report.millis(), "-D" + FAIL_PROPERTY);
+        }
+        return report;
+    }
+
+    private static void apply(EngineConfig config) {
+        NativeTorch.setOneDnnEnabled(config.oneDnn());
+        active = config;
+    }
+
+    private static Set<EngineConfig> failing() {
+        String v = System.getProperty(FAIL_PROPERTY, "");
+        Set<EngineConfig> out = EnumSet.noneOf(EngineConfig.class);
+        Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .forEach(s -> out.add(EngineConfig.of(s)));
+        return out;
+    }
+}

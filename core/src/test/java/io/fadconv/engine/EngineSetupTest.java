@@ -1,0 +1,259 @@
+package io.fadconv.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.fadconv.Djl;
+import io.fadconv.testing.RefMath;
+import io.fadconv.testing.Tensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine self-check and the choice of configuration: the check passes under the
+ * configuration chosen here, and when the check is made to fail, the fallback engages and
+ * computes convolutions and gradients that match a double-precision reference.
+ */
+class EngineSetupTest {
+
+    /** Shape classes found wrong on an AMD Zen 5: batch, in, out, size, kernel, stride, pad, groups. */
+    private static final int[][] CASES = {
+        {1, 3, 8, 8, 5, 1, 2, 1}, {2, 8, 8, 9, 3, 1, 1, 1}, {2, 4, 4, 16, 3, 1, 1, 1},
+        {2, 24, 16, 8, 3, 1, 1, 1}, {2, 16, 1, 16, 3, 1, 1, 1}, {2, 12, 12, 8, 3, 1, 1, 12},
+        {2, 3, 8, 16, 7, 2, 3, 1}, {1, 32, 32, 8, 3, 1, 1, 4}
+    };
+
+    private EngineStatus original;
+    private String cacheProperty;
+
+    @BeforeEach
+    void remember(@TempDir Path cache) {
+        original = Djl.status();
+        cacheProperty = System.getProperty("fadconv.engine.cache.dir");
+        System.setProperty("fadconv.engine.cache.dir", cache.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        EngineSetup.restore(original);
+        if (cacheProperty == null) {
+            System.clearProperty("fadconv.engine.cache.dir");
+        } else {
+            System.setProperty("fadconv.engine.cache.dir", cacheProperty);
+        }
+    }
+
+    @Test
+    void selfCheckPassesUnderTheConfigurationChosenHere() {
+        EngineStatus s = Djl.status();
+        assertThat(s.activeCheck()).isNotNull();
+        assertThat(s.activeCheck().passed()).as(s.activeCheck().summary()).isTrue();
+        assertThat(s.activeCheck().cases()).hasSize(EngineCheck.CASES.size());
+        assertThat(EngineSetup.active()).isEqualTo(s.config());
+        // more rounds than at start-up, to catch intermittent errors the start-up check missed
+        EngineCheck.Report again = EngineCheck.run(s.config(), 3 * EngineCheck.DEFAULT_REPEATS);
+        assertThat(again.passed()).as(again.summary()).isTrue();
+        assertThat(again.rounds()).isEqualTo(3 * EngineCheck.DEFAULT_REPEATS);
+        assertThat(s.pytorch()).isEqualTo("2.7.1");
+        assertThat(s.threads()).isPositive();
+        assertThat(s.logLevel()).as("libtorch logging honours TORCH_CPP_LOG_LEVEL=ERROR").isEqualTo(2);
+    }
+
+    @Test
+    void theCheckFindsAWrongConvolution() {
+        // the comparison itself: a float32 result off by 1 % and one with a NaN are wrong
+        double[] ref = {1, -2, 3, 4};
+        assertThat(EngineCheck.relativeError(new double[] {1, -2, 3, 4.04}, ref)).isEqualTo(0.01,
+                org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(EngineCheck.relativeError(new double[] {1, Double.NaN, 3, 4}, ref)).isNaN();
+        EngineCheck.CaseResult nan = new EngineCheck.CaseResult("c", 1e-7, Double.NaN, 1e-7);
+        assertThat(nan.right()).isFalse();
+        assertThat(nan.worst()).isNaN();
+        EngineCheck.Report report = new EngineCheck.Report(EngineConfig.DEFAULT,
+                List.of(new EngineCheck.CaseResult("a", 1e-7, 1e-7, 1e-7), nan), true, 1, 1, null);
+        assertThat(report.passed()).isFalse();
+        assertThat(report.worstCase().label()).isEqualTo("c");
+        assertThat(report.summary()).contains("WRONG").contains("NaN");
+    }
+
+    @Test
+    void aFailedCheckFallsBackToChannelsLastWithFloat64ExactConvolutions() {
+        EngineStatus s = EngineSetup.select(null, EnumSet.of(EngineConfig.DEFAULT), "2.7.1",
+                "0.36.0");
+        assertThat(s.config()).isEqualTo(EngineConfig.CHANNELS_LAST);
+        assertThat(EngineSetup.active()).isEqualTo(EngineConfig.CHANNELS_LAST);
+        assertThat(s.fallback()).isTrue();
+        assertThat(s.checks()).extracting(EngineCheck.Report::config)
+                .containsExactly(EngineConfig.DEFAULT, EngineConfig.CHANNELS_LAST);
+        assertThat(s.checks().get(0).passed()).isFalse();
+        assertThat(s.warning()).contains("wrong convolutions").contains("'channels-last'")
+                .doesNotContain("\n");
+        assertThat(NativeTorch.oneDnnEnabled()).isTrue();
+        assertConvolutionsMatchDoublePrecision();
+        assertThat(Set.copyOf(VerdictCache.open("any").wrong())).as("simulated failures are "
+                + "never remembered").isEmpty();
+    }
+
+    @Test
+    void whenChannelsLastFailsTooOneDnnIsSwitchedOff() {
+        EngineStatus s = EngineSetup.select(null,
+                EnumSet.of(EngineConfig.DEFAULT, EngineConfig.CHANNELS_LAST), "2.7.1", "0.36.0");
+        assertThat(s.config()).isEqualTo(EngineConfig.ONEDNN_OFF);
+        assertThat(NativeTorch.oneDnnEnabled()).isFalse();
+        assertConvolutionsMatchDoublePrecision();
+        EngineSetup.restore(original);
+        assertThat(NativeTorch.oneDnnEnabled()).isEqualTo(original.config().oneDnn());
+    }
+
+    @Test
+    void whenEveryConfigurationFailsTheErrorSaysWhatToDo() {
+        assertThatThrownBy(() -> EngineSetup.select(null, EnumSet.copyOf(EngineConfig.AUTOMATIC),
+                "2.7.1", "0.36.0"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("every configuration tried")
+                .hasMessageContaining("fadconv doctor")
+                .hasMessageContaining("-Dfadconv.engine=");
+    }
+
+    @Test
+    void aConfigurationFoundWrongEarlierIsSkipped() {
+        EngineStatus here = Djl.status();
+        VerdictCache cache = VerdictCache.open(VerdictCache.key(CpuInfo.read(), "2.7.1", "0.36.0",
+                NativeTorch.intraOpThreads(), NativeTorch.getenv("DNNL_MAX_CPU_ISA")));
+        cache.recordWrong(EngineConfig.DEFAULT);
+        assertThat(Files.isRegularFile(cache.file())).isTrue();
+        EngineStatus s = EngineSetup.select(null, Set.of(), "2.7.1", "0.36.0");
+        assertThat(s.skipped()).containsExactly(EngineConfig.DEFAULT);
+        assertThat(s.config()).isEqualTo(EngineConfig.CHANNELS_LAST);
+        assertThat(s.warning()).contains("an earlier run here found [default] wrong");
+        // another machine or engine version keys its own verdicts
+        assertThat(VerdictCache.open(VerdictCache.key(here.cpu(), "2.8.0", "0.36.0", 2, null))
+                .wrong()).isEmpty();
+    }
+
+    @Test
+    void aForcedConfigurationIsUsedAndChecked() {
+        EngineStatus s = EngineSetup.select(EngineConfig.ONEDNN_OFF, Set.of(), "2.7.1", "0.36.0");
+        assertThat(s.forced()).isTrue();
+        assertThat(s.fallback()).isFalse();
+        assertThat(s.config()).isEqualTo(EngineConfig.ONEDNN_OFF);
+        assertThat(s.checks()).hasSize(1);
+        assertThat(s.warning()).isNull();
+        EngineStatus failing = EngineSetup.select(EngineConfig.CHANNELS_LAST,
+                EnumSet.of(EngineConfig.CHANNELS_LAST), "2.7.1", "0.36.0");
+        assertThat(failing.warning()).contains("(forced) fails the self-check");
+    }
+
+    @Test
+    void configurationNamesAreOneRegistryWithHelpfulErrors() {
+        assertThat(EngineConfig.of(" Channels-Last ")).isEqualTo(EngineConfig.CHANNELS_LAST);
+        assertThatThrownBy(() -> EngineConfig.of("fast"))
+                .hasMessage("unknown engine configuration 'fast'; valid: auto, default, "
+                        + "channels-last, onednn-off, isa-avx2, isa-sse41");
+        assertThat(EngineConfig.AUTOMATIC).allMatch(c -> !c.needsSetupBeforeLoad());
+        assertThat(EngineConfig.ISA_SSE41.maxIsa()).isEqualTo("SSE41");
+    }
+
+    @Test
+    void channelsLastIsNhwcInMemoryAndTheConvolutionKeepsIt() {
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            NDArray x = m.arange(2 * 3 * 4 * 5).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                    .reshape(2, 3, 4, 5);
+            NDArray cl = EngineConv.channelsLast(x);
+            assertThat(cl.toFloatArray()).containsExactly(x.toFloatArray());
+            // NHWC in memory: the NHWC permutation of it is a view, so writing through it
+            // changes it; for an NCHW tensor the same flatten is a copy and changes nothing
+            assertThat(writesThroughNhwcView(cl)).isTrue();
+            assertThat(writesThroughNhwcView(x.duplicate())).isFalse();
+            NDArray w = m.ones(new Shape(4, 3, 3, 3));
+            Shape one = new Shape(1, 1);
+            NDArray y = EngineConv.conv2d(ConvLayout.CHANNELS_LAST, x, w, null, one, one, one, 1);
+            assertThat(writesThroughNhwcView(y)).as("the engine returned channels-last").isTrue();
+            NDArray yNchw = EngineConv.conv2d(ConvLayout.NCHW, x, w, null, one, one, one, 1);
+            assertThat(writesThroughNhwcView(yNchw)).isFalse();
+        }
+    }
+
+    @Test
+    void cpuInfoReadsTheFieldsTheKernelsDependOn() {
+        CpuInfo zen5 = CpuInfo.parse(List.of("processor\t: 0", "vendor_id\t: AuthenticAMD",
+                "cpu family\t: 26", "model\t\t: 2", "model name\t: AMD EPYC 9R45",
+                "stepping\t: 1", "flags\t\t: fpu avx2 fma avx512f avx512_vp2intersect avx512_bf16",
+                "", "processor\t: 1"));
+        assertThat(zen5.family()).isEqualTo(26);
+        assertThat(zen5.vectorFlags()).isEqualTo("avx2 fma avx512f avx512_bf16 avx512_vp2intersect");
+        assertThat(zen5.describe()).isEqualTo("AMD EPYC 9R45 (AuthenticAMD, family 26, model 2, "
+                + "stepping 1)");
+    }
+
+    private static boolean writesThroughNhwcView(NDArray a) {
+        float before = a.getFloat(0, 1, 0, 0);
+        Shape s = a.getShape();
+        NDArray flat = a.transpose(0, 2, 3, 1).flatten();
+        flat.set(new ai.djl.ndarray.index.NDIndex("1"), -1000f); // NHWC index 1 = (0, 1, 0, 0)
+        boolean changed = a.getFloat(0, 1, 0, 0) != before;
+        return changed;
+    }
+
+    /** Convolutions and both gradients under the active configuration against RefMath. */
+    private static void assertConvolutionsMatchDoublePrecision() {
+        Random random = new Random(11);
+        try (NDManager m = Djl.engine().newBaseManager()) {
+            for (int[] c : CASES) {
+                int b = c[0];
+                int in = c[1];
+                int out = c[2];
+                int size = c[3];
+                int k = c[4];
+                int o = (size + 2 * c[6] - k) / c[5] + 1;
+                float[] xv = Tensors.uniform(random, b * in * size * size);
+                float[] wv = Tensors.uniform(random, out * in / c[7] * k * k);
+                float[] rv = Tensors.uniform(random, b * out * o * o);
+                NDArray x = m.create(xv, new Shape(b, in, size, size));
+                NDArray w = m.create(wv, new Shape(out, in / c[7], k, k));
+                NDArray r = m.create(rv, new Shape(b, out, o, o));
+                x.setRequiresGradient(true);
+                w.setRequiresGradient(true);
+                NDArray y;
+                try (GradientCollector gc = Djl.engine().newGradientCollector()) {
+                    y = EngineConv.conv2d(x, w, null, new Shape(c[5], c[5]),
+                            new Shape(c[6], c[6]), new Shape(1, 1), c[7]);
+                    gc.backward(y.mul(r).sum());
+                }
+                double[][][][] x4 = Tensors.to4(Tensors.values(x), b, in, size, size);
+                double[][][][][] w5 = Tensors.to5(Tensors.values(w), 1, out, in / c[7], k, k);
+                double[][][][][] perSample = new double[b][][][][];
+                for (int n = 0; n < b; n++) {
+                    perSample[n] = w5[0];
+                }
+                int[] st = {c[5], c[5]};
+                int[] pad = {c[6], c[6]};
+                int[] dil = {1, 1};
+                double[] yRef = Tensors.flat(RefMath.conv2d(x4, perSample, null, st, pad, dil,
+                        c[7]));
+                double[][] grads = RefMath.conv2dGradients(x4, w5[0],
+                        Tensors.to4(Tensors.values(r), b, out, o, o), st, pad, dil, c[7]);
+                String label = java.util.Arrays.toString(c);
+                assertThat(RefMath.relativeError(yRef, y.toFloatArray())).as("y " + label)
+                        .isLessThan(1e-5);
+                assertThat(RefMath.relativeError(grads[0], x.getGradient().toFloatArray()))
+                        .as("dx " + label).isLessThan(1e-5);
+                assertThat(RefMath.relativeError(grads[1], w.getGradient().toFloatArray()))
+                        .as("dw " + label).isLessThan(1e-5);
+            }
+        }
+    }
+}
