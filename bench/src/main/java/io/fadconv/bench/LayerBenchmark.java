@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.fadconv.Djl;
+import io.fadconv.engine.EngineConfig;
+import io.fadconv.engine.EngineSetup;
 import io.fadconv.nn.AttentionPath;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,14 +52,47 @@ public final class LayerBenchmark {
      * @param batch the batch size
      * @param warmup untimed rounds first
      * @param rounds timed rounds (the median is reported)
+     * @param engines engine configurations measured side by side (empty: the one in use)
      */
-    public record Options(int batch, int warmup, int rounds) {
+    public record Options(int batch, int warmup, int rounds, List<EngineConfig> engines) {
         /** Validates. */
         public Options {
             if (batch < 1 || warmup < 0 || rounds < 1) {
                 throw new IllegalArgumentException("batch and rounds must be >= 1 and warmup >= 0,"
                         + " got batch " + batch + ", warmup " + warmup + ", rounds " + rounds);
             }
+            engines = List.copyOf(engines);
+        }
+
+        /**
+         * Settings under the engine configuration in use.
+         *
+         * @param batch the batch size
+         * @param warmup untimed rounds
+         * @param rounds timed rounds
+         */
+        public Options(int batch, int warmup, int rounds) {
+            this(batch, warmup, rounds, List.of());
+        }
+
+        /**
+         * The configurations to measure: those asked for, or the one in use.
+         *
+         * @return at least one configuration
+         */
+        public List<EngineConfig> enginesOrActive() {
+            return engines.isEmpty() ? List.of(EngineSetup.active()) : engines;
+        }
+
+        /**
+         * A label with the engine configuration appended when several are compared.
+         *
+         * @param label the variant's label
+         * @param engine the configuration
+         * @return the label
+         */
+        public String label(String label, EngineConfig engine) {
+            return engines.size() > 1 ? label + " @" + engine : label;
         }
     }
 
@@ -109,26 +144,26 @@ public final class LayerBenchmark {
                 }
                 ParameterStore ps = new ParameterStore(m, false);
                 List<Supplier<Double>> runs = new ArrayList<>();
-                for (Block b : blocks) {
-                    runs.add(() -> Timing.forwardBackwardMs(m, List.of(x),
-                            sub -> b.forward(ps, new NDList(x), true).singletonOrThrow()));
-                    runs.add(b instanceof AttentionPath p
-                            ? () -> Timing.forwardBackwardMs(m, List.of(x),
-                                    sub -> p.attentionPath(ps, x, true))
-                            : () -> Double.NaN);
+                List<String> labels = new ArrayList<>();
+                for (EngineConfig config : options.enginesOrActive()) {
+                    for (int i = 0; i < blocks.size(); i++) {
+                        Block b = blocks.get(i);
+                        labels.add(options.label(variants.get(i).label(), config));
+                        runs.add(Timing.under(config, () -> Timing.forwardBackwardMs(m,
+                                List.of(x), sub -> b.forward(ps, new NDList(x), true)
+                                        .singletonOrThrow())));
+                        runs.add(b instanceof AttentionPath p
+                                ? Timing.under(config, () -> Timing.forwardBackwardMs(m,
+                                        List.of(x), sub -> p.attentionPath(ps, x, true)))
+                                : () -> Double.NaN);
+                    }
                 }
                 double[][] t = Timing.interleaved(runs, options.warmup(), options.rounds());
-                double[][] layer = new double[variants.size()][];
-                double[][] attention = new double[variants.size()][];
-                for (int i = 0; i < variants.size(); i++) {
-                    layer[i] = t[2 * i];
-                    attention[i] = t[2 * i + 1];
-                }
-                double base = Timing.median(layer[0]);
-                for (int i = 0; i < variants.size(); i++) {
-                    double med = Timing.median(layer[i]);
-                    rows.add(new Row(stage, variants.get(i).label(), med, med / base,
-                            Timing.median(attention[i])));
+                double base = Timing.median(t[0]);
+                for (int i = 0; i < labels.size(); i++) {
+                    double med = Timing.median(t[2 * i]);
+                    rows.add(new Row(stage, labels.get(i), med, med / base,
+                            Timing.median(t[2 * i + 1])));
                 }
                 progress.accept("measured " + stage);
             }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.fadconv.Djl;
 import io.fadconv.cost.CostCounter;
+import io.fadconv.engine.EngineConfig;
 import io.fadconv.model.ModelSpec;
 import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
@@ -81,7 +82,6 @@ public final class ModelBenchmark {
             NDArray x = m.randomNormal(in);
             List<SegmentationModel> nets = new ArrayList<>();
             List<Double> madds = new ArrayList<>();
-            List<Supplier<Double>> runs = new ArrayList<>();
             ParameterStore ps = new ParameterStore(m, false);
             for (String spec : specs) {
                 SegmentationModel net = Models.create(ModelSpec.of(model, spec, inChannels, classes));
@@ -90,19 +90,30 @@ public final class ModelBenchmark {
                 nets.add(net);
                 madds.add(CostCounter.count(net, new Shape(1, inChannels, size, size))
                         .madds() / 1e9);
-                runs.add(() -> Timing.forwardBackwardMs(m, List.of(x),
-                        s -> net.logits(ps, x, true)));
-                runs.add(() -> Timing.forwardMs(m, List.of(x), s -> net.logits(ps, x, false)));
+            }
+            List<Supplier<Double>> runs = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
+            List<Double> rowMadds = new ArrayList<>();
+            for (EngineConfig engine : options.enginesOrActive()) {
+                for (int i = 0; i < nets.size(); i++) {
+                    SegmentationModel net = nets.get(i);
+                    labels.add(options.label(specs.get(i), engine));
+                    rowMadds.add(madds.get(i));
+                    runs.add(Timing.under(engine, () -> Timing.forwardBackwardMs(m, List.of(x),
+                            s -> net.logits(ps, x, true))));
+                    runs.add(Timing.under(engine, () -> Timing.forwardMs(m, List.of(x),
+                            s -> net.logits(ps, x, false))));
+                }
             }
             double[][] t = Timing.interleaved(runs, options.warmup(), options.rounds());
             List<Row> rows = new ArrayList<>();
             double baseStep = Timing.median(t[0]);
             double baseInfer = Timing.median(t[1]);
-            for (int i = 0; i < specs.size(); i++) {
+            for (int i = 0; i < labels.size(); i++) {
                 double step = Timing.median(t[2 * i]);
                 double infer = Timing.median(t[2 * i + 1]);
-                rows.add(new Row(model, specs.get(i), step, infer, step / baseStep,
-                        infer / baseInfer, options.batch() / (infer / 1e3), madds.get(i)));
+                rows.add(new Row(model, labels.get(i), step, infer, step / baseStep,
+                        infer / baseInfer, options.batch() / (infer / 1e3), rowMadds.get(i)));
             }
             return rows;
         }

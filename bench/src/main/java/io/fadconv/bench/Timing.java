@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.fadconv.Djl;
+import io.fadconv.engine.EngineConfig;
+import io.fadconv.engine.EngineSetup;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -57,6 +59,21 @@ public final class Timing {
     }
 
     /**
+     * A measurement run under an engine configuration, switched in-process just before it (the
+     * configuration in use stays switched; callers measuring several restore it at the end).
+     *
+     * @param engine the configuration
+     * @param run the measurement
+     * @return the wrapped measurement
+     */
+    public static Supplier<Double> under(EngineConfig engine, Supplier<Double> run) {
+        return () -> {
+            EngineSetup.switchTo(engine);
+            return run.get();
+        };
+    }
+
+    /**
      * Runs candidates round-robin ({@code warmup} untimed rounds, then {@code rounds} timed),
      * so drift of the machine affects all alike.
      *
@@ -66,6 +83,16 @@ public final class Timing {
      * @return times[candidate][round]
      */
     public static double[][] interleaved(List<Supplier<Double>> candidates, int warmup,
+            int rounds) {
+        EngineConfig engine = EngineSetup.active();
+        try {
+            return interleavedUnder(candidates, warmup, rounds);
+        } finally {
+            EngineSetup.switchTo(engine);
+        }
+    }
+
+    private static double[][] interleavedUnder(List<Supplier<Double>> candidates, int warmup,
             int rounds) {
         double[][] t = new double[candidates.size()][rounds];
         for (int r = -warmup; r < rounds; r++) {

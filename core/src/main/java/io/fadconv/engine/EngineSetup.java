@@ -192,6 +192,27 @@ public final class EngineSetup {
         status = previous;
     }
 
+    /**
+     * Switches convolutions to another configuration in this process, unchecked: for
+     * measurements that compare configurations side by side ({@code fadconv bench --engine}).
+     * Configurations with an instruction-set cap need a fresh process.
+     *
+     * @param config the configuration
+     * @return the configuration in use before
+     * @throws IllegalArgumentException for a cap other than the one this process started with
+     */
+    public static synchronized EngineConfig switchTo(EngineConfig config) {
+        EngineStatus s = ensure();
+        if (config.needsSetupBeforeLoad() && config != s.config()) {
+            throw new IllegalArgumentException("engine configuration '" + config + "' caps "
+                    + "oneDNN before its first use, so it needs a process of its own: run with "
+                    + ENV + "=" + config);
+        }
+        EngineConfig before = active;
+        apply(config);
+        return before;
+    }
+
     private static EngineCheck.Report checkUnder(EngineConfig config, int repeats,
             Set<EngineConfig> failing) {
         apply(config);

@@ -44,10 +44,13 @@ class EngineSetupTest {
         original = Djl.status();
         cacheProperty = System.getProperty("fadconv.engine.cache.dir");
         System.setProperty("fadconv.engine.cache.dir", cache.toString());
+        // the choices made again below need one round each; the full check is tested first
+        System.setProperty(EngineSetup.REPEATS_PROPERTY, "1");
     }
 
     @AfterEach
     void restore() {
+        System.clearProperty(EngineSetup.REPEATS_PROPERTY);
         EngineSetup.restore(original);
         if (cacheProperty == null) {
             System.clearProperty("fadconv.engine.cache.dir");
@@ -70,6 +73,23 @@ class EngineSetupTest {
         assertThat(s.pytorch()).isEqualTo("2.7.1");
         assertThat(s.threads()).isPositive();
         assertThat(s.logLevel()).as("libtorch logging honours TORCH_CPP_LOG_LEVEL=ERROR").isEqualTo(2);
+    }
+
+    @Test
+    void theFailPropertyEngagesTheFallbackAtStartUp() {
+        // the suite runs again with -Dfadconv.engine.fail=default (and =default,channels-last)
+        String failing = System.getProperty(EngineSetup.FAIL_PROPERTY, "");
+        EngineStatus s = Djl.status();
+        for (String name : failing.split(",")) {
+            if (!name.isBlank()) {
+                assertThat(s.config()).isNotEqualTo(EngineConfig.of(name));
+            }
+        }
+        if (!failing.isBlank()) {
+            assertThat(s.fallback()).isTrue();
+            assertThat(s.checks().get(0).simulatedFailure()).isNotNull();
+            assertThat(s.activeCheck().passed()).isTrue();
+        }
     }
 
     @Test
