@@ -52,8 +52,10 @@ public final class CoRegistration {
         boolean bothUserDefined = ca.epsg().isEmpty() && cb.epsg().isEmpty();
         if (bothCoded && ca.epsg().getAsInt() != cb.epsg().getAsInt()
                 || bothUserDefined && !sameDefinition(ca, cb)) {
-            throw new IllegalArgumentException(fileB + " is in " + cb.describe() + " but "
-                    + fileA + " is in " + ca.describe() + fix);
+            throw new IllegalArgumentException(fileB + " is in " + (bothCoded
+                    ? "EPSG:" + cb.epsg().getAsInt() : cb.describe()) + " but " + fileA
+                    + " is in " + (bothCoded ? "EPSG:" + ca.epsg().getAsInt() : ca.describe())
+                    + fix);
         }
         double[] ta = ga.geoTransform().orElseThrow();
         double[] tb = gb.geoTransform().orElseThrow();

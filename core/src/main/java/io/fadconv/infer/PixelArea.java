@@ -65,9 +65,11 @@ public record PixelArea(double squareMetres, String source) {
     }
 
     private static String unitText(CoordinateSystem.LinearUnit u) {
-        String s = u.metres() == 1 ? u.name() : String.format(Locale.ROOT, "%s = %s m", u.name(),
+        if (!u.stated()) {
+            return "no linear unit stated; metre assumed, as GDAL does";
+        }
+        return u.metres() == 1 ? u.name() : String.format(Locale.ROOT, "%s = %s m", u.name(),
                 u.metres());
-        return u.stated() ? s : s + ", assumed: the file states no linear unit";
     }
 
     /**

@@ -147,8 +147,8 @@ public record CoordinateSystem(Kind kind, OptionalInt epsg, Optional<String> nam
         boolean projected = model == 1 || model == 0 && g.geoKeyShort(KEY_PROJECTED_TYPE).isPresent();
         boolean geographic = model == 2
                 || model == 0 && !projected && g.geoKeyShort(KEY_GEOGRAPHIC_TYPE).isPresent();
-        Optional<GeographicBase> base = projected || geographic ? Optional.of(base(g))
-                : Optional.empty();
+        Optional<GeographicBase> base = geographic || projected && hasGeographicKeys(g)
+                ? Optional.of(base(g)) : Optional.empty();
         if (projected) {
             Optional<String> name = text(g, KEY_PCS_CITATION).or(() -> text(g, KEY_CITATION));
             LinearUnit unit = linearUnit(g);
@@ -177,13 +177,30 @@ public record CoordinateSystem(Kind kind, OptionalInt epsg, Optional<String> nam
         return g.geoKeyAscii(key).map(String::strip).filter(s -> !s.isEmpty());
     }
 
+    /**
+     * An EPSG-coded projected system may leave its base implied by the code (units alone do not
+     * describe a base).
+     */
+    private static boolean hasGeographicKeys(GeoReference g) {
+        for (int key : new int[] {KEY_GEOGRAPHIC_TYPE, KEY_GEOG_CITATION, KEY_GEOG_DATUM, 2056,
+            KEY_GEOG_SEMI_MAJOR, KEY_GEOG_SEMI_MINOR, KEY_GEOG_INV_FLATTENING}) {
+            if (g.hasGeoKey(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static GeographicBase base(GeoReference g) {
         OptionalInt gcs = code(g, KEY_GEOGRAPHIC_TYPE);
         OptionalInt datum = code(g, KEY_GEOG_DATUM);
+        Optional<String> citation = text(g, KEY_GEOG_CITATION);
         Optional<String> name = gcs.isPresent() && GEOGRAPHIC_NAMES.containsKey(gcs.getAsInt())
-                ? Optional.of(GEOGRAPHIC_NAMES.get(gcs.getAsInt())) : text(g, KEY_GEOG_CITATION);
+                ? Optional.of(GEOGRAPHIC_NAMES.get(gcs.getAsInt()))
+                : citation.map(c -> gdalCitationPart(c, "GCS Name").orElse(c));
         Optional<String> datumName = datum.isPresent()
-                ? Optional.ofNullable(DATUM_NAMES.get(datum.getAsInt())) : Optional.empty();
+                ? Optional.ofNullable(DATUM_NAMES.get(datum.getAsInt()))
+                : citation.flatMap(c -> gdalCitationPart(c, "Datum"));
         OptionalDouble a = g.geoKeyDouble(KEY_GEOG_SEMI_MAJOR);
         OptionalDouble invF = g.geoKeyDouble(KEY_GEOG_INV_FLATTENING);
         OptionalDouble b = g.geoKeyDouble(KEY_GEOG_SEMI_MINOR);
@@ -195,10 +212,22 @@ public record CoordinateSystem(Kind kind, OptionalInt epsg, Optional<String> nam
         return new GeographicBase(gcs, name, datum, datumName, a, invF);
     }
 
+    /** GDAL's citation convention "GCS Name = X|Datum = Y|Ellipsoid = Z|Primem = W|". */
+    private static Optional<String> gdalCitationPart(String citation, String key) {
+        for (String part : citation.split("\\|")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).strip().equals(key)) {
+                return Optional.of(part.substring(eq + 1).strip()).filter(v -> !v.isEmpty());
+            }
+        }
+        return Optional.empty();
+    }
+
     private static LinearUnit linearUnit(GeoReference g) {
         OptionalInt code = g.geoKeyShort(KEY_LINEAR_UNITS);
         if (code.isEmpty()) {
-            return new LinearUnit(9001, "metre", 1, false);
+            // GDAL names it "unknown" and counts it as 1 metre
+            return new LinearUnit(0, "unknown", 1, false);
         }
         return switch (code.getAsInt()) {
             case 9001 -> new LinearUnit(9001, "metre", 1, true);
@@ -395,8 +424,8 @@ public record CoordinateSystem(Kind kind, OptionalInt epsg, Optional<String> nam
                     }
                 });
                 sb.append(baseText());
-                unit.ifPresent(u -> sb.append(", ").append(u.name())
-                        .append(u.stated() ? "" : " (assumed: no linear unit key)"));
+                unit.ifPresent(u -> sb.append(", ").append(u.stated() ? u.name()
+                        : "linear unit not stated (metre assumed, as GDAL does)"));
                 return sb.toString();
             }
         }

@@ -253,6 +253,16 @@ public final class GeoReference {
         return Optional.of(s.endsWith("|") ? s.substring(0, s.length() - 1) : s);
     }
 
+    /**
+     * Whether the GeoKeyDirectory has a key.
+     *
+     * @param keyId the key id
+     * @return true when present
+     */
+    public boolean hasGeoKey(int keyId) {
+        return entry(keyId) >= 0;
+    }
+
     private int entry(int keyId) {
         for (int k = 4; k + 3 < geoKeys.length; k += 4) {
             if (geoKeys[k] == keyId) {
