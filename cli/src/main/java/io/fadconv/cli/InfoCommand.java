@@ -49,7 +49,7 @@ final class InfoCommand implements Callable<Integer> {
         line(sb, "File: %s", file);
         line(sb, "Size: %d x %d (width x height), %d band(s), %s", i.width(), i.height(), i.bands(),
                 i.sampleType().gdalName());
-        line(sb, "Compression: %s%s", i.compression().gdalName(),
+        line(sb, "Compression: %s%s", i.compressionName(),
                 i.predictor() == 2 ? " (horizontal predictor)"
                         : i.predictor() == 3 ? " (floating-point predictor)" : "");
         if (i.bigTiff()) {
@@ -97,7 +97,7 @@ final class InfoCommand implements Callable<Integer> {
         o.put("height", i.height());
         o.put("bands", i.bands());
         o.put("sampleType", i.sampleType().gdalName());
-        o.put("compression", i.compression().gdalName());
+        o.put("compression", i.compressionName());
         o.put("predictor", i.predictor());
         o.put("tiled", i.tiled());
         o.putArray("block").add(i.blockWidth()).add(i.blockHeight());

@@ -51,15 +51,15 @@ class InfoAgreesWithGdalTest {
         "-co COMPRESS=ZSTD -co INTERLEAVE=BAND -co BIGTIFF=YES -a_nodata 0",
         "-b 1 -b 2 -b 3 -co COMPRESS=JPEG -co PHOTOMETRIC=YCBCR -co TILED=YES",
         "-ot Float32 -co COMPRESS=DEFLATE -co PREDICTOR=3 -a_nodata -1",
-        "-co COMPRESS=PACKBITS -a_srs +proj=aea_+lat_1=25_+lat_2=47_+lat_0=0_+lon_0=105_+x_0=0_+y_0=0_+ellps=GRS80_+units=m",
+        "-co COMPRESS=PACKBITS -a_srs +proj=aea~+lat_1=25~+lat_2=47~+lat_0=0~+lon_0=105~+x_0=0~+y_0=0~+ellps=GRS80~+units=m -a_ullr 0 0 104700 -105600",
         "-of COG -co COMPRESS=DEFLATE -co BLOCKSIZE=64",
         "-co COMPRESS=DEFLATE -a_srs EPSG:4326 -a_ullr -35 -8 -34 -9"
     })
     void infoAgreesWithGdal(String options) throws Exception {
         Path f = tmp.resolve("f.tif");
         List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q"));
-        for (String o : options.split(" ")) {
-            cmd.add(o.replace('_', ' '));
+        for (String o : options.split(" ")) { // '~' stands for a space inside one argument
+            cmd.add(o.replace('~', ' '));
         }
         cmd.add(DataCommandsTest.L7.toString());
         cmd.add(f.toString());

@@ -81,6 +81,16 @@ public record RasterInfo(int width, int height, int bands, SampleType sampleType
     }
 
     /**
+     * The compression as gdalinfo names it (JPEG of YCbCr pixels is "YCbCr JPEG").
+     *
+     * @return e.g. "DEFLATE"
+     */
+    public String compressionName() {
+        return compression == Compression.JPEG && photometric == 6 ? "YCbCr JPEG"
+                : compression.gdalName();
+    }
+
+    /**
      * The name of the photometric interpretation.
      *
      * @return e.g. "RGB"
