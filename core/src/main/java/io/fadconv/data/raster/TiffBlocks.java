@@ -1,6 +1,6 @@
 package io.fadconv.data.raster;
 
-import io.airlift.compress.zstd.ZstdDecompressor;
+import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,7 +12,7 @@ import java.util.zip.Inflater;
 
 /**
  * The strips or tiles of a TIFF's first image, read and decoded one at a time: decompression
- * (none, LZW, Deflate, PackBits, ZSTD, JPEG), the predictor undone, samples turned into floats.
+ * (none, LZW, Deflate, PackBits, ZSTD via zstd-jni, JPEG), the predictor undone, samples turned into floats.
  * Recently decoded blocks are kept up to a fixed budget, since neighbouring windows share blocks.
  * A block of byte count 0 (GDAL's sparse files) reads as the nodata value, or 0.
  */
@@ -54,7 +54,6 @@ final class TiffBlocks implements AutoCloseable {
     private final FileChannel channel;
     private final Inflater inflater = new Inflater();
     private LzwDecoder lzw;
-    private ZstdDecompressor zstd;
     private JpegBlocks jpeg;
     private long cachedFloats;
     private final Map<Integer, float[]> cache = new LinkedHashMap<>(64, 0.75f, true);
@@ -177,19 +176,15 @@ final class TiffBlocks implements AutoCloseable {
                 return out;
             }
             case ZSTD -> {
-                if (zstd == null) {
-                    zstd = new ZstdDecompressor();
-                }
+                // zstd-jni, chosen over aircompressor by measurement (docs/geotiff-choice.md)
                 byte[] out = new byte[expected];
-                int n;
-                try {
-                    n = zstd.decompress(src, 0, src.length, out, 0, expected);
-                } catch (RuntimeException e) {
+                long n = Zstd.decompressByteArray(out, 0, expected, src, 0, src.length);
+                if (Zstd.isError(n)) {
                     throw new IllegalArgumentException("corrupt ZSTD data in block " + index
-                            + " (" + e.getMessage() + ")", e);
+                            + " (" + Zstd.getErrorName(n) + ")");
                 }
                 if (n < expected) {
-                    throw short_(index, n, expected);
+                    throw short_(index, (int) n, expected);
                 }
                 return out;
             }

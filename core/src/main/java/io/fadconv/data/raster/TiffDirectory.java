@@ -12,8 +12,8 @@ import java.util.TreeMap;
 /**
  * The first image file directory (IFD) of a classic TIFF or a BigTIFF, every field of it kept: numbers as
  * {@code long[]}/{@code double[]}, ASCII as a string. Our own parser (a few dozen lines) rather
- * than the JDK plugin's metadata tree, so that GDAL's private nodata tag, truncation and
- * corruption are reported precisely; the JDK plugin still decodes the pixels.
+ * than the JDK plugin's metadata tree, so that GDAL's private nodata tag, BigTIFF, truncation and
+ * corruption are handled precisely; {@link TiffBlocks} decodes the pixels.
  */
 final class TiffDirectory {
 
