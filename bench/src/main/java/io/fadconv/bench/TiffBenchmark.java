@@ -20,10 +20,12 @@ import mil.nga.tiff.TIFFImage;
 import mil.nga.tiff.TiffReader;
 
 /**
- * The GeoTIFF library comparison behind docs/geotiff-choice.md, rerunnable: random 512 x 512
- * windows of a large 4-band uint16 tiled Deflate scene, read through this project's reader (the
- * JDK's TIFF plugin underneath) and through {@code mil.nga:tiff}; time to open, time per window
- * and heap held after opening.
+ * The GeoTIFF decoder comparison behind docs/geotiff-choice.md, rerunnable: random 512 x 512
+ * windows of a large 4-band uint16 tiled Deflate scene, read through this project's reader (our
+ * own block decoder), the JDK's TIFF plugin ({@code javax.imageio}) and {@code mil.nga:tiff}; time
+ * to open, time per window and heap held after opening. Then the two ZSTD libraries on the same
+ * tiles (ZSTD-compressed by zstd-jni at GDAL's default level 9): the time to decompress the 9
+ * tiles of a 512 x 512 window and the heap the decoder holds.
  */
 public final class TiffBenchmark {
 
@@ -111,9 +113,10 @@ public final class TiffBenchmark {
                     sum += (long) v[b * 512 * 512 + 100 * 512 + 100];
                 }
             }
-            rows.add(new Row("this project (JDK TIFF plugin)", open,
+            rows.add(new Row("this project (own decoder)", open,
                     (System.nanoTime() - t1) / 1e6 / windows, retained, sum));
         }
+        rows.add(jdkPlugin(file, origins));
         base = heapAfterGc();
         t0 = System.nanoTime();
         TIFFImage img = TiffReader.readTiff(file.toFile());
@@ -132,6 +135,90 @@ public final class TiffBenchmark {
                 retained, sum));
         if (dir.getImageWidth().intValue() != width) { // keeps img reachable until here
             throw new IllegalStateException("mil.nga read another width");
+        }
+        rows.addAll(zstd(file, windows));
+        return rows;
+    }
+
+    /** The JDK's TIFF plugin, which decoded the pixels before issue 12, on the same windows. */
+    private static Row jdkPlugin(Path file, int[][] origins) throws IOException {
+        long base = heapAfterGc();
+        long t0 = System.nanoTime();
+        try (javax.imageio.stream.ImageInputStream in =
+                new javax.imageio.stream.FileImageInputStream(file.toFile())) {
+            javax.imageio.ImageReader rd = javax.imageio.ImageIO.getImageReadersByFormatName("tiff")
+                    .next();
+            rd.setInput(in, true, true);
+            rd.getWidth(0);
+            double open = (System.nanoTime() - t0) / 1e6;
+            double retained = (heapAfterGc() - base) / 1e6;
+            long sum = 0;
+            long t1 = System.nanoTime();
+            javax.imageio.ImageReadParam p = rd.getDefaultReadParam();
+            for (int[] o : origins) {
+                p.setSourceRegion(new java.awt.Rectangle(o[0], o[1], 512, 512));
+                java.awt.image.Raster r = rd.read(0, p).getRaster();
+                for (int b = 0; b < 4; b++) {
+                    sum += r.getSample(r.getMinX() + 100, r.getMinY() + 100, b);
+                }
+            }
+            double ms = (System.nanoTime() - t1) / 1e6 / origins.length;
+            rd.dispose();
+            return new Row("JDK TIFF plugin (javax.imageio)", open, ms, retained, sum);
+        }
+    }
+
+    /**
+     * ZSTD decompression of the tiles a window touches, with aircompressor (pure Java) and
+     * zstd-jni (native, what the reader uses): tiles of the scene recompressed at level 9.
+     */
+    private static List<Row> zstd(Path file, int windows) throws IOException {
+        List<byte[]> tiles = new ArrayList<>();
+        int tileBytes = 256 * 256 * 4 * 2;
+        try (GeoTiffReader r = GeoTiffReader.open(file)) {
+            Random rnd = new Random(2);
+            for (int i = 0; i < 9 * Math.min(windows, 8); i++) {
+                int tx = rnd.nextInt(r.info().width() / 256);
+                int ty = rnd.nextInt(r.info().height() / 256);
+                float[] v = r.readWindow(new Window(256 * tx, 256 * ty, 256, 256));
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(tileBytes)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                for (int px = 0; px < 256 * 256; px++) {
+                    for (int band = 0; band < 4; band++) {
+                        b.putShort((short) v[band * 256 * 256 + px]);
+                    }
+                }
+                tiles.add(com.github.luben.zstd.Zstd.compress(b.array(), 9));
+            }
+        }
+        byte[] out = new byte[tileBytes];
+        List<Row> rows = new ArrayList<>();
+        for (String lib : new String[] {"aircompressor", "zstd-jni"}) {
+            long base = heapAfterGc();
+            io.airlift.compress.zstd.ZstdDecompressor air = lib.equals("aircompressor")
+                    ? new io.airlift.compress.zstd.ZstdDecompressor() : null;
+            double retained = (heapAfterGc() - base) / 1e6;
+            long sum = 0;
+            long t0 = 0;
+            int rounds = 6;
+            for (int round = 0; round < rounds; round++) {
+                if (round == rounds / 2) { // the first half warms up (JIT)
+                    t0 = System.nanoTime();
+                    sum = 0;
+                }
+                for (byte[] t : tiles) {
+                    if (air != null) {
+                        air.decompress(t, 0, t.length, out, 0, tileBytes);
+                    } else {
+                        com.github.luben.zstd.Zstd.decompressByteArray(out, 0, tileBytes, t, 0,
+                                t.length);
+                    }
+                    sum += out[1000] & 0xFF;
+                }
+            }
+            double perWindow = (System.nanoTime() - t0) / 1e6 / (tiles.size() * (rounds / 2)) * 9;
+            rows.add(new Row("ZSTD tiles: " + (air != null ? "aircompressor 2.0.2 (pure Java)"
+                    : "zstd-jni 1.5.7-28 (native)"), 0, perWindow, retained, sum));
         }
         return rows;
     }

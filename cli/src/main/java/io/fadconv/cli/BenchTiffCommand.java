@@ -8,9 +8,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code fadconv bench tiff}. */
 @Command(name = "tiff", mixinStandardHelpOptions = true,
-        description = "The GeoTIFF library comparison (docs/geotiff-choice.md): random "
+        description = "The GeoTIFF decoder comparison (docs/geotiff-choice.md): random "
                 + "512x512 windows of a large 4-band uint16 tiled Deflate scene through this "
-                + "project's reader (JDK TIFF plugin) and through mil.nga:tiff.")
+                + "project's reader, the JDK's TIFF plugin and mil.nga:tiff; then the tiles of a "
+                + "window decompressed from ZSTD by aircompressor and by zstd-jni.")
 final class BenchTiffCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 

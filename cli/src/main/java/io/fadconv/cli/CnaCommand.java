@@ -113,6 +113,8 @@ final class CnaCommand implements Callable<Integer> {
 
     @Mixin WindowOptions windows;
 
+    @Mixin SceneBands sceneBands;
+
     @Override
     public Integer call() throws IOException {
         io.fadconv.viz.Figures.headless();
@@ -132,7 +134,8 @@ final class CnaCommand implements Callable<Integer> {
             }
             try (ProgressBars bars = ProgressBars.onTerminal()) {
                 stats = mapScenes(run, inputs.scenes.before, inputs.scenes.after, truthFile,
-                        options, windows::options, files, bars);
+                        options, windows::options, sceneBands, spec.commandLine().getErr(), files,
+                        bars);
             }
             image = inputs.scenes.after;
             title = title(inputs.scenes.before, inputs.scenes.after);
@@ -166,6 +169,8 @@ final class CnaCommand implements Callable<Integer> {
      * @param truth a true change mask to evaluate against, if any
      * @param options minimum mapping unit and pixel size
      * @param windows the window options for the run
+     * @param bands the scene band mapping and how strict the input check is
+     * @param err where input notes and warnings go
      * @param files where the outputs go
      * @param progress progress of the mapping
      * @return the statistics
@@ -173,9 +178,11 @@ final class CnaCommand implements Callable<Integer> {
      */
     static AreaStatistics mapScenes(Path run, Path before, Path after, Optional<Path> truth,
             CnaOptions options, java.util.function.Function<RunInfo, PredictOptions> windows,
-            CnaFiles files, io.fadconv.infer.ProgressListener progress) throws IOException {
+            SceneBands bands, PrintWriter err, CnaFiles files,
+            io.fadconv.infer.ProgressListener progress) throws IOException {
         try (NDManager m = Djl.engine().newBaseManager()) {
-            RunFolder.Trained trained = new RunFolder(run).open(m, 64);
+            RunFolder.Trained trained = bands.adapt(new RunFolder(run).open(m, 64),
+                    List.of(before, after), err);
             SceneMapper mapper = new SceneMapper(trained, windows.apply(trained.info()));
             CnaDetector cna = new CnaDetector(trained.info().classes(), options);
             AreaStatistics stats = cna.detectScenes(mapper, before, after, truth, files,

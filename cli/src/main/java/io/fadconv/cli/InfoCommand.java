@@ -36,6 +36,7 @@ final class InfoCommand implements Callable<Integer> {
         RasterInfo info;
         try (RasterReader r = RasterReader.open(file)) {
             info = r.info();
+            Warnings.print(spec.commandLine().getErr(), file, r.warnings());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? json(file, info) : text(file, info));
@@ -48,20 +49,17 @@ final class InfoCommand implements Callable<Integer> {
         line(sb, "File: %s", file);
         line(sb, "Size: %d x %d (width x height), %d band(s), %s", i.width(), i.height(), i.bands(),
                 i.sampleType().gdalName());
-        line(sb, "Compression: %s%s", i.compression().gdalName(),
-                i.predictor() == 2 ? " (horizontal predictor)" : "");
+        line(sb, "Compression: %s%s", i.compressionName(),
+                i.predictor() == 2 ? " (horizontal predictor)"
+                        : i.predictor() == 3 ? " (floating-point predictor)" : "");
+        if (i.bigTiff()) {
+            line(sb, "Format: BigTIFF");
+        }
         line(sb, "Layout: %s %d x %d, %s, %s", i.tiled() ? "tiles" : "strips", i.blockWidth(),
                 i.blockHeight(), i.bandInterleaved() ? "band-interleaved" : "pixel-interleaved",
                 i.photometricName());
         GeoReference g = i.geo();
-        if (g.epsg().isPresent()) {
-            String name = g.geoKeyAscii(1026).map(n -> " (" + n + ")").orElse("");
-            line(sb, "Coordinate system: EPSG:%d%s", g.epsg().getAsInt(), name);
-        } else if (g.geoKeys().length > 0) {
-            line(sb, "Coordinate system: user-defined (GeoKeys without an EPSG code)");
-        } else {
-            line(sb, "Coordinate system: none");
-        }
+        line(sb, "Coordinate system: %s", g.crs().describe());
         if (g.geoTransform().isPresent()) {
             double[] t = g.geoTransform().get();
             if (t[2] == 0 && t[4] == 0) {
@@ -99,7 +97,7 @@ final class InfoCommand implements Callable<Integer> {
         o.put("height", i.height());
         o.put("bands", i.bands());
         o.put("sampleType", i.sampleType().gdalName());
-        o.put("compression", i.compression().gdalName());
+        o.put("compression", i.compressionName());
         o.put("predictor", i.predictor());
         o.put("tiled", i.tiled());
         o.putArray("block").add(i.blockWidth()).add(i.blockHeight());
@@ -111,6 +109,8 @@ final class InfoCommand implements Callable<Integer> {
         } else {
             o.putNull("epsg");
         }
+        o.put("bigTiff", i.bigTiff());
+        o.set("crs", CrsJson.of(m, g.crs()));
         if (g.geoTransform().isPresent()) {
             ArrayNode t = o.putArray("geoTransform");
             for (double v : g.geoTransform().get()) {

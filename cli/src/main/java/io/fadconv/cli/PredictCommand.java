@@ -48,6 +48,8 @@ final class PredictCommand implements Callable<Integer> {
 
     @Mixin WindowOptions windows;
 
+    @Mixin SceneBands sceneBands;
+
     @Override
     public Integer call() throws IOException {
         io.fadconv.viz.Figures.headless();
@@ -55,12 +57,13 @@ final class PredictCommand implements Callable<Integer> {
         List<Path[]> jobs = jobs();
         try (NDManager m = Djl.engine().newBaseManager();
                 ProgressBars bars = ProgressBars.onTerminal()) {
-            RunFolder.Trained trained = new RunFolder(run).open(m, 64);
+            RunFolder.Trained trained = sceneBands.adapt(new RunFolder(run).open(m, 64),
+                    jobs.stream().map(j -> j[0]).toList(), spec.commandLine().getErr());
             SceneMapper mapper = new SceneMapper(trained, windows.options(trained.info()));
             ClassScheme classes = trained.info().classes();
             w.printf(Locale.ROOT, "Run %s: %s %s, bands %s, classes %s%n", run,
                     trained.info().model().name(), trained.info().model().conv(),
-                    java.util.Arrays.toString(trained.normalization().bands()),
+                    oneBased(trained.normalization().bands()),
                     String.join(", ", classes.names()));
             w.flush();
             for (Path[] job : jobs) {
@@ -85,6 +88,11 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static String oneBased(int[] bands) {
+        return java.util.Arrays.toString(java.util.Arrays.stream(bands).map(b -> b + 1).toArray())
+                + " (1-based)";
     }
 
     private static String shares(SceneMapper.Result r, ClassScheme classes) {

@@ -169,7 +169,8 @@ final class QuickstartCommand implements Callable<Integer> {
             AreaStatistics s = CnaCommand.mapScenes(e.folder().dir(), before, after,
                     java.util.Optional.of(truth), options, info -> PredictOptions.defaults()
                             .withWindow(info.windowOr(PredictOptions.DEFAULT_WINDOW)),
-                    files, io.fadconv.infer.ProgressListener.NONE);
+                    SceneBands.defaults(), spec.commandLine().getErr(), files,
+                    io.fadconv.infer.ProgressListener.NONE);
             Overlays.cna(files.change(), s, after, null, "Cropland loss mapped by " + e.label()
                     + " (synthetic pair)", files.overlay());
             ChangeMetrics m = s.metrics();

@@ -70,13 +70,16 @@ final class VizCommand implements Runnable {
         @Option(names = "--out", required = true, description = "The PNG to write.")
         Path out;
 
+        @Mixin SceneBands sceneBands;
+
         @Override
         public Integer call() throws IOException {
             io.fadconv.viz.Figures.headless();
             AttentionMaps.Options o = new AttentionMaps.Options(AttentionMaps.parseLayer(layer),
                     channels.stream().mapToInt(Integer::intValue).toArray(), n, pool, panel);
             try (NDManager m = Djl.engine().newBaseManager()) {
-                RunFolder.Trained t = new RunFolder(run).open(m, 64);
+                RunFolder.Trained t = sceneBands.adapt(new RunFolder(run).open(m, 64),
+                        List.of(image), spec.commandLine().getErr());
                 AttentionMaps.figure(t, run.getFileName().toString(), image, o, out);
             }
             spec.commandLine().getOut().println("Wrote " + out);
@@ -118,12 +121,15 @@ final class VizCommand implements Runnable {
 
         @Mixin WindowOptions windows;
 
+        @Mixin SceneBands sceneBands;
+
         @Override
         public Integer call() throws IOException {
             io.fadconv.viz.Figures.headless();
             try (ProgressBars bars = ProgressBars.onTerminal()) {
                 ComparisonGrid.figure(runs, ComparisonGrid.tiles(tiles, labels),
-                        windows::options, panel, title, out, bars);
+                        windows::options, r -> sceneBands.adapt(r, tiles,
+                                spec.commandLine().getErr()), panel, title, out, bars);
             }
             spec.commandLine().getOut().println("Wrote " + out);
             return 0;

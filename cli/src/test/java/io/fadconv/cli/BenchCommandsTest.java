@@ -37,8 +37,10 @@ class BenchCommandsTest {
                 .contains("matrix-product limit").contains("| resnet18x0.25-unet | fadconv |");
         assertThat(ok("bench", "matmul", "--size", "128")).contains("GFLOP/s");
         assertThat(ok("bench", "tiff", "--scene", tmp.resolve("s.tif").toString(), "--size",
-                "640x600", "--windows", "3")).contains("| this project (JDK TIFF plugin) |")
-                .contains("| mil.nga:tiff 3.0.0 |");
+                "640x600", "--windows", "3")).contains("| this project (own decoder) |")
+                .contains("| JDK TIFF plugin (javax.imageio) |").contains("| mil.nga:tiff 3.0.0 |")
+                .contains("| ZSTD tiles: aircompressor 2.0.2 (pure Java) |")
+                .contains("| ZSTD tiles: zstd-jni 1.5.7-28 (native) |");
         // JMH writes its listing to the process's stdout itself; here only that it runs
         ok("bench", "jmh", "-l");
     }

@@ -171,6 +171,25 @@ public record Normalization(int[] bands, double[] mean, double[] std) {
     }
 
     /**
+     * The same statistics read from other bands of the scene: input channel {@code i} comes from
+     * scene band {@code sceneBands[i]} (e.g. when a scene stores red, green, blue in another
+     * order than the training data).
+     *
+     * @param sceneBands 0-based scene bands, one per input channel
+     * @return the remapped normalisation
+     * @throws IllegalArgumentException when the count differs from the model's inputs
+     */
+    public Normalization withBands(int[] sceneBands) {
+        if (sceneBands.length != bands.length) {
+            throw new IllegalArgumentException("--bands lists " + sceneBands.length
+                    + " band(s) but the run reads " + bands.length + " input bands (its "
+                    + "normalization.json); give one scene band per input, e.g. --bands "
+                    + String.join(",", Arrays.stream(bands).mapToObj(b -> "" + (b + 1)).toList()));
+        }
+        return new Normalization(sceneBands, mean, std);
+    }
+
+    /**
      * The number of input channels.
      *
      * @return bands.length

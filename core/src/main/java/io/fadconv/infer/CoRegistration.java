@@ -1,10 +1,10 @@
 package io.fadconv.infer;
 
+import io.fadconv.data.raster.CoordinateSystem;
 import io.fadconv.data.raster.GeoReference;
 import io.fadconv.data.raster.RasterInfo;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.OptionalInt;
 
 /**
  * Checks that rasters of two dates lie on the same pixel grid, so that pixel (x, y) is the same
@@ -46,11 +46,16 @@ public final class CoRegistration {
         if (!ga.isGeoreferenced()) {
             return;
         }
-        OptionalInt ea = ga.epsg();
-        OptionalInt eb = gb.epsg();
-        if (ea.isPresent() && eb.isPresent() && ea.getAsInt() != eb.getAsInt()) {
-            throw new IllegalArgumentException(fileB + " is in EPSG:" + eb.getAsInt() + " but "
-                    + fileA + " is in EPSG:" + ea.getAsInt() + fix);
+        CoordinateSystem ca = ga.crs();
+        CoordinateSystem cb = gb.crs();
+        boolean bothCoded = ca.epsg().isPresent() && cb.epsg().isPresent();
+        boolean bothUserDefined = ca.epsg().isEmpty() && cb.epsg().isEmpty();
+        if (bothCoded && ca.epsg().getAsInt() != cb.epsg().getAsInt()
+                || bothUserDefined && !sameDefinition(ca, cb)) {
+            throw new IllegalArgumentException(fileB + " is in " + (bothCoded
+                    ? "EPSG:" + cb.epsg().getAsInt() : cb.describe()) + " but " + fileA
+                    + " is in " + (bothCoded ? "EPSG:" + ca.epsg().getAsInt() : ca.describe())
+                    + fix);
         }
         double[] ta = ga.geoTransform().orElseThrow();
         double[] tb = gb.geoTransform().orElseThrow();
@@ -68,6 +73,12 @@ public final class CoRegistration {
                     fileB, num(tb[0]), num(tb[3]), fileA, num(ta[0]), num(ta[3]),
                     (tb[0] - ta[0]) / ta[1] + 0.0, (tb[3] - ta[3]) / ta[5] + 0.0) + fix);
         }
+    }
+
+    /** Same user-defined system, whatever the citations call it. */
+    private static boolean sameDefinition(CoordinateSystem a, CoordinateSystem b) {
+        return a.kind() == b.kind() && a.projection().equals(b.projection())
+                && a.base().equals(b.base()) && a.unit().equals(b.unit());
     }
 
     private static String num(double v) {

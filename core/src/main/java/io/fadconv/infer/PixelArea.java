@@ -1,10 +1,10 @@
 package io.fadconv.infer;
 
+import io.fadconv.data.raster.CoordinateSystem;
 import io.fadconv.data.raster.GeoReference;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.OptionalDouble;
-import java.util.OptionalInt;
 
 /**
  * The ground area of one pixel, for areas in hectares.
@@ -13,12 +13,6 @@ import java.util.OptionalInt;
  * @param source where it came from, for the statistics file
  */
 public record PixelArea(double squareMetres, String source) {
-
-    private static final int MODEL_TYPE_KEY = 1024;
-    private static final int MODEL_TYPE_GEOGRAPHIC = 2;
-    private static final int PROJECTED_CS_KEY = 3072;
-    private static final int GEOGRAPHIC_CS_KEY = 2048;
-    private static final int LINEAR_UNITS_KEY = 3076;
 
     /** Validates. */
     public PixelArea {
@@ -29,8 +23,8 @@ public record PixelArea(double squareMetres, String source) {
 
     /**
      * The pixel area of a raster: the given pixel size squared, or the area of the pixel
-     * parallelogram of a projected georeferencing (metres; feet and US survey feet are
-     * converted).
+     * parallelogram of a projected georeferencing in its linear unit (metre, foot, US survey
+     * foot, kilometre or a stated unit size), converted to square metres.
      *
      * @param geo the raster's georeferencing
      * @param pixelSize a pixel size in metres that overrides it, or empty
@@ -48,26 +42,34 @@ public record PixelArea(double squareMetres, String source) {
             throw new IllegalArgumentException(file + " has no georeferencing, so the ground area "
                     + "of a pixel is unknown" + give);
         }
-        boolean geographic = geo.geoKeyShort(MODEL_TYPE_KEY).orElse(0) == MODEL_TYPE_GEOGRAPHIC
-                || geo.geoKeyShort(PROJECTED_CS_KEY).isEmpty()
-                && geo.geoKeyShort(GEOGRAPHIC_CS_KEY).isPresent();
-        if (geographic) {
+        CoordinateSystem crs = geo.crs();
+        if (crs.isGeographic()) {
             throw new IllegalArgumentException(file + " is in geographic coordinates (degrees), "
                     + "whose pixels have no fixed area" + give);
         }
-        OptionalInt unit = geo.geoKeyShort(LINEAR_UNITS_KEY);
-        double metres = switch (unit.orElse(9001)) {
-            case 9001 -> 1;
-            case 9002 -> 0.3048;
-            case 9003 -> 1200.0 / 3937.0;
-            default -> throw new IllegalArgumentException(file + ": linear unit EPSG:"
-                    + unit.getAsInt() + " is not supported (metre 9001, foot 9002, US survey foot "
-                    + "9003)" + give);
-        };
+        if (!crs.isProjected()) {
+            throw new IllegalArgumentException(file + " has no projected coordinate system ("
+                    + crs.describe() + "), so the ground area of a pixel is unknown" + give);
+        }
+        CoordinateSystem.LinearUnit unit = crs.unit().orElseThrow();
+        if (!Double.isFinite(unit.metres())) {
+            throw new IllegalArgumentException(file + ": linear unit " + unit.name()
+                    + "; supported: metre 9001, foot 9002, US survey foot 9003, kilometre 9036, "
+                    + "or ProjLinearUnitSizeGeoKey" + give);
+        }
+        double metres = unit.metres();
         double[] t = geo.geoTransform().orElseThrow();
         double area = Math.abs(t[1] * t[5] - t[2] * t[4]) * metres * metres;
-        return new PixelArea(area, String.format(Locale.ROOT, "georeferencing of %s (%s)",
-                file.getFileName(), geo.summary()));
+        return new PixelArea(area, String.format(Locale.ROOT, "georeferencing of %s (%s; %s)",
+                file.getFileName(), geo.summary(), unitText(unit)));
+    }
+
+    private static String unitText(CoordinateSystem.LinearUnit u) {
+        if (!u.stated()) {
+            return "no linear unit stated; metre assumed, as GDAL does";
+        }
+        return u.metres() == 1 ? u.name() : String.format(Locale.ROOT, "%s = %s m", u.name(),
+                u.metres());
     }
 
     /**

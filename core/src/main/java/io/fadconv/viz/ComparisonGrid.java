@@ -89,6 +89,37 @@ public final class ComparisonGrid {
     public static void figure(List<Path> runs, List<Tile> tiles,
             java.util.function.Function<io.fadconv.run.RunInfo, PredictOptions> options,
             int panel, String title, Path png, ProgressListener progress) throws IOException {
+        figure(runs, tiles, options, run -> run, panel, title, png, progress);
+    }
+
+    /** Adjusts an opened run before it predicts (e.g. which scene bands feed its inputs). */
+    @FunctionalInterface
+    public interface RunAdapter {
+        /**
+         * @param run the opened run
+         * @return the run to predict with
+         * @throws IOException when checking the tiles fails
+         */
+        RunFolder.Trained adapt(RunFolder.Trained run) throws IOException;
+    }
+
+    /**
+     * Predicts the tiles with every run, each adjusted by {@code adapter}, and writes the grid.
+     *
+     * @param runs run folders, one column each, in order
+     * @param tiles the tiles, one row each
+     * @param options window options for predicting each run
+     * @param adapter adjusts each opened run (band mapping, input checks)
+     * @param panel panel size in pixels (the longer side)
+     * @param title the figure title
+     * @param png the PNG to write
+     * @param progress one step per run
+     * @throws IOException on read or write failure
+     */
+    public static void figure(List<Path> runs, List<Tile> tiles,
+            java.util.function.Function<io.fadconv.run.RunInfo, PredictOptions> options,
+            RunAdapter adapter, int panel, String title, Path png, ProgressListener progress)
+            throws IOException {
         if (runs.isEmpty() || tiles.isEmpty()) {
             throw new IllegalArgumentException("a comparison needs at least one run and one tile");
         }
@@ -116,7 +147,7 @@ public final class ComparisonGrid {
         for (int r = 0; r < runs.size(); r++) {
             List<byte[]> perTile = new ArrayList<>();
             try (NDManager m = Djl.engine().newBaseManager()) {
-                RunFolder.Trained run = new RunFolder(runs.get(r)).open(m, 64);
+                RunFolder.Trained run = adapter.adapt(new RunFolder(runs.get(r)).open(m, 64));
                 SceneMapper mapper = new SceneMapper(run, options.apply(run.info()));
                 for (Tile t : tiles) {
                     perTile.add(mapper.classes(t.image()));

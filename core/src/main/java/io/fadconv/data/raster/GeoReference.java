@@ -22,10 +22,8 @@ public final class GeoReference {
     static final int KEY_MODEL_TYPE = 1024;
     static final int KEY_RASTER_TYPE = 1025;
     static final int KEY_CITATION = 1026;
-    static final int KEY_GEOGRAPHIC_TYPE = 2048;
     static final int KEY_PROJECTED_TYPE = 3072;
     static final int KEY_PROJ_LINEAR_UNITS = 3076;
-    private static final int USER_DEFINED = 32767;
 
     private static final GeoReference NONE = new GeoReference(new double[0], new double[0],
             new double[0], new int[0], new double[0], null);
@@ -36,6 +34,7 @@ public final class GeoReference {
     private final int[] geoKeys;
     private final double[] geoDoubles;
     private final String geoAscii;
+    private volatile CoordinateSystem crs;
 
     /**
      * Georeferencing from raw tag values.
@@ -185,18 +184,27 @@ public final class GeoReference {
     }
 
     /**
-     * The EPSG code of the coordinate system: ProjectedCSTypeGeoKey, else GeographicTypeGeoKey.
+     * The EPSG code of the whole coordinate system: ProjectedCSTypeGeoKey of a projected system,
+     * GeographicTypeGeoKey of a geographic one; never the geographic base of a projected system.
      *
      * @return the code, or empty when absent or user-defined
      */
     public OptionalInt epsg() {
-        for (int key : new int[] {KEY_PROJECTED_TYPE, KEY_GEOGRAPHIC_TYPE}) {
-            OptionalInt v = geoKeyShort(key);
-            if (v.isPresent() && v.getAsInt() != USER_DEFINED && v.getAsInt() != 0) {
-                return v;
-            }
+        return crs().epsg();
+    }
+
+    /**
+     * The coordinate reference system the GeoKeys describe.
+     *
+     * @return the description ({@link CoordinateSystem.Kind#NONE} without GeoKeys)
+     */
+    public CoordinateSystem crs() {
+        CoordinateSystem c = crs;
+        if (c == null) {
+            c = CoordinateSystem.of(this);
+            crs = c;
         }
-        return OptionalInt.empty();
+        return c;
     }
 
     /**
@@ -243,6 +251,16 @@ public final class GeoReference {
         }
         String s = geoAscii.substring(from, to);
         return Optional.of(s.endsWith("|") ? s.substring(0, s.length() - 1) : s);
+    }
+
+    /**
+     * Whether the GeoKeyDirectory has a key.
+     *
+     * @param keyId the key id
+     * @return true when present
+     */
+    public boolean hasGeoKey(int keyId) {
+        return entry(keyId) >= 0;
     }
 
     private int entry(int keyId) {
@@ -295,6 +313,10 @@ public final class GeoReference {
     public String summary() {
         List<String> parts = new ArrayList<>();
         epsg().ifPresent(e -> parts.add("EPSG:" + e));
+        if (epsg().isEmpty() && crs().kind() != CoordinateSystem.Kind.NONE) {
+            parts.add(crs().isProjected() ? "user-defined projected CRS"
+                    : crs().isGeographic() ? "user-defined geographic CRS" : "user-defined CRS");
+        }
         geoTransform().ifPresent(t -> parts.add("origin (" + t[0] + ", " + t[3] + "), pixel "
                 + t[1] + " x " + t[5]));
         return parts.isEmpty() ? "not georeferenced" : String.join(", ", parts);

@@ -1,52 +1,49 @@
 package io.fadconv.data.raster;
 
-import java.awt.Rectangle;
-import java.awt.image.ComponentSampleModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.DataBufferByte;
-import java.awt.image.DataBufferFloat;
-import java.awt.image.DataBufferShort;
-import java.awt.image.DataBufferUShort;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalDouble;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.FileImageInputStream;
-import javax.imageio.stream.ImageInputStream;
 
 /**
- * Reads windows of a GeoTIFF without decoding the rest: only the tiles or strips a window touches
- * are read and decompressed, so a 512 x 512 window of a 7200 x 6800 scene costs a few tiles, not
- * the scene (see docs/geotiff-choice.md for the measurements behind using the JDK's TIFF plugin).
+ * Reads windows of a GeoTIFF or BigTIFF without decoding the rest: only the tiles or strips a
+ * window touches are read and decompressed, so a 512 x 512 window of a 7200 x 6800 scene costs a
+ * few tiles, not the scene. Our own directory parser ({@link TiffDirectory}) and block decoder
+ * ({@link TiffBlocks}): none, LZW, Deflate, PackBits, ZSTD and JPEG; predictors 2 and 3; pixel-
+ * or band-interleaved; tiles or strips (see docs/geotiff-choice.md).
  *
  * <p>Pixels come back band-sequential ({@code [band][row][column]} flattened, the layout of a
- * {@code [C, H, W]} tensor). Only the first image of the file is read (GDAL overviews and masks
- * that follow it are ignored). Not thread-safe: one reader per thread.
+ * {@code [C, H, W]} tensor). Only the first image of the file is read: the full resolution of a
+ * cloud-optimised GeoTIFF; its overviews and masks, which follow, are ignored. Not thread-safe:
+ * one reader per thread.
  *
  * <p>Errors about the file's content are {@link IllegalArgumentException}s whose message starts
- * with the file name and says what is wrong.
+ * with the file name and says what is wrong. What GDAL accepts with a warning is accepted here
+ * too, and the warning kept in {@link #warnings()}.
  */
 public final class GeoTiffReader implements RasterReader {
 
     private final Path file;
     private final RasterInfo info;
-    private final ImageInputStream stream;
-    private final ImageReader reader;
+    private final FileChannel channel;
+    private final TiffBlocks blocks;
+    private final List<String> warnings;
 
-    private GeoTiffReader(Path file, RasterInfo info, ImageInputStream stream, ImageReader reader) {
+    private GeoTiffReader(Path file, Parsed parsed, FileChannel channel) {
         this.file = file;
-        this.info = info;
-        this.stream = stream;
-        this.reader = reader;
+        this.info = parsed.info();
+        this.channel = channel;
+        this.blocks = new TiffBlocks(parsed.layout(), channel);
+        this.warnings = List.copyOf(parsed.warnings());
     }
+
+    /** What the directory says: the info, where the blocks are, and GDAL-style warnings. */
+    record Parsed(RasterInfo info, TiffBlocks.Layout layout, List<String> warnings) {}
 
     /**
      * Opens a GeoTIFF and checks that it can be read: the header, the first image directory, the
@@ -61,21 +58,16 @@ public final class GeoTiffReader implements RasterReader {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString());
         }
-        RasterInfo info;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            info = parse(TiffDirectory.read(ch));
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            return new GeoTiffReader(file, parse(TiffDirectory.read(ch)), ch);
         } catch (IllegalArgumentException e) {
+            ch.close();
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
-        ImageInputStream stream = new FileImageInputStream(file.toFile());
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("tiff");
-        if (!readers.hasNext()) {
-            stream.close();
-            throw new IllegalStateException("this Java runtime has no TIFF reader (javax.imageio)");
-        }
-        ImageReader reader = readers.next();
-        reader.setInput(stream, true, true);
-        return new GeoTiffReader(file, info, stream, reader);
     }
 
     /**
@@ -109,6 +101,17 @@ public final class GeoTiffReader implements RasterReader {
     @Override
     public Path file() {
         return file;
+    }
+
+    /**
+     * What GDAL would have warned about when opening the file (e.g. a GeoKeyDirectory longer than
+     * its header says), once each; the CLI prints them on stderr.
+     *
+     * @return the warnings, each naming the file
+     */
+    @Override
+    public List<String> warnings() {
+        return warnings;
     }
 
     /**
@@ -172,79 +175,31 @@ public final class GeoTiffReader implements RasterReader {
             throw new IllegalArgumentException(file + ": window " + w + " reaches outside the "
                     + info.width() + "x" + info.height() + " raster");
         }
-        Raster raster;
-        try {
-            ImageReadParam p = reader.getDefaultReadParam();
-            p.setSourceRegion(new Rectangle(w.x(), w.y(), w.width(), w.height()));
-            raster = reader.read(0, p).getRaster();
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(file + ": corrupt or truncated image data in window "
-                    + w + " (" + rootMessage(e) + ")", e);
-        }
+        TiffBlocks.Layout l = blocks.layout();
+        int bw = l.blockWidth();
+        int bh = l.blockHeight();
         int n = w.width() * w.height();
-        if (raster.getSampleModel() instanceof ComponentSampleModel sm
-                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
-            copyFast(raster.getDataBuffer(), sm, w, sel, f, ints);
-        } else {
-            float[] tmp = new float[n];
-            for (int k = 0; k < sel.length; k++) {
-                raster.getSamples(0, 0, w.width(), w.height(), sel[k], tmp);
-                for (int i = 0; i < n; i++) {
-                    if (f != null) {
-                        f[k * n + i] = tmp[i];
-                    } else {
-                        ints[k * n + i] = (int) tmp[i];
-                    }
-                }
-            }
-        }
-    }
-
-    /** Copies straight from the decoded buffer (the generic Raster path is ~10x slower). */
-    private static void copyFast(DataBuffer db, ComponentSampleModel sm, Window w, int[] sel,
-            float[] f, int[] ints) {
-        int width = w.width();
-        int height = w.height();
-        int n = width * height;
-        int ps = sm.getPixelStride();
-        int ss = sm.getScanlineStride();
-        for (int k = 0; k < sel.length; k++) {
-            int bank = sm.getBankIndices()[sel[k]];
-            int base = sm.getBandOffsets()[sel[k]] + db.getOffsets()[bank];
-            for (int y = 0; y < height; y++) {
-                int src = base + y * ss;
-                int o = k * n + y * width;
-                switch (db.getDataType()) {
-                    case DataBuffer.TYPE_BYTE -> {
-                        byte[] a = ((DataBufferByte) db).getData(bank);
-                        for (int x = 0; x < width; x++, src += ps) {
-                            put(f, ints, o + x, a[src] & 0xFF);
-                        }
-                    }
-                    case DataBuffer.TYPE_USHORT -> {
-                        short[] a = ((DataBufferUShort) db).getData(bank);
-                        for (int x = 0; x < width; x++, src += ps) {
-                            put(f, ints, o + x, a[src] & 0xFFFF);
-                        }
-                    }
-                    case DataBuffer.TYPE_SHORT -> {
-                        short[] a = ((DataBufferShort) db).getData(bank);
-                        for (int x = 0; x < width; x++, src += ps) {
-                            put(f, ints, o + x, a[src]);
-                        }
-                    }
-                    case DataBuffer.TYPE_FLOAT -> {
-                        float[] a = ((DataBufferFloat) db).getData(bank);
-                        for (int x = 0; x < width; x++, src += ps) {
-                            f[o + x] = a[src];
-                        }
-                    }
-                    default -> {
-                        for (int x = 0; x < width; x++, src += ps) {
-                            if (f != null) {
-                                f[o + x] = db.getElemFloat(bank, src);
-                            } else {
-                                ints[o + x] = db.getElem(bank, src);
+        for (int row = w.y() / bh; row <= (w.y() + w.height() - 1) / bh; row++) {
+            int y0 = Math.max(w.y(), row * bh);
+            int y1 = Math.min(w.y() + w.height(), (row + 1) * bh);
+            for (int col = w.x() / bw; col <= (w.x() + w.width() - 1) / bw; col++) {
+                int x0 = Math.max(w.x(), col * bw);
+                int x1 = Math.min(w.x() + w.width(), (col + 1) * bw);
+                for (int k = 0; k < sel.length; k++) {
+                    int plane = l.planar() ? sel[k] : 0;
+                    int spp = l.samplesPerBlockPixel();
+                    int sample = l.planar() ? 0 : sel[k];
+                    float[] block = block(l.index(plane, row, col), w);
+                    for (int y = y0; y < y1; y++) {
+                        int src = ((y - row * bh) * bw + (x0 - col * bw)) * spp + sample;
+                        int dst = k * n + (y - w.y()) * w.width() + (x0 - w.x());
+                        if (f != null) {
+                            for (int x = x0; x < x1; x++, src += spp) {
+                                f[dst++] = block[src];
+                            }
+                        } else {
+                            for (int x = x0; x < x1; x++, src += spp) {
+                                ints[dst++] = (int) block[src];
                             }
                         }
                     }
@@ -253,37 +208,36 @@ public final class GeoTiffReader implements RasterReader {
         }
     }
 
-    private static void put(float[] f, int[] ints, int o, int v) {
-        if (f != null) {
-            f[o] = v;
-        } else {
-            ints[o] = v;
+    private float[] block(int index, Window w) throws IOException {
+        try {
+            return blocks.block(index);
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(file + ": corrupt or truncated image data in window "
+                    + w + " (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            if (e instanceof java.nio.channels.ClosedChannelException) {
+                throw e;
+            }
+            throw new IllegalArgumentException(file + ": corrupt or truncated image data in window "
+                    + w + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable c = e;
-        while (c.getCause() != null) {
-            c = c.getCause();
-        }
-        String m = c.getMessage();
-        return c.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
     @Override
     public synchronized void close() throws IOException {
-        reader.dispose();
-        stream.close();
+        blocks.close();
+        channel.close();
     }
 
-    /** Turns the directory into a RasterInfo, refusing what the reader cannot decode. */
-    static RasterInfo parse(TiffDirectory d) {
+    /** Turns the directory into a RasterInfo and a block layout, refusing what cannot be read. */
+    static Parsed parse(TiffDirectory d) {
+        List<String> warnings = new ArrayList<>();
         int width = (int) d.requireInt(TiffTags.IMAGE_WIDTH, "ImageWidth");
         int height = (int) d.requireInt(TiffTags.IMAGE_LENGTH, "ImageLength");
         int bands = (int) d.intOr(TiffTags.SAMPLES_PER_PIXEL, 1);
-        if (bands < 1 || bands > 8) {
+        if (bands < 1 || bands > RasterInfo.MAX_BANDS) {
             throw new IllegalArgumentException("unsupported band count " + bands
-                    + "; supported: 1 to 8");
+                    + "; supported: 1 to " + RasterInfo.MAX_BANDS);
         }
         long[] bits = d.ints(TiffTags.BITS_PER_SAMPLE);
         long[] formats = d.ints(TiffTags.SAMPLE_FORMAT);
@@ -304,17 +258,32 @@ public final class GeoTiffReader implements RasterReader {
         SampleType type = SampleType.fromTiff(bits0, format0);
         Compression compression = Compression.fromTiff((int) d.intOr(TiffTags.COMPRESSION, 1));
         int predictor = (int) d.intOr(TiffTags.PREDICTOR, 1);
-        if (predictor != 1 && !(predictor == 2 && type == SampleType.UINT8)) {
+        if (compression == Compression.JPEG && type != SampleType.UINT8) {
+            throw new IllegalArgumentException("JPEG compression of " + type.gdalName()
+                    + " samples is not supported (8-bit only); convert with gdal_translate -co "
+                    + "COMPRESS=DEFLATE IN.tif OUT.tif");
+        }
+        if (compression == Compression.JPEG) {
+            predictor = 1; // libtiff ignores a predictor with JPEG
+        } else if (predictor == 3 && type != SampleType.FLOAT32
+                || predictor != 1 && predictor != 2 && predictor != 3) {
             throw new IllegalArgumentException("unsupported Predictor " + predictor + " with "
-                    + type.gdalName() + " samples; supported: no predictor, or horizontal "
-                    + "differencing on 8-bit data (gdal_translate -co PREDICTOR=1 converts)");
+                    + type.gdalName() + " samples; supported: 1 (none), 2 (horizontal "
+                    + "differencing), 3 (floating point, for Float32); convert with "
+                    + "gdal_translate -co PREDICTOR=1 IN.tif OUT.tif");
         }
         int photometric = (int) d.intOr(TiffTags.PHOTOMETRIC, 1);
-        if (photometric > 3) {
-            throw new IllegalArgumentException("unsupported PhotometricInterpretation "
-                    + photometric + "; supported: grey (0, 1), RGB (2), palette (3)");
+        boolean ycbcr = photometric == TiffTags.PHOTOMETRIC_YCBCR;
+        if (ycbcr && compression != Compression.JPEG) {
+            throw new IllegalArgumentException("YCbCr pixels are supported only with JPEG "
+                    + "compression; convert with gdal_translate -co PHOTOMETRIC=RGB IN.tif OUT.tif");
         }
-        boolean planar = d.intOr(TiffTags.PLANAR_CONFIGURATION, 1) == 2;
+        if (photometric > TiffTags.PHOTOMETRIC_YCBCR || photometric == 4) {
+            throw new IllegalArgumentException("unsupported PhotometricInterpretation "
+                    + photometric + "; supported: grey (0, 1), RGB (2), palette (3), CMYK (5), "
+                    + "YCbCr with JPEG (6)");
+        }
+        boolean planar = d.intOr(TiffTags.PLANAR_CONFIGURATION, 1) == 2 && bands > 1;
         boolean tiled = d.has(TiffTags.TILE_WIDTH);
         int bw = tiled ? (int) d.requireInt(TiffTags.TILE_WIDTH, "TileWidth") : width;
         int bh = tiled ? (int) d.requireInt(TiffTags.TILE_LENGTH, "TileLength")
@@ -322,16 +291,31 @@ public final class GeoTiffReader implements RasterReader {
         if (bw < 1 || bh < 1) {
             throw new IllegalArgumentException("corrupt TIFF: block size " + bw + "x" + bh);
         }
-        checkBlocks(d, tiled, width, height, bw, bh, planar ? bands : 1);
+        if ((long) bw * bh * (planar ? 1 : bands) * type.bytes() > Integer.MAX_VALUE / 8) {
+            throw new IllegalArgumentException("blocks of " + bw + "x" + bh + " pixels are too "
+                    + "large to decode; retile with gdal_translate -co TILED=YES IN.tif OUT.tif");
+        }
+        int offTag = tiled ? TiffTags.TILE_OFFSETS : TiffTags.STRIP_OFFSETS;
+        int cntTag = tiled ? TiffTags.TILE_BYTE_COUNTS : TiffTags.STRIP_BYTE_COUNTS;
+        long[] offsets = d.ints(offTag);
+        long[] counts = d.ints(cntTag);
+        checkBlocks(offsets, counts, d.fileLength(), tiled, width, height, bw, bh,
+                planar ? bands : 1);
         OptionalDouble nodata = OptionalDouble.empty();
         String nd = d.ascii(TiffTags.GDAL_NODATA);
         if (nd != null && !nd.isBlank()) {
             nodata = OptionalDouble.of(parseNodata(nd.strip()));
         }
-        ColorMap colorMap = photometric == 3 && d.has(TiffTags.COLOR_MAP)
+        ColorMap colorMap = photometric == TiffTags.PHOTOMETRIC_PALETTE
+                && d.has(TiffTags.COLOR_MAP) && type == SampleType.UINT8
                 ? ColorMap.fromTiff(d.ints(TiffTags.COLOR_MAP)) : null;
-        return new RasterInfo(width, height, bands, type, compression, predictor, tiled, bw, bh,
-                planar, photometric, nodata, geo(d), colorMap);
+        RasterInfo info = new RasterInfo(width, height, bands, type, compression, predictor,
+                tiled, bw, bh, planar, photometric, nodata, geo(d, warnings), colorMap,
+                d.bigTiff());
+        TiffBlocks.Layout layout = new TiffBlocks.Layout(width, height, bands, type, d.order(),
+                tiled, bw, bh, planar, compression, predictor, offsets, counts,
+                d.bytes(TiffTags.JPEG_TABLES), ycbcr, (float) nodata.orElse(0));
+        return new Parsed(info, layout, warnings);
     }
 
     private static double parseNodata(String s) {
@@ -347,13 +331,9 @@ public final class GeoTiffReader implements RasterReader {
         }
     }
 
-    private static void checkBlocks(TiffDirectory d, boolean tiled, int width, int height, int bw,
-            int bh, int planes) {
-        int offTag = tiled ? TiffTags.TILE_OFFSETS : TiffTags.STRIP_OFFSETS;
-        int cntTag = tiled ? TiffTags.TILE_BYTE_COUNTS : TiffTags.STRIP_BYTE_COUNTS;
+    private static void checkBlocks(long[] offsets, long[] counts, long fileLength, boolean tiled,
+            int width, int height, int bw, int bh, int planes) {
         String what = tiled ? "tile" : "strip";
-        long[] offsets = d.ints(offTag);
-        long[] counts = d.ints(cntTag);
         long expected = (long) ((width + bw - 1) / bw) * ((height + bh - 1) / bh) * planes;
         if (offsets.length != expected || counts.length != expected) {
             throw new IllegalArgumentException("corrupt TIFF: " + expected + " " + what
@@ -362,25 +342,75 @@ public final class GeoTiffReader implements RasterReader {
                     + counts.length);
         }
         for (int i = 0; i < offsets.length; i++) {
-            if (counts[i] > 0 && offsets[i] + counts[i] > d.fileLength()) {
+            if (counts[i] < 0 || counts[i] > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("corrupt TIFF: " + what + " " + i + " claims "
+                        + counts[i] + " bytes");
+            }
+            if (counts[i] > 0 && offsets[i] + counts[i] > fileLength) {
                 throw new IllegalArgumentException("truncated TIFF: " + what + " " + i
                         + " needs bytes up to " + (offsets[i] + counts[i]) + " but the file has "
-                        + d.fileLength() + " bytes");
+                        + fileLength + " bytes");
             }
         }
     }
 
-    private static GeoReference geo(TiffDirectory d) {
+    private static GeoReference geo(TiffDirectory d, List<String> warnings) {
         long[] keys = d.ints(TiffTags.GEO_KEY_DIRECTORY);
         int[] k = new int[keys.length];
         for (int i = 0; i < k.length; i++) {
             k[i] = (int) keys[i];
+        }
+        if (k.length >= 4 && k.length != 4 + 4 * k[3]) {
+            // libgeotiff reads the keys the header announces and ignores the rest; so do we
+            int announced = k[3];
+            int complete = Math.min(announced, (k.length - 4) / 4);
+            warnings.add("the GeoKeyDirectory (tag 34735) has " + k.length + " values but its "
+                    + "header announces " + announced + " keys (" + (4 + 4 * announced)
+                    + " values); " + complete + " keys read, as GDAL does");
+            k = java.util.Arrays.copyOf(k, 4 + 4 * complete);
+            k[3] = complete;
+        } else if (k.length > 0 && k.length < 4) {
+            warnings.add("the GeoKeyDirectory (tag 34735) has only " + k.length
+                    + " values; ignored, as GDAL does");
+            k = new int[0];
         }
         double[] scale = d.reals(TiffTags.MODEL_PIXEL_SCALE);
         double[] tie = d.reals(TiffTags.MODEL_TIEPOINT);
         double[] mat = d.reals(TiffTags.MODEL_TRANSFORMATION);
         if (scale.length == 0 && tie.length == 0 && mat.length == 0 && k.length == 0) {
             return GeoReference.none();
+        }
+        if (mat.length == 16) {
+            if (scale.length > 0 || tie.length > 0) {
+                warnings.add("both ModelTransformation and ModelPixelScale/ModelTiepoint are "
+                        + "present; the transformation is used, as GDAL does");
+            }
+            scale = new double[0];
+            tie = new double[0];
+        } else if (tie.length == 6) {
+            if (scale.length < 2 || scale[0] == 0 || scale[1] == 0) {
+                throw new IllegalArgumentException("georeferencing has a tie point but "
+                        + (scale.length < 2 ? "no ModelPixelScale (tag 33550)"
+                        : "a zero ModelPixelScale (" + scale[0] + ", " + scale[1] + ")")
+                        + ", so the pixel size is unknown; set it with gdal_edit.py -tr XRES "
+                        + "YRES, or remove the georeferencing with gdal_edit.py -unsetgt");
+            }
+            if (scale.length != 3) {
+                scale = new double[] {scale[0], scale[1], scale.length > 2 ? scale[2] : 0};
+            }
+        }
+        if (scale.length > 0 && scale.length != 3) {
+            scale = new double[0];
+        }
+        if (mat.length != 0 && mat.length != 16) {
+            warnings.add("ModelTransformation (tag 34264) has " + mat.length
+                    + " values instead of 16; ignored, as GDAL does");
+            mat = new double[0];
+        }
+        if (tie.length % 6 != 0) {
+            warnings.add("ModelTiepoint (tag 33922) has " + tie.length + " values, not a multiple "
+                    + "of 6; the incomplete tie point is ignored");
+            tie = java.util.Arrays.copyOf(tie, tie.length - tie.length % 6);
         }
         return new GeoReference(scale, tie, mat, k, d.reals(TiffTags.GEO_DOUBLE_PARAMS),
                 d.ascii(TiffTags.GEO_ASCII_PARAMS));

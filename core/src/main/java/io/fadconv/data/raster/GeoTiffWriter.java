@@ -23,9 +23,11 @@ import java.util.zip.Deflater;
  * error. Pixels never written hold the nodata value (0 without one). The bytes go to a temporary
  * file that {@link #commit()} renames into place; closing without commit leaves nothing behind.
  *
- * <p>Little-endian classic TIFF, pixel-interleaved, tiles of {@link RasterSpec#tileSize()}, Deflate
- * or no compression, every georeferencing tag of {@link GeoReference}, GDAL's nodata tag and a
- * colour map for class rasters. Files over 4 GiB (BigTIFF) are refused.
+ * <p>Little-endian, pixel-interleaved, tiles of {@link RasterSpec#tileSize()}, Deflate (with
+ * predictor 2 as an option) or no compression, every georeferencing tag of {@link GeoReference},
+ * GDAL's nodata tag and a colour map for class rasters. A BigTIFF is written when the raster's
+ * uncompressed size would pass the classic TIFF's 4 GiB (GDAL's BIGTIFF=IF_NEEDED rule), a
+ * classic TIFF otherwise.
  */
 public final class GeoTiffWriter implements AutoCloseable {
 
@@ -41,14 +43,20 @@ public final class GeoTiffWriter implements AutoCloseable {
     private final byte[] fillPixel;
     private final Map<Integer, byte[]> openRows = new TreeMap<>();
     private final Deflater deflater;
+    private final boolean bigTiff;
     private byte[] tileBuf;
     private byte[] outBuf = new byte[1 << 16];
     private int nextRow;
     private int lastWindowY;
-    private long pos = 8;
+    private long pos;
     private boolean committed;
 
-    private GeoTiffWriter(RasterSpec spec, AtomicFiles.Pending pending) {
+    /** The largest offset a classic TIFF can hold. */
+    static final long CLASSIC_LIMIT = 0xFFFFFFFFL;
+
+    private GeoTiffWriter(RasterSpec spec, AtomicFiles.Pending pending, boolean bigTiff) {
+        this.bigTiff = bigTiff;
+        this.pos = bigTiff ? 16 : 8;
         this.spec = spec;
         this.pending = pending;
         this.ch = pending.channel();
@@ -77,16 +85,64 @@ public final class GeoTiffWriter implements AutoCloseable {
      * @throws IOException when the temporary file cannot be created
      */
     public static GeoTiffWriter create(Path target, RasterSpec spec) throws IOException {
+        return create(target, spec, CLASSIC_LIMIT);
+    }
+
+    /**
+     * Starts a file, as a BigTIFF when its uncompressed size would pass {@code classicLimit}.
+     *
+     * @param target the final path
+     * @param spec what to write
+     * @param classicLimit bytes a classic TIFF may reach ({@link #CLASSIC_LIMIT}; smaller in tests)
+     * @return the writer; close it
+     * @throws IOException when the temporary file cannot be created
+     */
+    static GeoTiffWriter create(Path target, RasterSpec spec, long classicLimit)
+            throws IOException {
+        boolean big = needsBigTiff(spec, classicLimit);
         AtomicFiles.Pending p = AtomicFiles.create(target);
         try {
-            ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            header.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(0).flip();
+            ByteBuffer header = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+            header.put((byte) 'I').put((byte) 'I');
+            if (big) {
+                header.putShort((short) 43).putShort((short) 8).putShort((short) 0).putLong(0);
+            } else {
+                header.putShort((short) 42).putInt(0);
+            }
+            header.flip();
             p.channel().write(header, 0);
-            return new GeoTiffWriter(spec, p);
+            return new GeoTiffWriter(spec, p, big);
         } catch (IOException | RuntimeException e) {
             p.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether a raster needs a BigTIFF: its tiles uncompressed, their offsets and a directory
+     * would pass the limit (compression can expand incompressible tiles a little, so the
+     * uncompressed size is the safe measure, as GDAL's BIGTIFF=IF_NEEDED takes it).
+     *
+     * @param spec the raster
+     * @param classicLimit the limit in bytes
+     * @return true for BigTIFF
+     */
+    static boolean needsBigTiff(RasterSpec spec, long classicLimit) {
+        long tiles = (long) ((spec.width() + spec.tileSize() - 1) / spec.tileSize())
+                * ((spec.height() + spec.tileSize() - 1) / spec.tileSize());
+        long tileBytes = (long) spec.tileSize() * spec.tileSize() * spec.bands()
+                * spec.sampleType().bytes();
+        long estimate = tiles * (tileBytes + tileBytes / 1000 + 64) + 16 * tiles + 65536;
+        return estimate > classicLimit;
+    }
+
+    /**
+     * Whether this file is being written as a BigTIFF.
+     *
+     * @return true for BigTIFF
+     */
+    public boolean bigTiff() {
+        return bigTiff;
     }
 
     /**
@@ -260,6 +316,9 @@ public final class GeoTiffWriter implements AutoCloseable {
             len = block.length;
             put(ByteBuffer.wrap(block));
         } else {
+            if (spec.predictor() == 2) {
+                Predictors.differenceLittleEndian(block, tile, tile, spec.bands(), bps);
+            }
             deflater.reset();
             deflater.setInput(block);
             deflater.finish();
@@ -276,7 +335,7 @@ public final class GeoTiffWriter implements AutoCloseable {
     }
 
     private void put(ByteBuffer b) throws IOException {
-        if (pos + b.remaining() > 0xFFFFFFFFL) {
+        if (!bigTiff && pos + b.remaining() > CLASSIC_LIMIT) {
             throw new IOException(pending.target() + ": the output would exceed 4 GiB, the limit "
                     + "of classic TIFF; write smaller scenes or fewer bands");
         }
@@ -328,9 +387,14 @@ public final class GeoTiffWriter implements AutoCloseable {
         }
         long ifd = pos;
         put(directory(ifd));
-        ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt((int) ifd).flip();
-        ch.write(header, 4);
+        ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        if (bigTiff) {
+            header.putLong(ifd).flip();
+            ch.write(header, 8);
+        } else {
+            header.putInt((int) ifd).flip();
+            ch.write(header, 4);
+        }
         pending.commit();
         committed = true;
         if (deflater != null) {
@@ -368,8 +432,12 @@ public final class GeoTiffWriter implements AutoCloseable {
         }
         e.add(longs(TiffTags.TILE_WIDTH, tile));
         e.add(longs(TiffTags.TILE_LENGTH, tile));
-        e.add(longs(TiffTags.TILE_OFFSETS, offsets));
-        e.add(longs(TiffTags.TILE_BYTE_COUNTS, byteCounts));
+        e.add(bigTiff ? long8s(TiffTags.TILE_OFFSETS, offsets) : longs(TiffTags.TILE_OFFSETS, offsets));
+        e.add(bigTiff ? long8s(TiffTags.TILE_BYTE_COUNTS, byteCounts)
+                : longs(TiffTags.TILE_BYTE_COUNTS, byteCounts));
+        if (spec.predictor() != 1) {
+            e.add(shorts(TiffTags.PREDICTOR, spec.predictor()));
+        }
         int extra = bands - (spec.rgb() ? 3 : 1);
         if (extra > 0) {
             e.add(shorts(TiffTags.EXTRA_SAMPLES, new int[extra]));
@@ -390,35 +458,56 @@ public final class GeoTiffWriter implements AutoCloseable {
             e.add(ascii(TiffTags.GDAL_NODATA,
                     RasterInfo.formatNodata(spec.nodata().getAsDouble())));
         }
-        return layout(e, ifdOffset);
+        return layout(e, ifdOffset, bigTiff);
     }
 
-    private static ByteBuffer layout(List<Entry> entries, long ifdOffset) {
+    /** The directory and the values that do not fit in their entries, classic or BigTIFF. */
+    private static ByteBuffer layout(List<Entry> entries, long ifdOffset, boolean big) {
         entries.sort((a, b) -> Integer.compare(a.tag(), b.tag()));
         int n = entries.size();
-        long dataStart = ifdOffset + 2 + 12L * n + 4;
+        int countBytes = big ? 8 : 2;
+        int entryBytes = big ? 20 : 12;
+        int inline = big ? 8 : 4;
+        long dataStart = ifdOffset + countBytes + (long) entryBytes * n + inline;
         int extraBytes = 0;
         for (Entry en : entries) {
-            if (en.data().length > 4) {
+            if (en.data().length > inline) {
                 extraBytes += (en.data().length + 1) & ~1;
             }
         }
-        ByteBuffer b = ByteBuffer.allocate(2 + 12 * n + 4 + extraBytes)
+        ByteBuffer b = ByteBuffer.allocate(countBytes + entryBytes * n + inline + extraBytes)
                 .order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) n);
+        if (big) {
+            b.putLong(n);
+        } else {
+            b.putShort((short) n);
+        }
         long next = dataStart;
         List<byte[]> overflow = new ArrayList<>();
         for (Entry en : entries) {
-            b.putShort((short) en.tag()).putShort((short) en.type()).putInt(en.count());
-            if (en.data().length <= 4) {
-                b.put(Arrays.copyOf(en.data(), 4));
+            b.putShort((short) en.tag()).putShort((short) en.type());
+            if (big) {
+                b.putLong(en.count());
             } else {
-                b.putInt((int) next);
+                b.putInt(en.count());
+            }
+            if (en.data().length <= inline) {
+                b.put(Arrays.copyOf(en.data(), inline));
+            } else {
+                if (big) {
+                    b.putLong(next);
+                } else {
+                    b.putInt((int) next);
+                }
                 overflow.add(en.data());
                 next += (en.data().length + 1) & ~1;
             }
         }
-        b.putInt(0);
+        if (big) {
+            b.putLong(0);
+        } else {
+            b.putInt(0);
+        }
         for (byte[] d : overflow) {
             b.put(d);
             if (d.length % 2 != 0) {
@@ -448,6 +537,14 @@ public final class GeoTiffWriter implements AutoCloseable {
             b.putInt((int) x);
         }
         return new Entry(tag, TiffTags.TYPE_LONG, v.length, b.array());
+    }
+
+    private static Entry long8s(int tag, long... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long x : v) {
+            b.putLong(x);
+        }
+        return new Entry(tag, TiffTags.TYPE_LONG8, v.length, b.array());
     }
 
     private static void addDoubles(List<Entry> e, int tag, double[] v) {

@@ -7,10 +7,10 @@ import java.util.OptionalDouble;
  *
  * @param width columns
  * @param height rows
- * @param bands samples per pixel, 1 to 8
+ * @param bands samples per pixel, 1 to {@value #MAX_BANDS}
  * @param sampleType the sample type
  * @param compression the compression
- * @param predictor TIFF Predictor (1 none, 2 horizontal differencing)
+ * @param predictor TIFF Predictor (1 none, 2 horizontal differencing, 3 floating point)
  * @param tiled true for tiles, false for strips
  * @param blockWidth tile width, or the width for strips
  * @param blockHeight tile height, or rows per strip
@@ -19,11 +19,15 @@ import java.util.OptionalDouble;
  * @param nodata GDAL's nodata value (tag 42113), when present
  * @param geo the georeferencing ({@link GeoReference#none()} when absent)
  * @param colorMap the colour table of a palette raster, or null
+ * @param bigTiff whether the file is a BigTIFF
  */
 public record RasterInfo(int width, int height, int bands, SampleType sampleType,
         Compression compression, int predictor, boolean tiled, int blockWidth, int blockHeight,
         boolean bandInterleaved, int photometric, OptionalDouble nodata, GeoReference geo,
-        ColorMap colorMap) {
+        ColorMap colorMap, boolean bigTiff) {
+
+    /** The most bands a raster may have here. */
+    public static final int MAX_BANDS = 64;
 
     /** Validates. */
     public RasterInfo {
@@ -31,14 +35,40 @@ public record RasterInfo(int width, int height, int bands, SampleType sampleType
             throw new IllegalArgumentException("raster size must be positive, got " + width + "x"
                     + height);
         }
-        if (bands < 1 || bands > 8) {
+        if (bands < 1 || bands > MAX_BANDS) {
             throw new IllegalArgumentException("unsupported band count " + bands
-                    + "; supported: 1 to 8");
+                    + "; supported: 1 to " + MAX_BANDS);
         }
         java.util.Objects.requireNonNull(sampleType, "sampleType");
         java.util.Objects.requireNonNull(compression, "compression");
         java.util.Objects.requireNonNull(nodata, "nodata");
         java.util.Objects.requireNonNull(geo, "geo");
+    }
+
+    /**
+     * A raster info of a classic (not Big) TIFF or another format.
+     *
+     * @param width columns
+     * @param height rows
+     * @param bands bands
+     * @param sampleType sample type
+     * @param compression compression
+     * @param predictor predictor
+     * @param tiled tiles or strips
+     * @param blockWidth block width
+     * @param blockHeight block height
+     * @param bandInterleaved PlanarConfiguration 2
+     * @param photometric PhotometricInterpretation
+     * @param nodata nodata value
+     * @param geo georeferencing
+     * @param colorMap colour table or null
+     */
+    public RasterInfo(int width, int height, int bands, SampleType sampleType,
+            Compression compression, int predictor, boolean tiled, int blockWidth,
+            int blockHeight, boolean bandInterleaved, int photometric, OptionalDouble nodata,
+            GeoReference geo, ColorMap colorMap) {
+        this(width, height, bands, sampleType, compression, predictor, tiled, blockWidth,
+                blockHeight, bandInterleaved, photometric, nodata, geo, colorMap, false);
     }
 
     /**
@@ -48,6 +78,16 @@ public record RasterInfo(int width, int height, int bands, SampleType sampleType
      */
     public Window extent() {
         return Window.full(width, height);
+    }
+
+    /**
+     * The compression as gdalinfo names it (JPEG of YCbCr pixels is "YCbCr JPEG").
+     *
+     * @return e.g. "DEFLATE"
+     */
+    public String compressionName() {
+        return compression == Compression.JPEG && photometric == 6 ? "YCbCr JPEG"
+                : compression.gdalName();
     }
 
     /**
@@ -61,6 +101,8 @@ public record RasterInfo(int width, int height, int bands, SampleType sampleType
             case 1 -> "MinIsBlack";
             case 2 -> "RGB";
             case 3 -> "Palette";
+            case 5 -> "CMYK";
+            case 6 -> "YCbCr";
             default -> "code " + photometric;
         };
     }

@@ -75,6 +75,15 @@ public interface RasterReader extends AutoCloseable {
      */
     int[] readWindowInts(Window window, int... bands) throws IOException;
 
+    /**
+     * What was accepted with a warning on opening (GDAL would warn too), each naming the problem.
+     *
+     * @return the warnings; none by default
+     */
+    default java.util.List<String> warnings() {
+        return java.util.List.of();
+    }
+
     @Override
     void close() throws IOException;
 }

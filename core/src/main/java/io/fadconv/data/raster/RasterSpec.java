@@ -19,10 +19,12 @@ import java.util.OptionalDouble;
  * @param tileSize tile width and height, a multiple of 16 (default 256)
  * @param compression {@link Compression#DEFLATE} (default) or {@link Compression#NONE}
  * @param deflateLevel zlib level 1 (fastest) to 9 (smallest); default 6
+ * @param predictor 1 (none, default) or 2 (horizontal differencing, GDAL's PREDICTOR=2: smaller
+ *     Deflate files for smooth integer images); only with Deflate
  */
 public record RasterSpec(int width, int height, int bands, SampleType sampleType, boolean rgb,
         GeoReference geo, OptionalDouble nodata, ColorMap colorMap, int tileSize,
-        Compression compression, int deflateLevel) {
+        Compression compression, int deflateLevel, int predictor) {
 
     /** Validates. */
     public RasterSpec {
@@ -55,6 +57,47 @@ public record RasterSpec(int width, int height, int bands, SampleType sampleType
         if (deflateLevel < 1 || deflateLevel > 9) {
             throw new IllegalArgumentException("deflate level must be 1 to 9, got " + deflateLevel);
         }
+        if (predictor != 1 && predictor != 2) {
+            throw new IllegalArgumentException("writing supports predictor 1 (none) or 2 "
+                    + "(horizontal differencing), got " + predictor);
+        }
+        if (predictor == 2 && (compression != Compression.DEFLATE || !sampleType.isInteger())) {
+            throw new IllegalArgumentException("predictor 2 needs Deflate compression and integer "
+                    + "samples, got " + compression + " " + sampleType.gdalName());
+        }
+    }
+
+    /**
+     * A spec without a predictor.
+     *
+     * @param width columns
+     * @param height rows
+     * @param bands bands
+     * @param sampleType sample type
+     * @param rgb RGB photometric
+     * @param geo georeferencing
+     * @param nodata nodata
+     * @param colorMap colour map or null
+     * @param tileSize tile size
+     * @param compression compression
+     * @param deflateLevel zlib level
+     */
+    public RasterSpec(int width, int height, int bands, SampleType sampleType, boolean rgb,
+            GeoReference geo, OptionalDouble nodata, ColorMap colorMap, int tileSize,
+            Compression compression, int deflateLevel) {
+        this(width, height, bands, sampleType, rgb, geo, nodata, colorMap, tileSize, compression,
+                deflateLevel, 1);
+    }
+
+    /**
+     * The same with horizontal differencing (predictor 2) before Deflate.
+     *
+     * @param p 1 (none) or 2
+     * @return a copy
+     */
+    public RasterSpec withPredictor(int p) {
+        return new RasterSpec(width, height, bands, sampleType, rgb, geo, nodata, colorMap,
+                tileSize, compression, deflateLevel, p);
     }
 
     /**
@@ -78,7 +121,7 @@ public record RasterSpec(int width, int height, int bands, SampleType sampleType
      */
     public RasterSpec withRgb() {
         return new RasterSpec(width, height, bands, sampleType, true, geo, nodata, colorMap,
-                tileSize, compression, deflateLevel);
+                tileSize, compression, deflateLevel, predictor);
     }
 
     /**
@@ -89,7 +132,7 @@ public record RasterSpec(int width, int height, int bands, SampleType sampleType
      */
     public RasterSpec withGeo(GeoReference g) {
         return new RasterSpec(width, height, bands, sampleType, rgb, g, nodata, colorMap,
-                tileSize, compression, deflateLevel);
+                tileSize, compression, deflateLevel, predictor);
     }
 
     /**
@@ -100,7 +143,7 @@ public record RasterSpec(int width, int height, int bands, SampleType sampleType
      */
     public RasterSpec withNodata(double value) {
         return new RasterSpec(width, height, bands, sampleType, rgb, geo, OptionalDouble.of(value),
-                colorMap, tileSize, compression, deflateLevel);
+                colorMap, tileSize, compression, deflateLevel, predictor);
     }
 
     /**
@@ -111,7 +154,7 @@ public record RasterSpec(int width, int height, int bands, SampleType sampleType
      */
     public RasterSpec withColorMap(ColorMap map) {
         return new RasterSpec(width, height, bands, sampleType, rgb, geo, nodata, map, tileSize,
-                compression, deflateLevel);
+                compression, deflateLevel, predictor);
     }
 
     /**
@@ -122,7 +165,7 @@ public record RasterSpec(int width, int height, int bands, SampleType sampleType
      */
     public RasterSpec withTileSize(int size) {
         return new RasterSpec(width, height, bands, sampleType, rgb, geo, nodata, colorMap, size,
-                compression, deflateLevel);
+                compression, deflateLevel, predictor);
     }
 
     /**
@@ -134,7 +177,7 @@ public record RasterSpec(int width, int height, int bands, SampleType sampleType
      */
     public RasterSpec withCompression(Compression c, int level) {
         return new RasterSpec(width, height, bands, sampleType, rgb, geo, nodata, colorMap,
-                tileSize, c, level);
+                tileSize, c, level, c == Compression.DEFLATE ? predictor : 1);
     }
 
     /**

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The first image file directory (IFD) of a classic TIFF, every field of it kept: numbers as
+ * The first image file directory (IFD) of a classic TIFF or a BigTIFF, every field of it kept: numbers as
  * {@code long[]}/{@code double[]}, ASCII as a string. Our own parser (a few dozen lines) rather
- * than the JDK plugin's metadata tree, so that GDAL's private nodata tag, truncation and
- * corruption are reported precisely; the JDK plugin still decodes the pixels.
+ * than the JDK plugin's metadata tree, so that GDAL's private nodata tag, BigTIFF, truncation and
+ * corruption are handled precisely; {@link TiffBlocks} decodes the pixels.
  */
 final class TiffDirectory {
 
@@ -27,10 +27,14 @@ final class TiffDirectory {
     private final ByteOrder order;
     private final long fileLength;
 
-    private TiffDirectory(Map<Integer, Field> fields, ByteOrder order, long fileLength) {
+    private final boolean bigTiff;
+
+    private TiffDirectory(Map<Integer, Field> fields, ByteOrder order, long fileLength,
+            boolean bigTiff) {
         this.fields = fields;
         this.order = order;
         this.fileLength = fileLength;
+        this.bigTiff = bigTiff;
     }
 
     static TiffDirectory read(FileChannel ch) throws IOException {
@@ -48,47 +52,63 @@ final class TiffDirectory {
         }
         head.order(order);
         int magic = head.getShort(2) & 0xFFFF;
-        if (magic == 43) {
-            throw new IllegalArgumentException("BigTIFF is not supported; convert with "
-                    + "gdal_translate -co BIGTIFF=NO (files under 4 GiB)");
-        }
-        if (magic != 42) {
+        boolean big = magic == 43;
+        if (!big && magic != 42) {
             throw new IllegalArgumentException("not a TIFF file (magic number " + magic
-                    + ", expected 42)");
+                    + ", expected 42, or 43 for BigTIFF)");
         }
-        long ifd = head.getInt(4) & 0xFFFFFFFFL;
-        ByteBuffer countBuf = readAt(ch, ifd, 2, length, "the image directory").order(order);
-        int n = countBuf.getShort(0) & 0xFFFF;
+        long ifd;
+        if (big) {
+            ByteBuffer bh = readAt(ch, 0, 16, length, "the BigTIFF header").order(order);
+            if (bh.getShort(4) != 8) {
+                throw new IllegalArgumentException("corrupt BigTIFF: offset size " + bh.getShort(4)
+                        + ", expected 8");
+            }
+            ifd = bh.getLong(8);
+        } else {
+            ifd = head.getInt(4) & 0xFFFFFFFFL;
+        }
+        int countBytes = big ? 8 : 2;
+        int entrySize = big ? 20 : 12;
+        ByteBuffer countBuf = readAt(ch, ifd, countBytes, length, "the image directory")
+                .order(order);
+        long n = big ? countBuf.getLong(0) : countBuf.getShort(0) & 0xFFFF;
         if (n == 0) {
             throw new IllegalArgumentException("corrupt TIFF: the image directory is empty");
         }
-        ByteBuffer entries = readAt(ch, ifd + 2, 12L * n, length, "the image directory")
-                .order(order);
+        if (n > 4096) {
+            throw new IllegalArgumentException("corrupt TIFF: the image directory claims " + n
+                    + " entries");
+        }
+        ByteBuffer entries = readAt(ch, ifd + countBytes, entrySize * n, length,
+                "the image directory").order(order);
         Map<Integer, Field> fields = new TreeMap<>();
         for (int i = 0; i < n; i++) {
-            int base = 12 * i;
+            int base = entrySize * i;
             int tag = entries.getShort(base) & 0xFFFF;
             int type = entries.getShort(base + 2) & 0xFFFF;
-            long count = entries.getInt(base + 4) & 0xFFFFFFFFL;
+            long count = big ? entries.getLong(base + 4) : entries.getInt(base + 4) & 0xFFFFFFFFL;
             int size = TiffTags.sizeOf(type);
-            if (size == 0 || size == 8 && type >= 16) {
-                continue; // unknown or BigTIFF-only field type: skip it, as libtiff does
+            if (size == 0 || !big && type >= 16) {
+                continue; // unknown type, or a BigTIFF-only type in a classic TIFF: skip, as libtiff does
             }
-            long bytes = count * size;
-            if (bytes > MAX_FIELD_BYTES) {
+            if (count < 0 || count * size > MAX_FIELD_BYTES) {
                 throw new IllegalArgumentException("corrupt TIFF: tag " + tag + " claims "
                         + count + " values");
             }
+            long bytes = count * size;
+            int inline = big ? 8 : 4;
+            int valueAt = base + (big ? 12 : 8);
             ByteBuffer data;
-            if (bytes <= 4) {
-                data = entries.duplicate().order(order).position(base + 8).slice().order(order);
+            if (bytes <= inline) {
+                data = entries.duplicate().order(order).position(valueAt).slice().order(order);
             } else {
-                long offset = entries.getInt(base + 8) & 0xFFFFFFFFL;
+                long offset = big ? entries.getLong(valueAt) : entries.getInt(valueAt) & 0xFFFFFFFFL;
                 data = readAt(ch, offset, bytes, length, "tag " + tag).order(order);
             }
             fields.put(tag, decode(tag, type, count, data));
         }
-        return new TiffDirectory(fields, order, length);
+        return new TiffDirectory(fields, order, length, big);
     }
 
     private static Field decode(int tag, int type, long count, ByteBuffer d) {
@@ -106,30 +126,32 @@ final class TiffDirectory {
         long[] ints = new long[c];
         double[] reals = new double[c];
         for (int i = 0; i < c; i++) {
+            long exact;
             double v;
             switch (type) {
-                case 1, 7 -> v = d.get(i) & 0xFF;
-                case 6 -> v = d.get(i);
-                case 3 -> v = d.getShort(2 * i) & 0xFFFF;
-                case 8 -> v = d.getShort(2 * i);
-                case 4, 13 -> v = d.getInt(4 * i) & 0xFFFFFFFFL;
-                case 9 -> v = d.getInt(4 * i);
-                case 11 -> v = d.getFloat(4 * i);
-                case 12 -> v = d.getDouble(8 * i);
-                case 5 -> v = (d.getInt(8 * i) & 0xFFFFFFFFL)
-                        / (double) (d.getInt(8 * i + 4) & 0xFFFFFFFFL);
-                case 10 -> v = d.getInt(8 * i) / (double) d.getInt(8 * i + 4);
+                case 1, 7 -> v = exact = d.get(i) & 0xFF;
+                case 6 -> v = exact = d.get(i);
+                case 3 -> v = exact = d.getShort(2 * i) & 0xFFFF;
+                case 8 -> v = exact = d.getShort(2 * i);
+                case 4, 13 -> v = exact = d.getInt(4 * i) & 0xFFFFFFFFL;
+                case 9 -> v = exact = d.getInt(4 * i);
+                case 16, 17, 18 -> v = exact = d.getLong(8 * i);
+                case 11 -> exact = (long) (v = d.getFloat(4 * i));
+                case 12 -> exact = (long) (v = d.getDouble(8 * i));
+                case 5 -> exact = (long) (v = (d.getInt(8 * i) & 0xFFFFFFFFL)
+                        / (double) (d.getInt(8 * i + 4) & 0xFFFFFFFFL));
+                case 10 -> exact = (long) (v = d.getInt(8 * i) / (double) d.getInt(8 * i + 4));
                 default -> throw new IllegalStateException("type " + type);
             }
             reals[i] = v;
-            ints[i] = (long) v;
+            ints[i] = exact;
         }
         return new Field(tag, type, count, ints, reals, null);
     }
 
-    private static ByteBuffer readAt(FileChannel ch, long offset, long bytes, long length,
+    static ByteBuffer readAt(FileChannel ch, long offset, long bytes, long length,
             String what) throws IOException {
-        if (offset < 0 || offset + bytes > length) {
+        if (offset < 0 || bytes < 0 || offset + bytes > length) {
             throw new IllegalArgumentException("truncated or corrupt TIFF: " + what + " lies at bytes "
                     + offset + ".." + (offset + bytes) + " but the file has " + length + " bytes");
         }
@@ -160,6 +182,24 @@ final class TiffDirectory {
 
     long fileLength() {
         return fileLength;
+    }
+
+    /** Whether the file is a BigTIFF (magic 43, 64-bit offsets). */
+    boolean bigTiff() {
+        return bigTiff;
+    }
+
+    /** The bytes of a BYTE/UNDEFINED tag (e.g. JPEGTables), or null when absent. */
+    byte[] bytes(int tag) {
+        Field f = fields.get(tag);
+        if (f == null || f.ints() == null) {
+            return null;
+        }
+        byte[] b = new byte[f.ints().length];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) f.ints()[i];
+        }
+        return b;
     }
 
     /** The first value of a required integer tag. */

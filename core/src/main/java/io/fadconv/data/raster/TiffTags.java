@@ -14,12 +14,14 @@ final class TiffTags {
     static final int PLANAR_CONFIGURATION = 284;
     static final int PREDICTOR = 317;
     static final int COLOR_MAP = 320;
+    static final int JPEG_TABLES = 347;
     static final int TILE_WIDTH = 322;
     static final int TILE_LENGTH = 323;
     static final int TILE_OFFSETS = 324;
     static final int TILE_BYTE_COUNTS = 325;
     static final int EXTRA_SAMPLES = 338;
     static final int SAMPLE_FORMAT = 339;
+    static final int YCBCR_SUBSAMPLING = 530;
     static final int MODEL_PIXEL_SCALE = 33550;
     static final int MODEL_TIEPOINT = 33922;
     static final int MODEL_TRANSFORMATION = 34264;
@@ -33,10 +35,13 @@ final class TiffTags {
     static final int TYPE_SHORT = 3;
     static final int TYPE_LONG = 4;
     static final int TYPE_DOUBLE = 12;
+    static final int TYPE_LONG8 = 16;
 
     static final int PHOTOMETRIC_MIN_IS_BLACK = 1;
     static final int PHOTOMETRIC_RGB = 2;
     static final int PHOTOMETRIC_PALETTE = 3;
+    static final int PHOTOMETRIC_SEPARATED = 5;
+    static final int PHOTOMETRIC_YCBCR = 6;
 
     private TiffTags() {}
 

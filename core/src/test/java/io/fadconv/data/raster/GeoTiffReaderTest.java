@@ -187,12 +187,14 @@ class GeoTiffReaderTest {
         assertThatThrownBy(() -> GeoTiffReader.open(png))
                 .hasMessage(png + ": not a TIFF file (it does not start with II or MM)");
 
-        Path jpeg = tmp.resolve("jpeg.tif");
-        Files.copy(ok, jpeg);
-        JdkTiffs.patchTag(jpeg, TiffTags.COMPRESSION, 7);
-        assertThatThrownBy(() -> GeoTiffReader.open(jpeg))
+        Path lerc = tmp.resolve("lerc.tif");
+        Files.copy(ok, lerc);
+        JdkTiffs.patchTag(lerc, TiffTags.COMPRESSION, 34887);
+        assertThatThrownBy(() -> GeoTiffReader.open(lerc))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(jpeg + ": unsupported compression JPEG (7)");
+                .hasMessage(lerc + ": unsupported compression LERC (34887); supported: none, LZW, "
+                        + "Deflate, PackBits, ZSTD, JPEG; convert with gdal_translate -co "
+                        + "COMPRESS=DEFLATE IN.tif OUT.tif");
 
         Path int32 = tmp.resolve("int32.tif");
         JdkTiffs.write(int32, SampleType.FLOAT32, 1, 16, 16,
