@@ -53,6 +53,12 @@ final class BenchModelCommand implements Callable<Integer> {
         }
         out.println();
         out.print(io.fadconv.bench.ModelBenchmark.table(rows, timing.batch, peak));
+        List<String> strategies = io.fadconv.nn.ConvTuner.describe();
+        if (!strategies.isEmpty()) {
+            out.println();
+            out.println("Per-sample convolution strategies (geometry, choice, how, candidates):");
+            strategies.forEach(l -> out.println("  " + l));
+        }
         return 0;
     }
 }

@@ -6,6 +6,7 @@ import io.fadconv.Djl;
 import io.fadconv.engine.EngineCheck;
 import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineStatus;
+import io.fadconv.nn.ConvTuner;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -97,6 +98,12 @@ final class DoctorCommand implements Callable<Integer> {
         }
         line(sb, "Names: auto, %s. Force one with -Dfadconv.engine=NAME or FADCONV_ENGINE=NAME.",
                 EngineConfig.names());
+        Map<String, String> tuned = ConvTuner.remembered();
+        line(sb, "Per-sample convolution strategies of the dynamic layers: %s; %d geometr%s "
+                + "timed here before%s", ConvTuner.enabled() ? "timed on first use of a geometry"
+                : "tuning off (fixed rule)", tuned.size(), tuned.size() == 1 ? "y" : "ies",
+                ConvTuner.rememberedFile() == null ? "" : " (" + ConvTuner.rememberedFile() + ")");
+        tuned.forEach((k, v) -> line(sb, "  %-60s %s", k, v));
         line(sb, "Messages libtorch may print (hidden at log level ERROR; "
                 + "TORCH_CPP_LOG_LEVEL=WARNING shows them):");
         line(sb, "  'Could not initialize NNPACK! Reason: Unsupported hardware.': NNPACK, an "

@@ -148,7 +148,7 @@ public final class EngineSetup {
             chosen = forced;
         } else {
             VerdictCache cache = VerdictCache.open(
-                    VerdictCache.key(cpu, pytorch, djl, threads, maxIsa));
+                    EngineStatus.machineKey(cpu, pytorch, djl, threads, maxIsa));
             Set<EngineConfig> known = cache == null ? Set.of() : cache.wrong();
             for (EngineConfig candidate : EngineConfig.AUTOMATIC) {
                 if (known.contains(candidate)) {

@@ -32,6 +32,33 @@ public record EngineStatus(EngineConfig config, boolean forced, List<EngineCheck
     }
 
     /**
+     * What identifies this kind of machine for results that depend on it (verdicts, tuning):
+     * processor, engine versions, threads and any instruction-set cap.
+     *
+     * @return the key
+     */
+    public String machineKey() {
+        return machineKey(cpu, pytorch, djl, threads, maxIsa);
+    }
+
+    /**
+     * The machine key from its parts.
+     *
+     * @param cpu the processor
+     * @param pytorch the native's version
+     * @param djl DJL's version
+     * @param threads intra-op threads
+     * @param maxIsa the cap or null
+     * @return the key
+     */
+    static String machineKey(CpuInfo cpu, String pytorch, String djl, int threads,
+            String maxIsa) {
+        return cpu.modelName() + "|" + cpu.vendor() + "|" + cpu.family() + "/" + cpu.model() + "/"
+                + cpu.stepping() + "|" + cpu.vectorFlags() + "|pytorch " + pytorch + "|djl " + djl
+                + "|threads " + threads + "|isa " + maxIsa;
+    }
+
+    /**
      * The report of the configuration in use.
      *
      * @return its check, or null if it was not checked

@@ -1,11 +1,7 @@
 package io.fadconv.engine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fadconv.util.AtomicFiles;
-import java.io.IOException;
-import java.nio.file.Files;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
@@ -14,50 +10,27 @@ import java.util.Set;
  * Remembers, per kind of machine, the configurations the self-check found wrong, so that later
  * processes skip them. The errors seen on an affected CPU were intermittent: a check that happens
  * to pass there must not hand a later process a configuration already seen to be wrong. Only
- * real failures are recorded (never simulated ones), in one small JSON file under DJL's cache
- * directory; {@code -Dfadconv.engine.cache=off} turns it off.
+ * real failures are recorded (never simulated ones), in {@code engine-verdicts.json}.
  */
 final class VerdictCache {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FIELD = "wrong";
 
-    private final Path file;
-    private final String key;
+    private final MachineFile file;
 
-    private VerdictCache(Path file, String key) {
+    private VerdictCache(MachineFile file) {
         this.file = file;
-        this.key = key;
     }
 
     /**
-     * The cache for this machine, or null when turned off.
+     * The verdicts of this machine, or null when caching is off.
      *
-     * @param key what identifies this kind of machine and engine
+     * @param key the machine key
      * @return the cache or null
      */
     static VerdictCache open(String key) {
-        if ("off".equalsIgnoreCase(System.getProperty("fadconv.engine.cache", "on"))) {
-            return null;
-        }
-        String dir = System.getProperty("fadconv.engine.cache.dir");
-        Path base = dir != null ? Path.of(dir) : ai.djl.util.Utils.getCacheDir().resolve("fadconv");
-        return new VerdictCache(base.resolve("engine-verdicts.json"), key);
-    }
-
-    /**
-     * The key of a machine: processor, engine versions, threads and any instruction-set cap.
-     *
-     * @param cpu the processor
-     * @param pytorch the native's version
-     * @param djl DJL's version
-     * @param threads intra-op threads
-     * @param maxIsa the cap or null
-     * @return the key
-     */
-    static String key(CpuInfo cpu, String pytorch, String djl, int threads, String maxIsa) {
-        return cpu.modelName() + "|" + cpu.vendor() + "|" + cpu.family() + "/" + cpu.model() + "/"
-                + cpu.stepping() + "|" + cpu.vectorFlags() + "|pytorch " + pytorch + "|djl " + djl
-                + "|threads " + threads + "|isa " + maxIsa;
+        MachineFile f = MachineFile.open("engine-verdicts", key);
+        return f == null ? null : new VerdictCache(f);
     }
 
     /**
@@ -66,51 +39,38 @@ final class VerdictCache {
      * @return the path
      */
     Path file() {
-        return file;
+        return file.path();
     }
 
     /**
      * The configurations found wrong on this kind of machine.
      *
-     * @return the set (empty when nothing is known or the file is unreadable)
+     * @return the set (empty when nothing is known)
      */
     Set<EngineConfig> wrong() {
         Set<EngineConfig> out = EnumSet.noneOf(EngineConfig.class);
-        try {
-            if (Files.isRegularFile(file)) {
-                ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
-                if (root.get(key) instanceof ArrayNode ids) {
-                    ids.forEach(id -> out.add(EngineConfig.of(id.asText())));
+        if (file.read().get(FIELD) instanceof ArrayNode ids) {
+            ids.forEach(id -> {
+                try {
+                    out.add(EngineConfig.of(id.asText()));
+                } catch (IllegalArgumentException e) {
+                    // a name from another version of the project: ignore it
                 }
-            }
-        } catch (IOException | RuntimeException e) {
-            // an unreadable cache only costs a check; it never decides anything by itself
+            });
         }
         return out;
     }
 
     /**
-     * Records a configuration found wrong here. Failing to write is harmless (the check runs
-     * again next time), so errors are swallowed.
+     * Records a configuration found wrong here.
      *
      * @param config the configuration
      */
     void recordWrong(EngineConfig config) {
-        try {
-            ObjectNode root = Files.isRegularFile(file) && JSON.readTree(file.toFile())
-                    instanceof ObjectNode o ? o : JSON.createObjectNode();
-            ArrayNode ids = root.get(key) instanceof ArrayNode a ? a : root.putArray(key);
-            for (var id : ids) {
-                if (id.asText().equals(config.id())) {
-                    return;
-                }
-            }
-            ids.add(config.id());
-            Files.createDirectories(file.getParent());
-            AtomicFiles.writeString(file,
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
-        } catch (IOException | RuntimeException e) {
-            // see above
-        }
+        Set<EngineConfig> all = wrong();
+        all.add(config);
+        ArrayNode ids = JsonNodeFactory.instance.arrayNode();
+        all.forEach(c -> ids.add(c.id()));
+        file.put(FIELD, ids);
     }
 }

@@ -35,38 +35,52 @@ public final class DynamicConv2d {
     }
 
     /**
-     * How {@link #conv2d} runs: both give the same numbers; which is faster depends on the shape
-     * ({@code fadconv bench formulations} measures them side by side).
+     * How {@link #conv2d} runs: all give the same numbers; which is fastest depends on the shape
+     * and the machine, so {@link ConvTuner} times them on first use ({@code fadconv bench
+     * formulations} measures them side by side).
      */
     public enum Strategy {
         /**
          * One grouped convolution over the batch (the reference's formulation): the batch is
-         * folded into channels and groups become {@code B * groups}. Fastest on large maps.
+         * folded into channels and groups become {@code B * groups}.
          */
         GROUPED,
         /**
          * The input unfolded by slicing ({@code k*k} shifted views stacked), then one batched
-         * matrix product per sample, {@code [O, C k k] x [C k k, H' W']}. Faster on small maps
-         * with many channels, where the grouped convolution is slow; groups = 1 only.
+         * matrix product per sample, {@code [O, C k k] x [C k k, H' W']}; groups = 1 only.
          */
-        IM2COL_BMM;
+        IM2COL_BMM,
+        /** One ordinary convolution per sample, outputs concatenated. */
+        PER_SAMPLE;
 
         /**
-         * The measured choice for a shape: {@link #IM2COL_BMM} for ungrouped convolutions with at
-         * most 64 output pixels, or at most 256 with 512 or more input channels; otherwise
-         * {@link #GROUPED}. On 2 cores, batch 8, forward + backward, grouped is clearly faster on
-         * larger maps, and on these small ones the two are within run-to-run noise layer by
-         * layer (512 channels at 8 x 8: 4.2x vs 4.3x a static convolution in one run, 6.3x vs
-         * 4.3x in another); in a whole network the rule wins consistently (resnet18-unet at
-         * 256 x 256: training step 1.25-1.27x static with the rule, 1.36x with grouped
-         * everywhere). See BENCHMARKS.md.
+         * Whether the strategy can run a geometry.
+         *
+         * @param batch the batch size
+         * @param groups the groups of each sample's convolution
+         * @return true when applicable
+         */
+        public boolean applies(long batch, int groups) {
+            return switch (this) {
+                case GROUPED -> true;
+                case IM2COL_BMM -> groups == 1 && batch > 1;
+                case PER_SAMPLE -> batch > 1;
+            };
+        }
+
+        /**
+         * The fixed rule used when tuning is off ({@code -Dfadconv.tune=off}), measured on an
+         * Intel Xeon: {@link #IM2COL_BMM} for ungrouped convolutions with at most 64 output
+         * pixels, or at most 256 with 512 or more input channels; otherwise {@link #GROUPED}
+         * (resnet18-unet at 256 x 256: training step 1.25-1.27x static with the rule, 1.36x with
+         * grouped everywhere; BENCHMARKS.md).
          *
          * @param inChannels input channels
          * @param outPixels output height times width
          * @param groups the groups
          * @return the strategy
          */
-        public static Strategy choose(long inChannels, long outPixels, int groups) {
+        public static Strategy rule(long inChannels, long outPixels, int groups) {
             if (groups == 1 && (outPixels <= 64 || (outPixels <= 256 && inChannels >= 512))) {
                 return IM2COL_BMM;
             }
@@ -75,8 +89,8 @@ public final class DynamicConv2d {
     }
 
     /**
-     * Convolves each sample with its own kernel, with the {@link Strategy} measured fastest for
-     * the shape.
+     * Convolves each sample with its own kernel, with the {@link Strategy} {@link ConvTuner}
+     * chose for the geometry.
      *
      * @param x {@code [B, C, H, W]}
      * @param kernels {@code [B, O, C / groups, kh, kw]}
@@ -89,12 +103,11 @@ public final class DynamicConv2d {
      */
     public static NDArray conv2d(NDArray x, NDArray kernels, NDArray bias, Shape stride,
             Shape padding, Shape dilation, int groups) {
-        Shape xs = x.getShape();
-        Shape ks = kernels.getShape();
-        long oh = outputSize(xs.get(2), ks.get(3), stride.get(0), padding.get(0), dilation.get(0));
-        long ow = outputSize(xs.get(3), ks.get(4), stride.get(1), padding.get(1), dilation.get(1));
+        if (x.getShape().get(0) == 1) {
+            return conv2d(x, kernels, bias, stride, padding, dilation, groups, Strategy.GROUPED);
+        }
         return conv2d(x, kernels, bias, stride, padding, dilation, groups,
-                Strategy.choose(xs.get(1), oh * ow, groups));
+                ConvTuner.strategy(x, kernels, stride, padding, dilation, groups));
     }
 
     /**
@@ -107,7 +120,7 @@ public final class DynamicConv2d {
      * @param padding the padding
      * @param dilation the dilation
      * @param groups the groups of each sample's convolution
-     * @param strategy how to run it ({@link Strategy#IM2COL_BMM} needs groups = 1)
+     * @param strategy how to run it (one that {@link Strategy#applies})
      * @return {@code [B, O, H', W']}
      */
     public static NDArray conv2d(NDArray x, NDArray kernels, NDArray bias, Shape stride,
@@ -120,11 +133,21 @@ public final class DynamicConv2d {
             return EngineConv.conv2d(x, kernels.reshape(ks.slice(1)),
                     bias == null ? null : bias.reshape(o), stride, padding, dilation, groups);
         }
+        if (!strategy.applies(b, groups)) {
+            throw new IllegalArgumentException(strategy + " cannot run batch " + b + " with "
+                    + groups + " groups");
+        }
         if (strategy == Strategy.IM2COL_BMM) {
-            if (groups != 1) {
-                throw new IllegalArgumentException("im2col-bmm needs groups = 1, got " + groups);
-            }
             return im2colBmm(x, kernels, bias, stride, padding, dilation);
+        }
+        if (strategy == Strategy.PER_SAMPLE) {
+            NDList outs = new NDList((int) b);
+            for (long i = 0; i < b; i++) {
+                NDIndex sample = new NDIndex("{}:{}", i, i + 1);
+                outs.add(EngineConv.conv2d(x.get(sample), kernels.get(i),
+                        bias == null ? null : bias.get(i), stride, padding, dilation, groups));
+            }
+            return NDArrays.concat(outs, 0);
         }
         NDArray folded = x.reshape(1, b * xs.get(1), xs.get(2), xs.get(3));
         NDArray w = kernels.reshape(new Shape(b * o).addAll(ks.slice(2)));

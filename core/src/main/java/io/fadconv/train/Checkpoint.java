@@ -25,13 +25,15 @@ import java.util.List;
  * @param epoch the epoch in progress, from 0 (after a finished epoch: the next one)
  * @param step steps of that epoch already taken
  * @param lossSum the sum of the losses of those steps
- * @param threads the engine's intra-op thread count when saved (results are bit-identical only
- *     with the same count)
+ * @param numerics threads, engine configuration and convolution strategies when saved (results
+ *     are bit-identical only with the same; a resumed run takes the same strategies)
  * @param log the metrics of the finished epochs
  */
-public record Checkpoint(int epoch, int step, double lossSum, int threads, MetricsLog log) {
+public record Checkpoint(int epoch, int step, double lossSum, Numerics numerics, MetricsLog log) {
 
-    private static final String MAGIC = "fadconv-checkpoint/1";
+    /** Checkpoints before engine configurations and strategy tuning: threads only. */
+    private static final String MAGIC_V1 = "fadconv-checkpoint/1";
+    private static final String MAGIC = "fadconv-checkpoint/2";
 
     /**
      * Writes a checkpoint (temporary file, fsync, rename).
@@ -50,7 +52,9 @@ public record Checkpoint(int epoch, int step, double lossSum, int threads, Metri
             d.writeInt(epoch);
             d.writeInt(step);
             d.writeDouble(lossSum);
-            d.writeInt(threads);
+            d.writeInt(numerics.threads());
+            d.writeUTF(numerics.engine());
+            writeText(d, numerics.strategiesJson());
             writeText(d, log.toJsonString());
             d.writeInt(params.size());
             for (TrainableParameters.Named p : params) {
@@ -124,7 +128,7 @@ public record Checkpoint(int epoch, int step, double lossSum, int threads, Metri
         } catch (IOException e) {
             magic = "";
         }
-        if (!MAGIC.equals(magic)) {
+        if (!MAGIC.equals(magic) && !MAGIC_V1.equals(magic)) {
             throw new IllegalArgumentException(file + ": not a checkpoint of fadconv train");
         }
         readText(in); // the config, also inside the log
@@ -132,8 +136,11 @@ public record Checkpoint(int epoch, int step, double lossSum, int threads, Metri
         int step = in.readInt();
         double lossSum = in.readDouble();
         int threads = in.readInt();
+        Numerics numerics = MAGIC_V1.equals(magic)
+                ? new Numerics(threads, "default", java.util.Map.of())
+                : new Numerics(threads, in.readUTF(), Numerics.parseStrategies(readText(in)));
         MetricsLog log = MetricsLog.parse(readText(in), file.toString());
-        return new Checkpoint(epoch, step, lossSum, threads, log);
+        return new Checkpoint(epoch, step, lossSum, numerics, log);
     }
 
     private static void writeText(DataOutputStream d, String s) throws IOException {

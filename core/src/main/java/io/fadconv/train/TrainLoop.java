@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import io.fadconv.Djl;
 import io.fadconv.data.Sample;
 import io.fadconv.data.SeededShuffle;
@@ -217,11 +216,11 @@ public final class TrainLoop {
                 if (resumeFrom != null) {
                     Checkpoint c = Checkpoint.restore(folder.checkpoint(), model, adam);
                     s = new State(c.log().withConfig(config), c.epoch(), c.step(), c.lossSum());
-                    int threads = JniUtils.getNumThreads();
+                    c.numerics().presetStrategies();
+                    List<String> diff = c.numerics().differences(Numerics.current());
                     listener.message(String.format(Locale.ROOT, "resumed at epoch %d, step %d "
-                            + "of %d%s", c.epoch() + 1, c.step(), steps, c.threads() == threads
-                                    ? "" : "; the checkpoint was written with " + c.threads()
-                                            + " threads, this process has " + threads
+                            + "of %d%s", c.epoch() + 1, c.step(), steps, diff.isEmpty() ? ""
+                                    : "; the checkpoint was " + String.join(" and ", diff)
                                             + ": results may differ in the last bits"));
                 }
                 listener.started(model);
@@ -373,7 +372,7 @@ public final class TrainLoop {
                         listener.stepFinished(epoch + 1, step + 1, steps, loss,
                                 tilesRun / seconds);
                         if (step + 1 < steps && checkpointDue(step + 1)) {
-                            checkpoint(new Checkpoint(epoch, step + 1, lossSum, threads(), log));
+                            checkpoint(new Checkpoint(epoch, step + 1, lossSum, Numerics.current(), log));
                         }
                     }
                 }
@@ -387,7 +386,7 @@ public final class TrainLoop {
                     model.save(folder.bestWeights());
                 }
                 log.save(folder.metricsCsv(), folder.metricsJson());
-                checkpoint(new Checkpoint(epoch + 1, 0, 0, threads(), log));
+                checkpoint(new Checkpoint(epoch + 1, 0, 0, Numerics.current(), log));
                 listener.epochFinished(m, best);
                 firstStep = 0;
                 lossSum = 0;
@@ -462,10 +461,6 @@ public final class TrainLoop {
             return new EpochMetrics(epoch + 1, trainLoss, loss[0] / loss[1], r.metrics(),
                     steps * config.batch(), trainSeconds, (System.nanoTime() - t0) / 1e9,
                     tilesPerSecond);
-        }
-
-        private static int threads() {
-            return JniUtils.getNumThreads();
         }
     }
 }

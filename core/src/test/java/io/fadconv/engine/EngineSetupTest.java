@@ -151,7 +151,7 @@ class EngineSetupTest {
     @Test
     void aConfigurationFoundWrongEarlierIsSkipped() {
         EngineStatus here = Djl.status();
-        VerdictCache cache = VerdictCache.open(VerdictCache.key(CpuInfo.read(), "2.7.1", "0.36.0",
+        VerdictCache cache = VerdictCache.open(EngineStatus.machineKey(CpuInfo.read(), "2.7.1", "0.36.0",
                 NativeTorch.intraOpThreads(), NativeTorch.getenv("DNNL_MAX_CPU_ISA")));
         cache.recordWrong(EngineConfig.DEFAULT);
         assertThat(Files.isRegularFile(cache.file())).isTrue();
@@ -160,7 +160,7 @@ class EngineSetupTest {
         assertThat(s.config()).isEqualTo(EngineConfig.CHANNELS_LAST);
         assertThat(s.warning()).contains("an earlier run here found [default] wrong");
         // another machine or engine version keys its own verdicts
-        assertThat(VerdictCache.open(VerdictCache.key(here.cpu(), "2.8.0", "0.36.0", 2, null))
+        assertThat(VerdictCache.open(EngineStatus.machineKey(here.cpu(), "2.8.0", "0.36.0", 2, null))
                 .wrong()).isEmpty();
     }
 

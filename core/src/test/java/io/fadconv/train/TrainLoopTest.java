@@ -11,9 +11,11 @@ import io.fadconv.Djl;
 import io.fadconv.data.SyntheticConfig;
 import io.fadconv.data.SyntheticDataset;
 import io.fadconv.data.raster.SampleType;
+import io.fadconv.engine.EngineSetup;
 import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
 import io.fadconv.nn.ConvSpec;
+import io.fadconv.nn.ConvTuner;
 import io.fadconv.run.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,6 +134,52 @@ class TrainLoopTest {
             TrainLoop.run(config(conv, 2), redo, epochEnds.withResume(true),
                     new TrainListener() { });
             assertBitIdentical(conv + " epoch end", expected, weights(redo));
+        }
+    }
+
+    @Test
+    void aResumedRunTakesTheStrategiesItsCheckpointRecorded() throws IOException {
+        String tune = System.getProperty(ConvTuner.PROPERTY);
+        System.setProperty(ConvTuner.PROPERTY, "on");
+        System.setProperty("fadconv.engine.cache", "off"); // no disk: a new process times afresh
+        try {
+            ConvTuner.clear();
+            Path straight = tmp.resolve("tuned-straight");
+            TrainLoop.run(config("fadconv:p=8", 2), straight, TrainLoop.Options.defaults(),
+                    new TrainListener() { });
+            Map<String, float[]> expected = weights(straight);
+            Map<String, String> used = ConvTuner.strategies();
+            Numerics recorded = Checkpoint.peek(new RunFolder(straight).checkpoint()).numerics();
+            assertThat(recorded.strategies()).isEqualTo(used).isNotEmpty();
+            assertThat(used.keySet()).anyMatch(k -> k.startsWith("train "));
+            assertThat(recorded.engine()).isEqualTo(EngineSetup.active().id());
+            assertThat(recorded.differences(Numerics.current())).isEmpty();
+
+            Path crashed = tmp.resolve("tuned-crashed");
+            TrainLoop.Options everyStep = new TrainLoop.Options(false, 1, 0);
+            assertThatThrownBy(() -> TrainLoop.run(config("fadconv:p=8", 2), crashed, everyStep,
+                    crashAt(2, 2))).hasMessage("simulated kill");
+            // a new process, whose own choice (here the fixed rule) may differ from the timed one
+            ConvTuner.clear();
+            System.setProperty(ConvTuner.PROPERTY, "off");
+            TrainLoop.run(config("fadconv:p=8", 2), crashed, everyStep.withResume(true),
+                    new TrainListener() { });
+            Map<String, ConvTuner.Choice> now = ConvTuner.choices();
+            for (Map.Entry<String, String> e : recorded.strategies().entrySet()) {
+                if (now.containsKey(e.getKey())) {
+                    assertThat(now.get(e.getKey()).how()).as(e.getKey()).isEqualTo("preset");
+                    assertThat(now.get(e.getKey()).strategy().name()).isEqualTo(e.getValue());
+                }
+            }
+            assertBitIdentical("tuned, resumed", expected, weights(crashed));
+        } finally {
+            System.clearProperty("fadconv.engine.cache");
+            if (tune == null) {
+                System.clearProperty(ConvTuner.PROPERTY);
+            } else {
+                System.setProperty(ConvTuner.PROPERTY, tune);
+            }
+            ConvTuner.clear();
         }
     }
 

@@ -1,0 +1,94 @@
+package io.fadconv.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fadconv.util.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A small JSON file of facts learned on one kind of machine (one object per machine key), kept
+ * under DJL's cache directory ({@code ~/.djl.ai/fadconv/NAME.json}, or
+ * {@code -Dfadconv.engine.cache.dir}). What is stored only saves work a later process would
+ * otherwise repeat; a missing, unreadable or unwritable file changes no result, so read and write
+ * errors are swallowed. {@code -Dfadconv.engine.cache=off} turns every such file off.
+ */
+public final class MachineFile {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+    private final String key;
+
+    private MachineFile(Path file, String key) {
+        this.file = file;
+        this.key = key;
+    }
+
+    /**
+     * The file of a name for a machine key, or null when caching is off.
+     *
+     * @param name the file's name without extension
+     * @param key the machine key ({@link EngineStatus#machineKey()})
+     * @return the file or null
+     */
+    public static MachineFile open(String name, String key) {
+        if ("off".equalsIgnoreCase(System.getProperty("fadconv.engine.cache", "on"))) {
+            return null;
+        }
+        String dir = System.getProperty("fadconv.engine.cache.dir");
+        Path base = dir != null ? Path.of(dir) : ai.djl.util.Utils.getCacheDir().resolve("fadconv");
+        return new MachineFile(base.resolve(name + ".json"), key);
+    }
+
+    /**
+     * Where it lives.
+     *
+     * @return the path
+     */
+    public Path path() {
+        return file;
+    }
+
+    /**
+     * This machine's object.
+     *
+     * @return its entries (an empty object when none)
+     */
+    public synchronized ObjectNode read() {
+        ObjectNode root = root();
+        return root.get(key) instanceof ObjectNode o ? o.deepCopy() : JSON.createObjectNode();
+    }
+
+    /**
+     * Sets one entry of this machine's object and writes the file atomically.
+     *
+     * @param field the entry
+     * @param value its value
+     */
+    public synchronized void put(String field, JsonNode value) {
+        try {
+            ObjectNode root = root();
+            ObjectNode mine = root.get(key) instanceof ObjectNode o ? o : root.putObject(key);
+            mine.set(field, value);
+            Files.createDirectories(file.getParent());
+            AtomicFiles.writeString(file,
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        } catch (IOException | RuntimeException e) {
+            // caching only saves work; see the class comment
+        }
+    }
+
+    private ObjectNode root() {
+        try {
+            if (Files.isRegularFile(file) && JSON.readTree(file.toFile()) instanceof ObjectNode o) {
+                return o;
+            }
+        } catch (IOException | RuntimeException e) {
+            // see the class comment
+        }
+        return JSON.createObjectNode();
+    }
+}

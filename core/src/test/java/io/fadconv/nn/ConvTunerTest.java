@@ -1,0 +1,131 @@
+package io.fadconv.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.fadconv.Djl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-geometry choice of strategy: timed once, cached, preset from a checkpoint, or off. */
+class ConvTunerTest {
+
+    private static final Shape ONE = new Shape(1, 1);
+
+    @TempDir
+    Path cache;
+
+    private String tuneBefore;
+    private String cacheBefore;
+
+    @BeforeEach
+    void isolate() {
+        // the suite runs with tuning off (a fixed rule, no timing); here it is on
+        tuneBefore = System.getProperty(ConvTuner.PROPERTY);
+        cacheBefore = System.getProperty("fadconv.engine.cache.dir");
+        System.setProperty(ConvTuner.PROPERTY, "on");
+        System.setProperty("fadconv.engine.cache.dir", cache.toString());
+        ConvTuner.clear();
+    }
+
+    @AfterEach
+    void restore() {
+        restore("fadconv.engine.cache.dir", cacheBefore);
+        restore(ConvTuner.PROPERTY, tuneBefore);
+        ConvTuner.clear();
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
+    }
+
+    @Test
+    void theFirstUseOfAGeometryTimesEveryApplicableStrategyOnce() throws Exception {
+        Djl.engine();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.ones(new Shape(2, 8, 8, 8));
+            NDArray k = m.ones(new Shape(2, 8, 8, 3, 3));
+            DynamicConv2d.Strategy s = ConvTuner.strategy(x, k, ONE, ONE, ONE, 1);
+            Map<String, ConvTuner.Choice> choices = ConvTuner.choices();
+            assertThat(choices).hasSize(1);
+            ConvTuner.Choice c = choices.values().iterator().next();
+            assertThat(c.how()).isEqualTo("timed");
+            assertThat(c.strategy()).isEqualTo(s);
+            assertThat(c.millis()).hasSize(DynamicConv2d.Strategy.values().length);
+            assertThat(java.util.Arrays.stream(c.millis())).allMatch(t -> t > 0);
+            double best = c.millis()[s.ordinal()];
+            assertThat(java.util.Arrays.stream(c.millis())).allMatch(t -> t >= best);
+            assertThat(choices.keySet().iterator().next()).startsWith("infer B2 C8 8x8 O8 k3x3");
+            // the same geometry again: no new decision; grouped convolutions cannot use im2col
+            ConvTuner.strategy(x, k, ONE, ONE, ONE, 1);
+            assertThat(ConvTuner.choices()).hasSize(1);
+            NDArray kg = m.ones(new Shape(2, 8, 4, 3, 3));
+            ConvTuner.strategy(x, kg, ONE, ONE, ONE, 2);
+            ConvTuner.Choice grouped = ConvTuner.choices().entrySet().stream()
+                    .filter(e -> e.getKey().contains(" g2 ")).findFirst().orElseThrow().getValue();
+            assertThat(Double.isNaN(grouped.millis()[DynamicConv2d.Strategy.IM2COL_BMM.ordinal()]))
+                    .isTrue();
+            // a later process finds the choice on disk
+            assertThat(Files.readString(cache.resolve("conv-tuning.json")))
+                    .contains("infer B2 C8 8x8 O8 k3x3").contains(s.name());
+            ConvTuner.clear();
+            assertThat(ConvTuner.strategy(x, k, ONE, ONE, ONE, 1)).isEqualTo(s);
+            assertThat(ConvTuner.choices().values().iterator().next().how()).isEqualTo("cached");
+        }
+    }
+
+    @Test
+    void trainingAndInferenceAreDecidedApartAndTimingLeavesTheCallersGradientsAlone() {
+        Djl.engine();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomUniform(-1, 1, new Shape(2, 4, 8, 8));
+            NDArray k = m.randomUniform(-1, 1, new Shape(2, 4, 4, 3, 3));
+            k.setRequiresGradient(true);
+            float[][] grads = new float[2][];
+            for (int run = 0; run < 2; run++) { // the first times the strategies, the second not
+                try (GradientCollector gc = Djl.engine().newGradientCollector()) {
+                    NDArray y = DynamicConv2d.conv2d(x, k.mul(k), null, ONE, ONE, ONE, 1);
+                    gc.backward(y.sum());
+                }
+                grads[run] = k.getGradient().toFloatArray();
+                k.getGradient().subi(k.getGradient());
+            }
+            assertThat(grads[0]).containsExactly(grads[1]);
+            ConvTuner.strategy(x, k.stopGradient(), ONE, ONE, ONE, 1);
+            assertThat(ConvTuner.choices().keySet()).anyMatch(key -> key.startsWith("train "))
+                    .anyMatch(key -> key.startsWith("infer "));
+        }
+    }
+
+    @Test
+    void offMeansTheFixedRuleAndAPresetWins() {
+        System.setProperty(ConvTuner.PROPERTY, "off");
+        Djl.engine();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.ones(new Shape(2, 512, 8, 8));
+            NDArray k = m.ones(new Shape(2, 16, 512, 3, 3));
+            assertThat(ConvTuner.strategy(x, k, ONE, ONE, ONE, 1))
+                    .isEqualTo(DynamicConv2d.Strategy.IM2COL_BMM);
+            assertThat(ConvTuner.choices().values().iterator().next().how()).isEqualTo("rule");
+            String key = ConvTuner.choices().keySet().iterator().next();
+            assertThat(Files.exists(cache.resolve("conv-tuning.json"))).isFalse();
+            ConvTuner.clear();
+            ConvTuner.preset(Map.of(key, "PER_SAMPLE", "some other geometry", "NO_SUCH"));
+            assertThat(ConvTuner.strategy(x, k, ONE, ONE, ONE, 1))
+                    .isEqualTo(DynamicConv2d.Strategy.PER_SAMPLE);
+            assertThat(ConvTuner.strategies()).containsEntry(key, "PER_SAMPLE").hasSize(1);
+        }
+    }
+}
