@@ -9,8 +9,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code fadconv bench formulations}. */
 @Command(name = "formulations", mixinStandardHelpOptions = true,
-        description = "Ways to convolve each sample with its own kernel (grouped, per-sample, "
-                + "expert-sum, im2col+bmm) against a static convolution, forward+backward.")
+        description = "The strategies the library chooses among to convolve each sample with its "
+                + "own mixture of K experts (grouped, im2col+bmm, per-sample, expert-sum), "
+                + "against a static convolution, forward+backward.")
 final class BenchFormulationsCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @picocli.CommandLine.Mixin BenchTiming timing;

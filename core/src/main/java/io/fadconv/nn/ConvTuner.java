@@ -1,12 +1,9 @@
 package io.fadconv.nn;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.MachineFile;
 import java.util.ArrayList;
@@ -74,24 +71,14 @@ public final class ConvTuner {
     /**
      * The strategy for a per-sample convolution, timing the candidates on first use.
      *
-     * @param x {@code [B, C, H, W]}
-     * @param kernels {@code [B, O, C / groups, kh, kw]}
-     * @param stride the stride
-     * @param padding the padding
-     * @param dilation the dilation
-     * @param groups the groups
+     * @param p the problem
      * @return the strategy
      */
-    public static DynamicConv2d.Strategy strategy(NDArray x, NDArray kernels, Shape stride,
-            Shape padding, Shape dilation, int groups) {
-        // DJL records gradients only inside a GradientCollector: that is training
-        // (JniUtils.requiresGrad says false for every non-leaf, so it cannot tell)
-        boolean training = JniUtils.isGradMode();
-        String key = key(x.getShape(), kernels.getShape(), stride, padding, dilation, groups,
-                training);
+    public static DynamicConv2d.Strategy strategy(ConvProblem p) {
+        String key = p.key();
         Choice c = CHOICES.get(key);
         if (c == null) {
-            c = decide(key, x, kernels, stride, padding, dilation, groups, training);
+            c = decide(key, p);
             CHOICES.put(key, c);
         }
         return c.strategy();
@@ -184,25 +171,10 @@ public final class ConvTuner {
         CHOICES.clear();
     }
 
-    /**
-     * The key of a geometry: shapes, convolution parameters, training or inference, and the
-     * engine configuration in use (a choice under one need not hold under another).
-     */
-    static String key(Shape x, Shape kernels, Shape stride, Shape padding, Shape dilation,
-            int groups, boolean training) {
-        return String.format(Locale.ROOT, "%s B%d C%d %dx%d O%d k%dx%d s%dx%d p%dx%d d%dx%d g%d %s",
-                training ? "train" : "infer", x.get(0), x.get(1), x.get(2), x.get(3),
-                kernels.get(1), kernels.get(3), kernels.get(4), stride.get(0), stride.get(1),
-                padding.get(0), padding.get(1), dilation.get(0), dilation.get(1), groups,
-                EngineSetup.active());
-    }
-
-    private static Choice decide(String key, NDArray x, NDArray kernels, Shape stride,
-            Shape padding, Shape dilation, int groups, boolean training) {
-        long batch = x.getShape().get(0);
+    private static Choice decide(String key, ConvProblem p) {
         List<DynamicConv2d.Strategy> candidates = new ArrayList<>();
         for (DynamicConv2d.Strategy s : DynamicConv2d.Strategy.values()) {
-            if (s.applies(batch, groups)) {
+            if (s.applies(p.batch(), p.groups(), p.experts())) {
                 candidates.add(s);
             }
         }
@@ -210,9 +182,8 @@ public final class ConvTuner {
             return new Choice(candidates.get(0), "only", new double[0]);
         }
         if (!enabled()) {
-            return new Choice(DynamicConv2d.Strategy.rule(x.getShape().get(1),
-                    outPixels(x.getShape(), kernels.getShape(), stride, padding, dilation),
-                    groups), "rule", new double[0]);
+            return new Choice(DynamicConv2d.Strategy.rule(p.input().get(1), p.outPixels(),
+                    p.groups()), "rule", new double[0]);
         }
         MachineFile f = machineFile();
         if (f != null && f.read().get(key) != null) {
@@ -227,7 +198,7 @@ public final class ConvTuner {
         java.util.Arrays.fill(ms, Double.NaN);
         DynamicConv2d.Strategy best = null;
         for (DynamicConv2d.Strategy s : candidates) {
-            ms[s.ordinal()] = time(s, x, kernels, stride, padding, dilation, groups, training);
+            ms[s.ordinal()] = time(s, p);
             if (best == null || ms[s.ordinal()] < ms[best.ordinal()]) {
                 best = s;
             }
@@ -238,56 +209,33 @@ public final class ConvTuner {
         return new Choice(best, "timed", ms);
     }
 
-    /** The fastest of a few runs of one strategy (after one untimed run), in milliseconds. */
-    private static double time(DynamicConv2d.Strategy s, NDArray x0, NDArray k0, Shape stride,
-            Shape padding, Shape dilation, int groups, boolean training) {
+    /**
+     * The fastest of a few runs of one strategy (after one untimed run), in milliseconds, on
+     * fresh data outside the caller's graph.
+     */
+    private static double time(DynamicConv2d.Strategy s, ConvProblem p) {
         boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(training);
+        JniUtils.setGradMode(p.training());
         Random random = new Random(7);
-        try (NDManager m = x0.getManager().newSubManager()) {
-            NDArray x = m.create(gaussian(random, x0.size()), x0.getShape());
-            NDArray k = m.create(gaussian(random, k0.size()), k0.getShape());
-            if (training) {
-                x.setRequiresGradient(true);
-                k.setRequiresGradient(true);
-            }
-            double[] t = new double[TIMED_RUNS];
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            double best = Double.POSITIVE_INFINITY;
             for (int r = -1; r < TIMED_RUNS; r++) {
                 try (NDManager run = m.newSubManager()) {
-                    x.tempAttach(run);
-                    k.tempAttach(run);
                     long t0 = System.nanoTime();
-                    NDArray y = DynamicConv2d.conv2d(x, k, null, stride, padding, dilation,
-                            groups, s);
-                    if (training) {
-                        // sum(y^2)/2 sends y itself back: a dense gradient, as inside a network
-                        NDArray loss = y.mul(y).sum();
-                        JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false,
-                                false);
-                        x.getGradient().toFloatArray(); // forces completion
-                    } else {
-                        y.get(0).toFloatArray();
-                    }
+                    p.run(s, run, random).toFloatArray(); // forces completion
                     double ms = (System.nanoTime() - t0) / 1e6;
                     if (r >= 0) {
-                        t[r] = ms;
-                    }
-                    if (ms > LONG_RUN_MS && r >= 0) {
-                        return ms; // slow enough that one timing decides
+                        best = Math.min(best, ms);
+                        if (ms > LONG_RUN_MS) {
+                            break; // slow enough that one timing decides
+                        }
                     }
                 }
             }
-            java.util.Arrays.sort(t);
-            return t[0];
+            return best;
         } finally {
             JniUtils.setGradMode(gradMode);
         }
-    }
-
-    private static long outPixels(Shape x, Shape k, Shape stride, Shape padding, Shape dilation) {
-        return DynamicConv2d.outputSize(x.get(2), k.get(3), stride.get(0), padding.get(0),
-                dilation.get(0)) * DynamicConv2d.outputSize(x.get(3), k.get(4), stride.get(1),
-                padding.get(1), dilation.get(1));
     }
 
     private static MachineFile machineFile() {
@@ -296,13 +244,5 @@ public final class ConvTuner {
             fileLoaded = true;
         }
         return file;
-    }
-
-    private static float[] gaussian(Random random, long n) {
-        float[] v = new float[Math.toIntExact(n)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
     }
 }

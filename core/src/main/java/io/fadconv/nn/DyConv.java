@@ -106,10 +106,10 @@ public final class DyConv extends AbstractDynamicConv
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray a = attentionPath(ps, x, training);
-        NDArray kernels = DynamicConv2d.mix(a, ps.getValue(weightParam, x.getDevice(), training));
         NDArray bias = biasParam == null ? null
-                : DynamicConv2d.mix(a, ps.getValue(biasParam, x.getDevice(), training));
-        return new NDList(DynamicConv2d.conv2d(x, kernels, bias, stride, padding, dilation, groups));
+                : ps.getValue(biasParam, x.getDevice(), training);
+        return new NDList(DynamicConv2d.mixture(x, a, ps.getValue(weightParam, x.getDevice(),
+                training), bias, stride, padding, dilation, groups));
     }
 
     /**

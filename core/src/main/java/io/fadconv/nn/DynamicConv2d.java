@@ -51,20 +51,30 @@ public final class DynamicConv2d {
          */
         IM2COL_BMM,
         /** One ordinary convolution per sample, outputs concatenated. */
-        PER_SAMPLE;
+        PER_SAMPLE,
+        /**
+         * For a linear mixture of experts only ({@link #mixture}): one ordinary convolution with
+         * all K experts' filters ({@code K * O} outputs), then each sample's outputs mixed with
+         * its attention, {@code y_b = sum_k a_bk (x_b * W_k)}, which equals convolving with the
+         * mixed kernel. K times the multiply-adds of a static convolution, but dense ones, and
+         * one large weight gradient instead of B small ones; groups = 1 only.
+         */
+        EXPERT_SUM;
 
         /**
          * Whether the strategy can run a geometry.
          *
          * @param batch the batch size
          * @param groups the groups of each sample's convolution
+         * @param experts the experts of a mixture, 0 for given per-sample kernels
          * @return true when applicable
          */
-        public boolean applies(long batch, int groups) {
+        public boolean applies(long batch, int groups, int experts) {
             return switch (this) {
                 case GROUPED -> true;
                 case IM2COL_BMM -> groups == 1 && batch > 1;
                 case PER_SAMPLE -> batch > 1;
+                case EXPERT_SUM -> experts > 0 && groups == 1 && batch > 1;
             };
         }
 
@@ -107,7 +117,70 @@ public final class DynamicConv2d {
             return conv2d(x, kernels, bias, stride, padding, dilation, groups, Strategy.GROUPED);
         }
         return conv2d(x, kernels, bias, stride, padding, dilation, groups,
-                ConvTuner.strategy(x, kernels, stride, padding, dilation, groups));
+                ConvTuner.strategy(ConvProblem.of(x, kernels.getShape(), 0, stride, padding,
+                        dilation, groups)));
+    }
+
+    /**
+     * Convolves each sample with its own linear mixture of expert kernels (paper Eqs. 2-4):
+     * {@code conv2d(x_b, sum_k a_bk W_k) + sum_k a_bk b_k}, with the {@link Strategy}
+     * {@link ConvTuner} chose for the geometry (all of them, {@link Strategy#EXPERT_SUM}
+     * included).
+     *
+     * @param x {@code [B, C, H, W]}
+     * @param attention {@code [B, K]}
+     * @param experts {@code [K, O, C / groups, kh, kw]}
+     * @param biasExperts {@code [K, O]} or null
+     * @param stride the stride
+     * @param padding the padding
+     * @param dilation the dilation
+     * @param groups the groups of each sample's convolution
+     * @return {@code [B, O, H', W']}
+     */
+    public static NDArray mixture(NDArray x, NDArray attention, NDArray experts,
+            NDArray biasExperts, Shape stride, Shape padding, Shape dilation, int groups) {
+        Strategy s = x.getShape().get(0) == 1 ? Strategy.GROUPED
+                : ConvTuner.strategy(ConvProblem.of(x, experts.getShape(),
+                        (int) experts.getShape().get(0), stride, padding, dilation, groups));
+        return mixture(x, attention, experts, biasExperts, stride, padding, dilation, groups, s);
+    }
+
+    /**
+     * A mixture convolution with a given strategy.
+     *
+     * @param x {@code [B, C, H, W]}
+     * @param attention {@code [B, K]}
+     * @param experts {@code [K, O, C / groups, kh, kw]}
+     * @param biasExperts {@code [K, O]} or null
+     * @param stride the stride
+     * @param padding the padding
+     * @param dilation the dilation
+     * @param groups the groups of each sample's convolution
+     * @param strategy how to run it (one that {@link Strategy#applies})
+     * @return {@code [B, O, H', W']}
+     */
+    public static NDArray mixture(NDArray x, NDArray attention, NDArray experts,
+            NDArray biasExperts, Shape stride, Shape padding, Shape dilation, int groups,
+            Strategy strategy) {
+        NDArray bias = biasExperts == null ? null : mix(attention, biasExperts);
+        if (strategy != Strategy.EXPERT_SUM) {
+            return conv2d(x, mix(attention, experts), bias, stride, padding, dilation, groups,
+                    strategy);
+        }
+        long b = x.getShape().get(0);
+        Shape es = experts.getShape();
+        long k = es.get(0);
+        long o = es.get(1);
+        if (!strategy.applies(b, groups, (int) k)) {
+            throw new IllegalArgumentException(strategy + " cannot run batch " + b + " with "
+                    + groups + " groups");
+        }
+        NDArray all = EngineConv.conv2d(x, experts.reshape(new Shape(k * o).addAll(es.slice(2))),
+                null, stride, padding, dilation, groups);
+        Shape ys = all.getShape();
+        NDArray y = attention.reshape(b, 1, k).batchMatMul(all.reshape(b, k, o * ys.get(2)
+                * ys.get(3))).reshape(b, o, ys.get(2), ys.get(3));
+        return bias == null ? y : y.add(bias.reshape(b, o, 1, 1));
     }
 
     /**
@@ -133,7 +206,7 @@ public final class DynamicConv2d {
             return EngineConv.conv2d(x, kernels.reshape(ks.slice(1)),
                     bias == null ? null : bias.reshape(o), stride, padding, dilation, groups);
         }
-        if (!strategy.applies(b, groups)) {
+        if (strategy == Strategy.EXPERT_SUM || !strategy.applies(b, groups, 0)) {
             throw new IllegalArgumentException(strategy + " cannot run batch " + b + " with "
                     + groups + " groups");
         }

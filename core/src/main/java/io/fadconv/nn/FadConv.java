@@ -95,10 +95,10 @@ public final class FadConv extends AbstractDynamicConv
         NDArray x = inputs.singletonOrThrow();
         NDArray weights = expertWeights(ps, x, training);
         NDArray expertsArr = ps.getValue(expertsParam, x.getDevice(), training);
-        NDArray kernels = DynamicConv2d.mix(weights, expertsArr);
         NDArray bias = biasParam == null ? null
-                : DynamicConv2d.mix(weights, ps.getValue(biasParam, x.getDevice(), training));
-        return new NDList(DynamicConv2d.conv2d(x, kernels, bias, stride, padding, dilation, groups));
+                : ps.getValue(biasParam, x.getDevice(), training);
+        return new NDList(DynamicConv2d.mixture(x, weights, expertsArr, bias, stride, padding,
+                dilation, groups));
     }
 
     /**

@@ -57,22 +57,33 @@ class ConvTunerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.ones(new Shape(2, 8, 8, 8));
             NDArray k = m.ones(new Shape(2, 8, 8, 3, 3));
-            DynamicConv2d.Strategy s = ConvTuner.strategy(x, k, ONE, ONE, ONE, 1);
+            DynamicConv2d.Strategy s = ConvTuner.strategy(ConvProblem.of(x, k.getShape(), 0, ONE, ONE, ONE, 1));
             Map<String, ConvTuner.Choice> choices = ConvTuner.choices();
             assertThat(choices).hasSize(1);
             ConvTuner.Choice c = choices.values().iterator().next();
             assertThat(c.how()).isEqualTo("timed");
             assertThat(c.strategy()).isEqualTo(s);
             assertThat(c.millis()).hasSize(DynamicConv2d.Strategy.values().length);
-            assertThat(java.util.Arrays.stream(c.millis())).allMatch(t -> t > 0);
+            double[] timed = java.util.Arrays.stream(c.millis()).filter(t -> !Double.isNaN(t))
+                    .toArray();
+            assertThat(timed).hasSize(3);
+            assertThat(java.util.Arrays.stream(timed)).allMatch(t -> t > 0);
+            assertThat(c.millis()[DynamicConv2d.Strategy.EXPERT_SUM.ordinal()])
+                    .as("expert-sum needs a mixture").isNaN();
             double best = c.millis()[s.ordinal()];
-            assertThat(java.util.Arrays.stream(c.millis())).allMatch(t -> t >= best);
+            assertThat(java.util.Arrays.stream(timed)).allMatch(t -> t >= best);
+            // a mixture of 4 experts: expert-sum is a candidate too
+            ConvTuner.strategy(ConvProblem.of(x, new Shape(4, 8, 8, 3, 3), 4, ONE, ONE, ONE, 1));
+            ConvTuner.Choice mixture = ConvTuner.choices().entrySet().stream()
+                    .filter(e -> e.getKey().contains(" K4 ")).findFirst().orElseThrow().getValue();
+            assertThat(java.util.Arrays.stream(mixture.millis()).filter(t -> !Double.isNaN(t)))
+                    .hasSize(4);
             assertThat(choices.keySet().iterator().next()).startsWith("infer B2 C8 8x8 O8 k3x3");
             // the same geometry again: no new decision; grouped convolutions cannot use im2col
-            ConvTuner.strategy(x, k, ONE, ONE, ONE, 1);
-            assertThat(ConvTuner.choices()).hasSize(1);
+            ConvTuner.strategy(ConvProblem.of(x, k.getShape(), 0, ONE, ONE, ONE, 1));
+            assertThat(ConvTuner.choices()).hasSize(2);
             NDArray kg = m.ones(new Shape(2, 8, 4, 3, 3));
-            ConvTuner.strategy(x, kg, ONE, ONE, ONE, 2);
+            ConvTuner.strategy(ConvProblem.of(x, kg.getShape(), 0, ONE, ONE, ONE, 2));
             ConvTuner.Choice grouped = ConvTuner.choices().entrySet().stream()
                     .filter(e -> e.getKey().contains(" g2 ")).findFirst().orElseThrow().getValue();
             assertThat(Double.isNaN(grouped.millis()[DynamicConv2d.Strategy.IM2COL_BMM.ordinal()]))
@@ -81,7 +92,8 @@ class ConvTunerTest {
             assertThat(Files.readString(cache.resolve("conv-tuning.json")))
                     .contains("infer B2 C8 8x8 O8 k3x3").contains(s.name());
             ConvTuner.clear();
-            assertThat(ConvTuner.strategy(x, k, ONE, ONE, ONE, 1)).isEqualTo(s);
+            assertThat(ConvTuner.strategy(ConvProblem.of(x, k.getShape(), 0, ONE, ONE, ONE, 1)))
+                    .isEqualTo(s);
             assertThat(ConvTuner.choices().values().iterator().next().how()).isEqualTo("cached");
         }
     }
@@ -103,7 +115,7 @@ class ConvTunerTest {
                 k.getGradient().subi(k.getGradient());
             }
             assertThat(grads[0]).containsExactly(grads[1]);
-            ConvTuner.strategy(x, k.stopGradient(), ONE, ONE, ONE, 1);
+            ConvTuner.strategy(ConvProblem.of(x, k.getShape(), 0, ONE, ONE, ONE, 1));
             assertThat(ConvTuner.choices().keySet()).anyMatch(key -> key.startsWith("train "))
                     .anyMatch(key -> key.startsWith("infer "));
         }
@@ -116,14 +128,14 @@ class ConvTunerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.ones(new Shape(2, 512, 8, 8));
             NDArray k = m.ones(new Shape(2, 16, 512, 3, 3));
-            assertThat(ConvTuner.strategy(x, k, ONE, ONE, ONE, 1))
+            assertThat(ConvTuner.strategy(ConvProblem.of(x, k.getShape(), 0, ONE, ONE, ONE, 1)))
                     .isEqualTo(DynamicConv2d.Strategy.IM2COL_BMM);
             assertThat(ConvTuner.choices().values().iterator().next().how()).isEqualTo("rule");
             String key = ConvTuner.choices().keySet().iterator().next();
             assertThat(Files.exists(cache.resolve("conv-tuning.json"))).isFalse();
             ConvTuner.clear();
             ConvTuner.preset(Map.of(key, "PER_SAMPLE", "some other geometry", "NO_SUCH"));
-            assertThat(ConvTuner.strategy(x, k, ONE, ONE, ONE, 1))
+            assertThat(ConvTuner.strategy(ConvProblem.of(x, k.getShape(), 0, ONE, ONE, ONE, 1)))
                     .isEqualTo(DynamicConv2d.Strategy.PER_SAMPLE);
             assertThat(ConvTuner.strategies()).containsEntry(key, "PER_SAMPLE").hasSize(1);
         }

@@ -69,10 +69,14 @@ class DynamicConv2dTest {
             }
             int tried = 0;
             for (DynamicConv2d.Strategy strategy : DynamicConv2d.Strategy.values()) {
-                if (b > 1 && !strategy.applies(b, g)) {
-                    assertThatThrownBy(() -> DynamicConv2d.conv2d(x, kernels, bias,
-                            new Shape(s, s), new Shape(p, p), new Shape(d, d), g, strategy))
-                            .hasMessageContaining("cannot run");
+                boolean applies = strategy != DynamicConv2d.Strategy.EXPERT_SUM
+                        && (b == 1 || strategy.applies(b, g, 0));
+                if (!applies) {
+                    if (b > 1) {
+                        assertThatThrownBy(() -> DynamicConv2d.conv2d(x, kernels, bias,
+                                new Shape(s, s), new Shape(p, p), new Shape(d, d), g, strategy))
+                                .hasMessageContaining("cannot run");
+                    }
                     continue;
                 }
                 tried++;
@@ -106,6 +110,111 @@ class DynamicConv2dTest {
                 }
             }
             assertThat(tried).isGreaterThanOrEqualTo(b > 1 && g > 1 ? 2 : b > 1 ? 3 : 1);
+        }
+    }
+
+    @ParameterizedTest(name = "B{0} K{1} C{2} O{3} {4}x{4} k{5} s{6} p{7} g{8}")
+    @CsvSource({
+        "3, 4, 5, 6, 8, 3, 1, 1, 1",
+        "2, 3, 4, 4, 9, 3, 2, 1, 1",
+        "2, 2, 4, 6, 6, 1, 1, 0, 2",
+        "1, 4, 3, 5, 7, 3, 1, 1, 1"
+    })
+    void everyStrategyOfAMixtureMatchesTheReferenceInValueAndGradient(int b, int k, int c,
+            int o, int h, int ks, int s, int p, int g) {
+        Djl.engine();
+        Random rnd = new Random(b + 7L * k + 31L * c + g);
+        int cg = c / g;
+        int kernel = o * cg * ks * ks;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(Tensors.uniform(rnd, b * c * h * h), new Shape(b, c, h, h));
+            NDArray logits = m.create(Tensors.uniform(rnd, b * k), new Shape(b, k));
+            NDArray a = logits.softmax(-1);
+            NDArray experts = m.create(Tensors.uniform(rnd, k * kernel),
+                    new Shape(k, o, cg, ks, ks));
+            NDArray biasExperts = m.create(Tensors.uniform(rnd, k * o), new Shape(k, o));
+            double[] av = Tensors.values(a);
+            double[] ev = Tensors.values(experts);
+            double[] bev = Tensors.values(biasExperts);
+            // the mixed kernels and biases, in double precision, then the reference convolution
+            double[] kv = new double[b * kernel];
+            double[][] bias = new double[b][o];
+            for (int n = 0; n < b; n++) {
+                for (int e = 0; e < k; e++) {
+                    for (int i = 0; i < kernel; i++) {
+                        kv[n * kernel + i] += av[n * k + e] * ev[e * kernel + i];
+                    }
+                    for (int j = 0; j < o; j++) {
+                        bias[n][j] += av[n * k + e] * bev[e * o + j];
+                    }
+                }
+            }
+            int[] st = {s, s};
+            int[] pad = {p, p};
+            int[] dil = {1, 1};
+            double[][][][] x4 = Tensors.to4(Tensors.values(x), b, c, h, h);
+            double[][][][][] k5 = Tensors.to5(kv, b, o, cg, ks, ks);
+            double[][][][] expected = RefMath.conv2d(x4, k5, bias, st, pad, dil, g);
+            int oh = expected[0][0].length;
+            float[] rv = Tensors.uniform(rnd, b * o * oh * oh);
+            double[][][][] r4 = Tensors.to4(toDouble(rv), b, o, oh, oh);
+            // chain rule by hand: per-sample kernel and bias gradients, then through the mixing
+            double[] dx = new double[b * c * h * h];
+            double[] dExperts = new double[k * kernel];
+            double[] dBiasExperts = new double[k * o];
+            double[] dA = new double[b * k];
+            for (int n = 0; n < b; n++) {
+                double[][] gr = RefMath.conv2dGradients(new double[][][][] {x4[n]}, k5[n],
+                        new double[][][][] {r4[n]}, st, pad, dil, g);
+                System.arraycopy(gr[0], 0, dx, n * c * h * h, c * h * h);
+                double[] db = new double[o];
+                for (int j = 0; j < o; j++) {
+                    for (double[] row : r4[n][j]) {
+                        db[j] += Arrays.stream(row).sum();
+                    }
+                }
+                for (int e = 0; e < k; e++) {
+                    for (int i = 0; i < kernel; i++) {
+                        dExperts[e * kernel + i] += av[n * k + e] * gr[1][i];
+                        dA[n * k + e] += gr[1][i] * ev[e * kernel + i];
+                    }
+                    for (int j = 0; j < o; j++) {
+                        dBiasExperts[e * o + j] += av[n * k + e] * db[j];
+                        dA[n * k + e] += db[j] * bev[e * o + j];
+                    }
+                }
+            }
+            int tried = 0;
+            for (DynamicConv2d.Strategy strategy : DynamicConv2d.Strategy.values()) {
+                if (b > 1 && !strategy.applies(b, g, k) || b == 1 && tried > 0) {
+                    continue;
+                }
+                tried++;
+                for (NDArray leaf : new NDArray[] {x, a, experts, biasExperts}) {
+                    leaf.setRequiresGradient(true);
+                }
+                NDArray y;
+                try (GradientCollector gc = Djl.engine().newGradientCollector()) {
+                    y = DynamicConv2d.mixture(x, a, experts, biasExperts, new Shape(s, s),
+                            new Shape(p, p), new Shape(1, 1), g, strategy);
+                    gc.backward(y.mul(m.create(rv, y.getShape())).sum());
+                }
+                String as = strategy.name();
+                assertThat(RefMath.relativeError(Tensors.flat(expected), y.toFloatArray()))
+                        .as(as + " y").isLessThan(1e-5);
+                assertThat(RefMath.relativeError(dx, x.getGradient().toFloatArray()))
+                        .as(as + " dx").isLessThan(1e-5);
+                assertThat(RefMath.relativeError(dA, a.getGradient().toFloatArray()))
+                        .as(as + " dattention").isLessThan(1e-5);
+                assertThat(RefMath.relativeError(dExperts, experts.getGradient().toFloatArray()))
+                        .as(as + " dexperts").isLessThan(1e-5);
+                assertThat(RefMath.relativeError(dBiasExperts,
+                        biasExperts.getGradient().toFloatArray())).as(as + " dbias").isLessThan(1e-5);
+                for (NDArray leaf : new NDArray[] {x, a, experts, biasExperts}) {
+                    leaf.getGradient().subi(leaf.getGradient());
+                }
+            }
+            assertThat(tried).isEqualTo(b == 1 ? 1 : g == 1 ? 4 : 2);
         }
     }
 
