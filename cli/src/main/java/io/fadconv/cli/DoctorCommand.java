@@ -82,8 +82,18 @@ final class DoctorCommand implements Callable<Integer> {
                 [Math.max(0, Math.min(3, s.logLevel()))]);
         line(sb, "Configuration in use: %s (%s)", s.config(), s.forced() ? "forced"
                 : s.fallback() ? "automatic fallback: PyTorch's default is wrong here"
+                : s.race() != null ? "automatic: the faster of the correct ones here"
                 : "automatic: PyTorch's default is right here");
         line(sb, "  %s", s.config().description());
+        if (s.race() != null) {
+            StringBuilder r = new StringBuilder();
+            s.race().millis().forEach((c, ms) -> r.append(String.format(Locale.ROOT,
+                    "%s %.0f ms, ", c, ms)));
+            line(sb, "  speed race (residual 3x3 convolutions, forward+backward): %s%s (%s; "
+                    + "-Dfadconv.engine.race=off keeps the default)", r,
+                    s.race().fastest(), s.race().how().equals("cached")
+                            ? "remembered from an earlier run here" : "timed now");
+        }
         if (!s.skipped().isEmpty()) {
             line(sb, "  not tried, found wrong here by an earlier run: %s", s.skipped());
         }

@@ -1,10 +1,13 @@
 package io.fadconv.engine;
 
 import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,8 @@ public final class EngineSetup {
     public static final String ENV = "FADCONV_ENGINE";
     /** Makes the check fail for the named configurations (tests of the fallback). */
     public static final String FAIL_PROPERTY = "fadconv.engine.fail";
+    /** Turns the speed race between correct configurations off ({@code off}). */
+    public static final String RACE_PROPERTY = "fadconv.engine.race";
     /** Rounds of the check. */
     public static final String REPEATS_PROPERTY = "fadconv.engine.check.repeats";
 
@@ -143,14 +148,23 @@ public final class EngineSetup {
         List<EngineCheck.Report> checks = new ArrayList<>();
         List<EngineConfig> skipped = new ArrayList<>();
         EngineConfig chosen = null;
+        LayoutRace.Result race = null;
         if (forced != null) {
             checks.add(checkUnder(forced, repeats, failing));
             chosen = forced;
         } else {
-            VerdictCache cache = VerdictCache.open(
-                    EngineStatus.machineKey(cpu, pytorch, djl, threads, maxIsa));
+            String key = EngineStatus.machineKey(cpu, pytorch, djl, threads, maxIsa);
+            VerdictCache cache = VerdictCache.open(key);
             Set<EngineConfig> known = cache == null ? Set.of() : cache.wrong();
+            List<EngineConfig> correct = new ArrayList<>();
             for (EngineConfig candidate : EngineConfig.AUTOMATIC) {
+                // after a first correct configuration, only channels-last is checked further,
+                // to race the default (both run oneDNN at full speed; which is faster varies)
+                boolean racer = raceEnabled() && correct.equals(List.of(EngineConfig.DEFAULT))
+                        && candidate == EngineConfig.CHANNELS_LAST;
+                if (!correct.isEmpty() && !racer) {
+                    break;
+                }
                 if (known.contains(candidate)) {
                     skipped.add(candidate);
                     continue;
@@ -158,14 +172,12 @@ public final class EngineSetup {
                 EngineCheck.Report report = checkUnder(candidate, repeats, failing);
                 checks.add(report);
                 if (report.passed()) {
-                    chosen = candidate;
-                    break;
-                }
-                if (cache != null && report.simulatedFailure() == null) {
+                    correct.add(candidate);
+                } else if (cache != null && report.simulatedFailure() == null) {
                     cache.recordWrong(candidate);
                 }
             }
-            if (chosen == null) {
+            if (correct.isEmpty()) {
                 apply(EngineConfig.DEFAULT);
                 throw new IllegalStateException("PyTorch's native computes wrong convolutions on "
                         + "this CPU under every configuration tried ("
@@ -174,10 +186,17 @@ public final class EngineSetup {
                         + "); run 'fadconv doctor' and force one with -D" + PROPERTY + "=<"
                         + EngineConfig.names() + "> at your own risk");
             }
+            if (correct.size() > 1) {
+                race = race(correct, key);
+                chosen = race.fastest();
+            } else {
+                chosen = correct.get(0);
+            }
         }
         apply(chosen);
         EngineStatus s = new EngineStatus(chosen, forced != null, List.copyOf(checks),
-                List.copyOf(skipped), cpu, pytorch, djl, threads, maxIsa, NativeTorch.logLevel());
+                List.copyOf(skipped), race, cpu, pytorch, djl, threads, maxIsa,
+                NativeTorch.logLevel());
         status = s;
         return s;
     }
@@ -211,6 +230,37 @@ public final class EngineSetup {
         EngineConfig before = active;
         apply(config);
         return before;
+    }
+
+    /**
+     * Whether correct configurations race for speed ({@code fadconv.engine.race}, on by
+     * default); off keeps PyTorch's default wherever it is right.
+     */
+    private static boolean raceEnabled() {
+        return !"off".equalsIgnoreCase(System.getProperty(RACE_PROPERTY, "on"));
+    }
+
+    /** The faster of the correct configurations: remembered for this machine, or timed now. */
+    private static LayoutRace.Result race(List<EngineConfig> correct, String key) {
+        MachineFile file = MachineFile.open("engine-speed", key);
+        if (file != null && file.read().get("fastest") != null) {
+            try {
+                EngineConfig known = EngineConfig.of(file.read().get("fastest").asText());
+                if (correct.contains(known)) {
+                    return new LayoutRace.Result(Map.of(), known, "cached");
+                }
+            } catch (IllegalArgumentException e) {
+                // raced again below
+            }
+        }
+        LayoutRace.Result r = LayoutRace.run(correct, EngineSetup::apply);
+        if (file != null) {
+            file.put("fastest", JsonNodeFactory.instance.textNode(r.fastest().id()));
+            ObjectNode ms = JsonNodeFactory.instance.objectNode();
+            r.millis().forEach((c, v) -> ms.put(c.id(), Math.round(v * 10) / 10.0));
+            file.put("millis", ms);
+        }
+        return r;
     }
 
     private static EngineCheck.Report checkUnder(EngineConfig config, int repeats,

@@ -10,6 +10,8 @@ import java.util.List;
  * @param forced true when the user forced it ({@code -Dfadconv.engine}, {@code FADCONV_ENGINE})
  * @param checks the self-check of each configuration tried, in order
  * @param skipped configurations not tried because an earlier process found them wrong here
+ * @param race the speed race between correct configurations, or null when only one was correct
+ *     (or the race is off)
  * @param cpu the processor
  * @param pytorch PyTorch version of the native
  * @param djl DJL version
@@ -18,7 +20,7 @@ import java.util.List;
  * @param logLevel libtorch's C++ log level (0 info .. 3 fatal)
  */
 public record EngineStatus(EngineConfig config, boolean forced, List<EngineCheck.Report> checks,
-        List<EngineConfig> skipped, CpuInfo cpu, String pytorch, String djl, int threads,
+        List<EngineConfig> skipped, LayoutRace.Result race, CpuInfo cpu, String pytorch, String djl, int threads,
         String maxIsa, int logLevel) {
 
     /**
@@ -28,7 +30,8 @@ public record EngineStatus(EngineConfig config, boolean forced, List<EngineCheck
      * @return true for a fallback
      */
     public boolean fallback() {
-        return !forced && config != EngineConfig.DEFAULT;
+        return !forced && (skipped.contains(EngineConfig.DEFAULT) || checks.stream()
+                .anyMatch(c -> c.config() == EngineConfig.DEFAULT && !c.passed()));
     }
 
     /**
