@@ -165,6 +165,34 @@ class EngineSetupTest {
     }
 
     @Test
+    void whereTheDefaultIsRightTheFasterCorrectConfigurationWinsAndIsRemembered() {
+        EngineStatus s = EngineSetup.select(null, Set.of(), "2.7.1", "0.36.0");
+        assertThat(s.fallback()).isFalse();
+        assertThat(s.warning()).isNull();
+        assertThat(s.checks()).extracting(EngineCheck.Report::config)
+                .containsExactly(EngineConfig.DEFAULT, EngineConfig.CHANNELS_LAST);
+        assertThat(s.race()).isNotNull();
+        assertThat(s.race().how()).isEqualTo("timed");
+        assertThat(s.race().millis()).containsOnlyKeys(EngineConfig.DEFAULT,
+                EngineConfig.CHANNELS_LAST);
+        double fastest = s.race().millis().get(s.race().fastest());
+        assertThat(s.race().millis().values()).allMatch(ms -> ms >= fastest && ms > 0);
+        assertThat(s.config()).isEqualTo(s.race().fastest());
+        EngineStatus again = EngineSetup.select(null, Set.of(), "2.7.1", "0.36.0");
+        assertThat(again.race().how()).isEqualTo("cached");
+        assertThat(again.config()).isEqualTo(s.config());
+        System.setProperty(EngineSetup.RACE_PROPERTY, "off");
+        try {
+            EngineStatus plain = EngineSetup.select(null, Set.of(), "2.7.1", "0.36.0");
+            assertThat(plain.config()).isEqualTo(EngineConfig.DEFAULT);
+            assertThat(plain.race()).isNull();
+            assertThat(plain.checks()).hasSize(1);
+        } finally {
+            System.clearProperty(EngineSetup.RACE_PROPERTY);
+        }
+    }
+
+    @Test
     void aForcedConfigurationIsUsedAndChecked() {
         EngineStatus s = EngineSetup.select(EngineConfig.ONEDNN_OFF, Set.of(), "2.7.1", "0.36.0");
         assertThat(s.forced()).isTrue();
