@@ -26,6 +26,8 @@ public final class BatchFixture {
     public static final int HEIGHT = 128;
     /** The bad pair's id. */
     public static final String BAD = "shifted";
+    /** A pair whose t2 scene has a valid header and corrupt tile data (fails while mapped). */
+    public static final String CORRUPT = "corrupt";
 
     /** The folder. */
     public final Path dir;
@@ -62,6 +64,9 @@ public final class BatchFixture {
         TestRuns.scene(scenes.resolve("c_t2.tif"), WIDTH, HEIGHT, 13, true);
         TestRuns.scene(scenes.resolve("s_t1.tif"), WIDTH, HEIGHT, 14, false);
         shifted(scenes.resolve("s_t2.tif"), 14);
+        TestRuns.scene(scenes.resolve("x_t1.tif"), WIDTH, HEIGHT, 15, false);
+        TestRuns.scene(scenes.resolve("x_t2.tif"), WIDTH, HEIGHT, 15, true);
+        corrupt(scenes.resolve("x_t2.tif"));
         // The truth of pair a: period-1 farmland (GID class 2) that is not farmland in period 2.
         byte[] truth = new byte[a1.length];
         for (int i = 0; i < a1.length; i++) {
@@ -78,6 +83,26 @@ public final class BatchFixture {
                 c,scenes/c_t1.tif,scenes/c_t2.tif,south,
                 """, StandardCharsets.UTF_8);
         return new BatchFixture(dir, run, csv, PairList.fromCsv(csv));
+    }
+
+    /** Overwrites bytes in the middle of a file's tile data (the header stays readable). */
+    private static void corrupt(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        for (int i = b.length / 2; i < b.length / 2 + 256; i++) {
+            b[i] = (byte) (i * 37);
+        }
+        Files.write(file, b);
+    }
+
+    /**
+     * The pair with corrupt tile data.
+     *
+     * @return the pair
+     */
+    public PairSpec corruptPair() {
+        Path s = dir.resolve("scenes");
+        return new PairSpec(CORRUPT, s.resolve("x_t1.tif").toString(),
+                s.resolve("x_t2.tif").toString(), "south", "");
     }
 
     /** A t2 scene whose origin is one pixel east of the others'. */
