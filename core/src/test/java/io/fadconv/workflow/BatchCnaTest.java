@@ -60,12 +60,15 @@ class BatchCnaTest {
     @Test
     void eachGoodPairIsExactlyTheSinglePairCnaOfThatPair() throws Exception {
         CnaJob job = fx.job(out);
+        try (MappingRun run = MappingRun.open(fx.run, job::predictOptions)) {
+            for (PairSpec p : fx.good()) {
+                CnaWorkflow.scenes(run, p.beforePath(), p.afterPath(), p.truthPath(),
+                        job.cnaOptions(), new CnaFiles(tmp.resolve("single/" + p.id())),
+                        ProgressListener.NONE);
+            }
+        }
         for (PairSpec p : fx.good()) {
             CnaFiles single = new CnaFiles(tmp.resolve("single/" + p.id()));
-            try (MappingRun run = MappingRun.open(fx.run, job::predictOptions)) {
-                CnaWorkflow.scenes(run, p.beforePath(), p.afterPath(), p.truthPath(),
-                        job.cnaOptions(), single, ProgressListener.NONE);
-            }
             CnaFiles batch = new CnaFiles(out.resolve(p.id()));
             for (Path[] f : new Path[][] {{single.change(), batch.change()},
                     {single.beforeClasses(), batch.beforeClasses()},
@@ -169,8 +172,14 @@ class BatchCnaTest {
 
     @Test
     void resumeReusesCompletePairsRedoesTheRestAndClearsLeftovers() throws Exception {
+        // The first run's folder, as a killed job would leave it after the summary.
         Path again = tmp.resolve("resumed");
-        BatchCna.run(fx.job(again), fx.pairs, false, new LocalBatchEngine(), BatchListener.NONE);
+        try (Stream<Path> s = Files.walk(out)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, again.resolve(out.relativize(p).toString()),
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
         String first = Files.readString(again.resolve(BatchSummary.CSV));
         // b as a crash leaves it: a staging folder with a half-written map, no b/.
         Path stale = again.resolve(".b.partial-1234");
