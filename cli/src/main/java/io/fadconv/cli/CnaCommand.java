@@ -1,7 +1,5 @@
 package io.fadconv.cli;
 
-import ai.djl.ndarray.NDManager;
-import io.fadconv.Djl;
 import io.fadconv.data.ClassScheme;
 import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.ChangeCodes;
@@ -10,12 +8,18 @@ import io.fadconv.infer.CnaDetector;
 import io.fadconv.infer.CnaFiles;
 import io.fadconv.infer.CnaOptions;
 import io.fadconv.infer.PatchSieve;
-import io.fadconv.infer.PredictOptions;
-import io.fadconv.infer.SceneMapper;
 import io.fadconv.run.RunFolder;
 import io.fadconv.run.RunInfo;
-import io.fadconv.viz.ClassMapImages;
-import io.fadconv.viz.Overlays;
+import io.fadconv.workflow.BatchCna;
+import io.fadconv.workflow.BatchEngine;
+import io.fadconv.workflow.BatchEngines;
+import io.fadconv.workflow.BatchSummary;
+import io.fadconv.workflow.CnaJob;
+import io.fadconv.workflow.CnaWorkflow;
+import io.fadconv.workflow.MappingRun;
+import io.fadconv.workflow.PairList;
+import io.fadconv.workflow.PairResult;
+import io.fadconv.workflow.PairSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -39,7 +43,9 @@ import picocli.CommandLine.Spec;
                 + "cropland at t2, split by what it became, from two co-registered scenes "
                 + "(predicted with --run) or two class maps. Writes change.tif (codes below, "
                 + "colour table, 255 = no data), change.png (losses over the t2 image), "
-                + "statistics.json and statistics.csv (pixels and hectares).",
+                + "statistics.json and statistics.csv (pixels and hectares). Many pairs in one "
+                + "job: --pairs or --before-dir/--after-dir (a pair that fails is reported, "
+                + "the others go on; --resume; --spark).",
             "Change codes: 0 no cropland loss, 1 stable cropland, 2.. cropland lost to each "
                 + "non-cropland class in class order (GID: 2 other/unlabeled, 3 built-up, "
                 + "4 forest, 5 meadow, 6 water; two-class runs: 2 non-cropland)."})
@@ -60,6 +66,24 @@ final class CnaCommand implements Callable<Integer> {
 
         @ArgGroup(exclusive = false)
         Maps maps;
+
+        @Option(names = "--pairs", paramLabel = "CSV", description = "Many pairs in one job: a "
+                + "CSV with columns id,before,after and optionally region,truth (paths relative "
+                + "to the CSV). Each pair goes to OUT/<id>/, the totals per pair, region and in "
+                + "all to OUT/summary.csv and summary.json.")
+        Path pairs;
+
+        @ArgGroup(exclusive = false)
+        Folders folders;
+    }
+
+    static final class Folders {
+        @Option(names = "--before-dir", required = true, description = "Many pairs: the t1 "
+                + "scenes, paired with --after-dir's by file name (id = name without .tif).")
+        Path before;
+
+        @Option(names = "--after-dir", required = true, description = "The t2 scenes.")
+        Path after;
     }
 
     static final class Scenes {
@@ -87,7 +111,8 @@ final class CnaCommand implements Callable<Integer> {
             + "hicna.")
     String classes;
 
-    @Option(names = "--out", required = true, description = "The output folder.")
+    @Option(names = "--out", required = true, description = "The output folder (many pairs: OUT/<id>/ "
+            + "per pair, OUT/summary.csv and summary.json).")
     Path out;
 
     @Option(names = "--truth", description = "A true change mask (1 or 255 = cropland loss): "
@@ -111,6 +136,15 @@ final class CnaCommand implements Callable<Integer> {
             + "1,2,3 for RGB).")
     List<Integer> rgbBands;
 
+    @Option(names = "--resume", description = "Many pairs: keep the pairs whose OUT/<id>/ is "
+            + "complete from an earlier run of the job and map only the others.")
+    boolean resume;
+
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Many pairs: map them on "
+            + "Apache Spark (local[2], yarn, k8s://..., spark://...), one task per pair; "
+            + "./fadconv adds the fadconv-spark module to the class path for this.")
+    String spark;
+
     @Mixin WindowOptions windows;
 
     @Mixin SceneBands sceneBands;
@@ -121,6 +155,13 @@ final class CnaCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         CnaOptions options = new CnaOptions(mmu, PatchSieve.Connectivity.parse(connectivity),
                 pixelSize == null ? OptionalDouble.empty() : OptionalDouble.of(pixelSize));
+        if (inputs.pairs != null || inputs.folders != null) {
+            return batch(w, options);
+        }
+        if (resume || spark != null) {
+            throw new IllegalArgumentException("--resume and --spark are for many pairs: give "
+                    + "--pairs pairs.csv or --before-dir/--after-dir");
+        }
         CnaFiles files = new CnaFiles(out);
         Files.createDirectories(out);
         Optional<Path> truthFile = Optional.ofNullable(truth);
@@ -132,13 +173,18 @@ final class CnaCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--before/--after are scenes: give the run "
                         + "that maps them (--run), or pass class maps with --before-map/--after-map");
             }
-            try (ProgressBars bars = ProgressBars.onTerminal()) {
-                stats = mapScenes(run, inputs.scenes.before, inputs.scenes.after, truthFile,
-                        options, windows::options, sceneBands, spec.commandLine().getErr(), files,
-                        bars);
+            try (ProgressBars bars = ProgressBars.onTerminal();
+                    MappingRun source = MappingRun.open(run, windows::options)) {
+                MappingRun opened = source.adapted(sceneBands.mapBands(source.trained()));
+                for (Path scene : List.of(inputs.scenes.before, inputs.scenes.after)) {
+                    sceneBands.check(scene, opened.trained().normalization(),
+                            spec.commandLine().getErr());
+                }
+                stats = CnaWorkflow.scenes(opened, inputs.scenes.before, inputs.scenes.after,
+                        truthFile, options, files, bars);
             }
             image = inputs.scenes.after;
-            title = title(inputs.scenes.before, inputs.scenes.after);
+            title = CnaWorkflow.title(inputs.scenes.before, inputs.scenes.after);
         } else {
             ClassScheme cls = schemeForMaps();
             CnaDetector cna = new CnaDetector(cls, options);
@@ -152,63 +198,80 @@ final class CnaCommand implements Callable<Integer> {
             }
             stats.save(files.statisticsJson(), files.statisticsCsv());
             image = inputs.maps.image;
-            title = title(inputs.maps.before, inputs.maps.after);
+            title = CnaWorkflow.title(inputs.maps.before, inputs.maps.after);
         }
-        Overlays.cna(files.change(), stats, image, rgb(), title, files.overlay());
+        CnaWorkflow.overlay(files, stats, image, rgb(), title);
         print(w, stats, files);
         return 0;
     }
 
-    /**
-     * CNA between two scenes mapped by a run: both class maps with previews, the change map
-     * and its statistics (saved); the overlay is left to the caller.
-     *
-     * @param run the run folder
-     * @param before the t1 scene
-     * @param after the t2 scene
-     * @param truth a true change mask to evaluate against, if any
-     * @param options minimum mapping unit and pixel size
-     * @param windows the window options for the run
-     * @param bands the scene band mapping and how strict the input check is
-     * @param err where input notes and warnings go
-     * @param files where the outputs go
-     * @param progress progress of the mapping
-     * @return the statistics
-     * @throws IOException if a file cannot be read or written
-     */
-    static AreaStatistics mapScenes(Path run, Path before, Path after, Optional<Path> truth,
-            CnaOptions options, java.util.function.Function<RunInfo, PredictOptions> windows,
-            SceneBands bands, PrintWriter err, CnaFiles files,
-            io.fadconv.infer.ProgressListener progress) throws IOException {
-        try (NDManager m = Djl.engine().newBaseManager()) {
-            RunFolder.Trained trained = bands.adapt(new RunFolder(run).open(m, 64),
-                    List.of(before, after), err);
-            SceneMapper mapper = new SceneMapper(trained, windows.apply(trained.info()));
-            CnaDetector cna = new CnaDetector(trained.info().classes(), options);
-            AreaStatistics stats = cna.detectScenes(mapper, before, after, truth, files,
-                    Map.of("run", run.toString()), progress);
-            String model = trained.info().model().name() + " " + trained.info().model().conv();
-            ClassScheme cls = trained.info().classes();
-            ClassMapImages.preview(files.beforeClasses(), cls, "t1: " + before.getFileName()
-                    + " (" + model + ")", files.beforePreview());
-            ClassMapImages.preview(files.afterClasses(), cls, "t2: " + after.getFileName()
-                    + " (" + model + ")", files.afterPreview());
-            return stats;
+    /** Many pairs: the batch workflow, on this machine or on Spark. */
+    private int batch(PrintWriter w, CnaOptions options) throws IOException {
+        if (run == null) {
+            throw new IllegalArgumentException("many pairs are mapped by a run: give --run "
+                    + "runs/NAME");
         }
+        if (truth != null) {
+            throw new IllegalArgumentException("--truth is for one pair; with many pairs give "
+                    + "each pair's true change mask in the CSV's truth column");
+        }
+        if (rgbBands != null) {
+            throw new IllegalArgumentException("--rgb-bands is for one pair; batch overlays use "
+                    + "the default bands");
+        }
+        if (sceneBands.given()) {
+            throw new IllegalArgumentException("--bands and --strict are for one pair for now; "
+                    + "map pairs whose bands differ from the run's one by one");
+        }
+        List<PairSpec> pairs = inputs.pairs != null ? PairList.fromCsv(inputs.pairs)
+                : PairList.fromFolders(inputs.folders.before, inputs.folders.after);
+        CnaJob job = CnaJob.of(run, out, windows.window, windows.margin, windows.batch, options);
+        BatchEngine engine = spark == null ? BatchEngines.create("local", "")
+                : BatchEngines.create("spark", spark);
+        w.printf(Locale.ROOT, "%d pair(s), run %s, %s%s -> %s%n", pairs.size(), run,
+                spark == null ? "on this machine" : "on Spark " + spark,
+                resume ? ", resuming" : "", out);
+        w.flush();
+        long t0 = System.nanoTime();
+        BatchSummary summary;
+        try (BatchBar bar = new BatchBar(w)) {
+            summary = BatchCna.run(job, pairs, resume, engine, bar);
+        }
+        printSummary(w, summary, (System.nanoTime() - t0) / 1e9);
+        w.println("Wrote " + out.resolve(BatchSummary.CSV) + ", "
+                + out.resolve(BatchSummary.JSON));
+        w.flush();
+        List<PairResult> failed = summary.failed();
+        if (!failed.isEmpty()) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "fadconv: error: %d of %d pairs "
+                    + "failed (%s); the others are mapped; see %s%n", failed.size(),
+                    pairs.size(), String.join(", ", failed.stream().map(r -> r.pair().id())
+                            .toList()), out.resolve(BatchSummary.CSV));
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        return 0;
     }
 
-    /** "Cropland loss, t1 a.tif -> t2 b.tif", with parent folders when the names are equal. */
-    static String title(Path before, Path after) {
-        boolean same = before.getFileName().equals(after.getFileName());
-        return "Cropland loss, t1 " + shortName(before, same) + " \u2192 t2 "
-                + shortName(after, same);
+    private static void printSummary(PrintWriter w, BatchSummary s, double seconds) {
+        long mapped = s.results().stream().filter(r -> r.status() == PairResult.Status.MAPPED)
+                .count();
+        long reused = s.results().stream().filter(r -> r.status() == PairResult.Status.REUSED)
+                .count();
+        long px = s.results().stream().mapToLong(PairResult::pixels).sum();
+        w.printf(Locale.ROOT, "%d mapped, %d reused, %d failed in %.1f s (%.2f megapixels/s)%n",
+                mapped, reused, s.failed().size(), seconds, px / 1e6 / seconds);
+        w.printf(Locale.ROOT, "%-20s %6s %14s %14s %12s %8s%n", "", "pairs", "cropland t1 ha",
+                "loss ha", "gain ha", "F1");
+        s.regions().forEach((name, sum) -> summaryRow(w, "region " + name, sum));
+        summaryRow(w, "total", s.total());
     }
 
-    private static String shortName(Path p, boolean withFolders) {
-        Path abs = p.toAbsolutePath().normalize();
-        int n = abs.getNameCount();
-        return withFolders && n >= 3 ? abs.subpath(n - 3, n).toString()
-                : abs.getFileName().toString();
+    private static void summaryRow(PrintWriter w, String name, BatchSummary.Sum sum) {
+        ChangeMetrics m = sum.metrics();
+        w.printf(Locale.ROOT, "%-20s %6d %14.2f %14.2f %12.2f %8s%n", name, sum.pairs(),
+                sum.hectares("cropland_t1"), sum.hectares("loss"), sum.hectares("gain"),
+                m == null ? "" : metric(m.f1()));
     }
 
     private ClassScheme schemeForMaps() throws IOException {

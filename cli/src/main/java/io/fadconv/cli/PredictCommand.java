@@ -1,21 +1,17 @@
 package io.fadconv.cli;
 
-import ai.djl.ndarray.NDManager;
-import io.fadconv.Djl;
 import io.fadconv.data.ClassScheme;
 import io.fadconv.infer.SceneMapper;
 import io.fadconv.infer.WindowGrid;
-import io.fadconv.run.RunFolder;
-import io.fadconv.viz.ClassMapImages;
+import io.fadconv.workflow.BatchPredict;
+import io.fadconv.workflow.MappingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,7 +22,9 @@ import picocli.CommandLine.Spec;
         description = "Maps scenes of any size with a trained run: window by window with "
                 + "overlap (each window keeps its centre, the margin is cropped), written as a "
                 + "class GeoTIFF with the scene's georeferencing and the run's class colours "
-                + "(255 = no data), plus a PNG preview with a legend.")
+                + "(255 = no data), plus a PNG preview with a legend. A folder: every scene is "
+                + "checked first, every good one mapped, the bad ones reported (summary.csv, "
+                + "non-zero exit).")
 final class PredictCommand implements Callable<Integer> {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -40,7 +38,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true,
             description = "The class map to write (.tif), or a folder for a folder of scenes "
-                    + "(one NAME.tif and NAME.png per scene).")
+                    + "(one NAME.tif and NAME.png per scene, and summary.csv).")
     Path out;
 
     @Option(names = "--no-preview", description = "Do not write the PNG preview.")
@@ -54,38 +52,48 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         io.fadconv.viz.Figures.headless();
         PrintWriter w = spec.commandLine().getOut();
-        List<Path[]> jobs = jobs();
-        try (NDManager m = Djl.engine().newBaseManager();
-                ProgressBars bars = ProgressBars.onTerminal()) {
-            RunFolder.Trained trained = sceneBands.adapt(new RunFolder(run).open(m, 64),
-                    jobs.stream().map(j -> j[0]).toList(), spec.commandLine().getErr());
-            SceneMapper mapper = new SceneMapper(trained, windows.options(trained.info()));
-            ClassScheme classes = trained.info().classes();
-            w.printf(Locale.ROOT, "Run %s: %s %s, bands %s, classes %s%n", run,
-                    trained.info().model().name(), trained.info().model().conv(),
-                    oneBased(trained.normalization().bands()),
+        boolean folder = Files.isDirectory(in);
+        List<BatchPredict.Scene> scenes = BatchPredict.scenes(in, out);
+        List<BatchPredict.Outcome> outcomes;
+        PrintWriter err = spec.commandLine().getErr();
+        try (ProgressBars bars = ProgressBars.onTerminal();
+                MappingRun source = MappingRun.open(run, windows::options)) {
+            MappingRun opened = source.adapted(sceneBands.mapBands(source.trained()));
+            io.fadconv.data.Normalization norm = opened.trained().normalization();
+            ClassScheme classes = opened.info().classes();
+            w.printf(Locale.ROOT, "Run %s: %s, bands %s, classes %s%n", run, opened.modelName(),
+                    oneBased(norm.bands()),
                     String.join(", ", classes.names()));
             w.flush();
-            for (Path[] job : jobs) {
-                SceneMapper.Result r = mapper.map(job[0], job[1], bars);
-                bars.close();
-                WindowGrid g = mapper.predictor().plan(
-                        io.fadconv.data.raster.GeoTiffReader.info(job[0]));
-                w.printf(Locale.ROOT, "%s: %d x %d, %d window%s of %d x %d (margin %d), %.1f s "
-                        + "(%.2f megapixels/s)%n", job[0], r.width(), r.height(), r.windows(),
-                        r.windows() == 1 ? "" : "s",
-                        g.windowWidth(), g.windowHeight(), g.margin(), r.seconds(),
-                        r.megapixelsPerSecond());
-                w.println("  wrote " + job[1] + shares(r, classes));
-                if (!noPreview) {
-                    Path png = png(job[1]);
-                    ClassMapImages.preview(job[1], classes, job[1].getFileName() + " ("
-                            + trained.info().model().name() + " " + trained.info().model().conv()
-                            + ")", png);
-                    w.println("  wrote " + png);
-                }
-                w.flush();
+            if (!folder) {
+                BatchPredict.check(scenes.get(0).scene(), norm);
+                sceneBands.check(scenes.get(0).scene(), norm, err);
             }
+            outcomes = BatchPredict.run(opened, scenes, !noPreview, bars, o -> {
+                bars.close();
+                print(w, o, opened, classes);
+            }, folder ? scene -> sceneBands.check(scene, norm, err) : BatchPredict.InputCheck.NONE);
+        }
+        List<BatchPredict.Outcome> bad = outcomes.stream().filter(o -> !o.ok()).toList();
+        if (!folder) {
+            if (!bad.isEmpty()) {
+                throw new IllegalArgumentException(bad.get(0).error());
+            }
+            return 0;
+        }
+        Path summary = out.resolve(BatchPredict.SUMMARY);
+        BatchPredict.saveSummary(summary, outcomes);
+        w.printf(Locale.ROOT, "%d of %d scene(s) mapped; wrote %s%n", outcomes.size() - bad.size(),
+                outcomes.size(), summary);
+        w.flush();
+        if (!bad.isEmpty()) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "fadconv: error: %d of %d scenes "
+                    + "could not be mapped (%s); the others are; see %s%n", bad.size(),
+                    outcomes.size(), String.join(", ", bad.stream()
+                            .map(o -> o.job().scene().getFileName().toString()).toList()),
+                    summary);
+            spec.commandLine().getErr().flush();
+            return 1;
         }
         return 0;
     }
@@ -93,6 +101,27 @@ final class PredictCommand implements Callable<Integer> {
     private static String oneBased(int[] bands) {
         return java.util.Arrays.toString(java.util.Arrays.stream(bands).map(b -> b + 1).toArray())
                 + " (1-based)";
+    }
+
+    private static void print(PrintWriter w, BatchPredict.Outcome o, MappingRun run,
+            ClassScheme classes) {
+        if (!o.ok()) {
+            w.println(o.job().scene() + ": FAILED: " + o.error());
+            w.flush();
+            return;
+        }
+        SceneMapper.Result r = o.result();
+        WindowGrid g = WindowGrid.plan(r.width(), r.height(), run.options(),
+                run.trained().model().inputMultiple());
+        w.printf(Locale.ROOT, "%s: %d x %d, %d window%s of %d x %d (margin %d), %.1f s "
+                + "(%.2f megapixels/s)%n", o.job().scene(), r.width(), r.height(), r.windows(),
+                r.windows() == 1 ? "" : "s", g.windowWidth(), g.windowHeight(), g.margin(),
+                r.seconds(), r.megapixelsPerSecond());
+        w.println("  wrote " + o.job().classMap() + shares(r, classes));
+        if (o.preview() != null) {
+            w.println("  wrote " + o.preview());
+        }
+        w.flush();
     }
 
     private static String shares(SceneMapper.Result r, ClassScheme classes) {
@@ -109,53 +138,5 @@ final class PredictCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, "; no data %d px", r.nodataPixels()));
         }
         return sb.toString();
-    }
-
-    static Path png(Path tif) {
-        String n = tif.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return tif.resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".png");
-    }
-
-    /** Pairs of (scene, class map). */
-    private List<Path[]> jobs() throws IOException {
-        List<Path[]> jobs = new ArrayList<>();
-        if (Files.isDirectory(in)) {
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw new IllegalArgumentException("--in " + in + " is a folder, so --out must be "
-                        + "a folder too, but " + out + " is a file");
-            }
-            if (out.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
-                throw new IllegalArgumentException("--out must be another folder than --in (the "
-                        + "class maps would overwrite the scenes)");
-            }
-            try (Stream<Path> s = Files.list(in)) {
-                s.filter(p -> {
-                    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                    return Files.isRegularFile(p) && (n.endsWith(".tif") || n.endsWith(".tiff"));
-                }).sorted().forEach(p -> jobs.add(new Path[] {p,
-                        out.resolve(p.getFileName().toString().replaceAll("\\.tiff?$", "")
-                                + ".tif")}));
-            }
-            if (jobs.isEmpty()) {
-                throw new IllegalArgumentException(in + ": no .tif scenes in this folder");
-            }
-            Files.createDirectories(out);
-            return jobs;
-        }
-        if (!Files.isRegularFile(in)) {
-            throw new IllegalArgumentException("--in " + in + ": no such file or folder");
-        }
-        Path target = Files.isDirectory(out) ? out.resolve(in.getFileName()) : out;
-        String n = target.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!n.endsWith(".tif") && !n.endsWith(".tiff")) {
-            throw new IllegalArgumentException("--out " + out + " must be a .tif file (or an "
-                    + "existing folder)");
-        }
-        if (target.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException("--out " + out + " would overwrite the scene");
-        }
-        jobs.add(new Path[] {in, target});
-        return jobs;
     }
 }

@@ -16,7 +16,8 @@ import io.fadconv.train.TrainConfig;
 import io.fadconv.train.TrainLoop;
 import io.fadconv.util.AtomicFiles;
 import io.fadconv.viz.ExperimentPlots;
-import io.fadconv.viz.Overlays;
+import io.fadconv.workflow.CnaWorkflow;
+import io.fadconv.workflow.MappingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -166,13 +167,14 @@ final class QuickstartCommand implements Callable<Integer> {
             Path dir = report.resolve("cna-" + e.folder().dir().getFileName());
             CnaFiles files = new CnaFiles(dir);
             Files.createDirectories(dir);
-            AreaStatistics s = CnaCommand.mapScenes(e.folder().dir(), before, after,
-                    java.util.Optional.of(truth), options, info -> PredictOptions.defaults()
-                            .withWindow(info.windowOr(PredictOptions.DEFAULT_WINDOW)),
-                    SceneBands.defaults(), spec.commandLine().getErr(), files,
-                    io.fadconv.infer.ProgressListener.NONE);
-            Overlays.cna(files.change(), s, after, null, "Cropland loss mapped by " + e.label()
-                    + " (synthetic pair)", files.overlay());
+            AreaStatistics s;
+            try (MappingRun run = MappingRun.open(e.folder().dir(), info -> PredictOptions
+                    .defaults().withWindow(info.windowOr(PredictOptions.DEFAULT_WINDOW)))) {
+                s = CnaWorkflow.scenes(run, before, after, java.util.Optional.of(truth), options,
+                        files, io.fadconv.infer.ProgressListener.NONE);
+            }
+            CnaWorkflow.overlay(files, s, after, null, "Cropland loss mapped by " + e.label()
+                    + " (synthetic pair)");
             ChangeMetrics m = s.metrics();
             md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.1f | %.1f | %.1f | %.1f |%n",
                     e.label(), s.hectares(s.lossPixels()),

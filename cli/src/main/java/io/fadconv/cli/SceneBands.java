@@ -25,14 +25,57 @@ final class SceneBands {
             + "outside the run's training normalisation (otherwise a warning).")
     boolean strict;
 
-    /** No band mapping, warnings only (what the quickstart uses). */
-    static SceneBands defaults() {
-        return new SceneBands();
+    /**
+     * The run with its inputs mapped to the scene's bands ({@code --bands}); unchanged without.
+     *
+     * @param run the opened run
+     * @return the run to map with
+     */
+    RunFolder.Trained mapBands(RunFolder.Trained run) {
+        if (bands == null) {
+            return run;
+        }
+        int[] zeroBased = new int[bands.size()];
+        for (int i = 0; i < zeroBased.length; i++) {
+            if (bands.get(i) < 1) {
+                throw new IllegalArgumentException("--bands are 1-based, got " + bands.get(i));
+            }
+            zeroBased[i] = bands.get(i) - 1;
+        }
+        return new RunFolder.Trained(run.info(), run.model(),
+                run.normalization().withBands(zeroBased));
     }
 
     /**
-     * The run with its inputs mapped to the scene's bands, after checking every scene: notes and
-     * warnings on stderr, or an error with {@code --strict}.
+     * Checks a scene against the run's normalisation: reader warnings, notes and warnings on
+     * stderr, or an error with {@code --strict}.
+     *
+     * @param scene the scene
+     * @param norm the normalisation it will be mapped with (after {@link #mapBands})
+     * @param err where notes and warnings go
+     * @throws IOException when the scene cannot be read
+     * @throws IllegalArgumentException when {@code --strict} refuses it
+     */
+    void check(Path scene, Normalization norm, PrintWriter err) throws IOException {
+        try (RasterReader r = RasterReader.open(scene)) {
+            Warnings.print(err, scene, r.warnings());
+            InputCheck check = InputCheck.of(r, norm);
+            for (String note : check.notes()) {
+                err.println("fadconv: note: " + note);
+            }
+            for (String w : check.warnings()) {
+                if (strict) {
+                    throw new IllegalArgumentException(w + " (refused by --strict; drop it to "
+                            + "map anyway)");
+                }
+                err.println("fadconv: warning: " + w);
+            }
+            err.flush();
+        }
+    }
+
+    /**
+     * The run with its inputs mapped to the scene's bands, after checking every scene.
      *
      * @param run the opened run
      * @param scenes the scenes it will map
@@ -42,34 +85,19 @@ final class SceneBands {
      */
     RunFolder.Trained adapt(RunFolder.Trained run, List<Path> scenes, PrintWriter err)
             throws IOException {
-        Normalization n = run.normalization();
-        if (bands != null) {
-            int[] zeroBased = new int[bands.size()];
-            for (int i = 0; i < zeroBased.length; i++) {
-                if (bands.get(i) < 1) {
-                    throw new IllegalArgumentException("--bands are 1-based, got " + bands.get(i));
-                }
-                zeroBased[i] = bands.get(i) - 1;
-            }
-            n = n.withBands(zeroBased);
-        }
+        RunFolder.Trained mapped = mapBands(run);
         for (Path scene : scenes) {
-            try (RasterReader r = RasterReader.open(scene)) {
-                Warnings.print(err, scene, r.warnings());
-                InputCheck check = InputCheck.of(r, n);
-                for (String note : check.notes()) {
-                    err.println("fadconv: note: " + note);
-                }
-                for (String w : check.warnings()) {
-                    if (strict) {
-                        throw new IllegalArgumentException(w + " (refused by --strict; drop it to "
-                                + "map anyway)");
-                    }
-                    err.println("fadconv: warning: " + w);
-                }
-                err.flush();
-            }
+            check(scene, mapped.normalization(), err);
         }
-        return new RunFolder.Trained(run.info(), run.model(), n);
+        return mapped;
+    }
+
+    /**
+     * Whether any option was given (they apply to one pair only in {@code cna}).
+     *
+     * @return true when --bands or --strict is set
+     */
+    boolean given() {
+        return bands != null || strict;
     }
 }

@@ -54,6 +54,17 @@ public record AreaStatistics(ChangeCodes codes, PixelArea area, long[] pixels, l
         inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
     }
 
+    /**
+     * The same numbers with other provenance.
+     *
+     * @param in the files used, by role
+     * @return a copy
+     */
+    public AreaStatistics withInputs(Map<String, String> in) {
+        return new AreaStatistics(codes, area, pixels, nodataPixels, croplandBefore,
+                croplandAfter, gainPixels, sieve, metrics, in);
+    }
+
     @Override
     public long[] pixels() {
         return pixels.clone();
@@ -200,6 +211,68 @@ public record AreaStatistics(ChangeCodes codes, PixelArea area, long[] pixels, l
                 .append(String.format(Locale.ROOT, "%.4f", hectares(count))).append(',')
                 .append(Double.isFinite(pct) ? String.format(Locale.ROOT, "%.3f", pct) : "")
                 .append('\n');
+    }
+
+    /**
+     * Reads statistics written by {@link #toJson} back (a resumed batch reads the pairs it
+     * finished before from their {@code statistics.json}).
+     *
+     * @param json the text of a {@code statistics.json}
+     * @param codes the change codes of the run that wrote it
+     * @return the statistics, equal to the ones written
+     * @throws IllegalArgumentException when the text is not such a file or is for other classes
+     */
+    public static AreaStatistics fromJson(String json, ChangeCodes codes) {
+        com.fasterxml.jackson.databind.JsonNode r;
+        try {
+            r = new ObjectMapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not a statistics.json: " + e.getOriginalMessage());
+        }
+        String crop = codes.classes().names().get(codes.classes().cropland());
+        com.fasterxml.jackson.databind.JsonNode loss = r.path("lossByNewClass");
+        if (!crop.equals(r.path("cropland").asText()) || loss.size() != codes.count()
+                - ChangeCodes.FIRST_LOSS) {
+            throw new IllegalArgumentException("statistics of other classes (cropland '"
+                    + r.path("cropland").asText() + "', " + loss.size() + " loss classes), "
+                    + "expected '" + crop + "' with " + (codes.count() - ChangeCodes.FIRST_LOSS));
+        }
+        long[] px = new long[codes.count()];
+        px[ChangeCodes.STABLE] = required(r.path("stableCropland"), "pixels");
+        long rest = required(r, "pixelsWithData") - px[ChangeCodes.STABLE];
+        for (com.fasterxml.jackson.databind.JsonNode o : loss) {
+            int c = (int) required(o, "code");
+            if (!codes.isLoss(c)) {
+                throw new IllegalArgumentException("statistics: " + c + " is not a loss code");
+            }
+            px[c] = required(o, "pixels");
+            rest -= px[c];
+        }
+        px[ChangeCodes.NONE] = rest;
+        Map<String, String> in = new LinkedHashMap<>();
+        r.path("inputs").fields().forEachRemaining(e -> in.put(e.getKey(), e.getValue().asText()));
+        com.fasterxml.jackson.databind.JsonNode s = r.path("minimumMappingUnit");
+        Sieve sieve = new Sieve((int) required(s, "pixels"), (int) required(s, "connectivity"),
+                required(s, "lossPatchesFound"), required(s, "lossPatchesRemoved"),
+                required(s.path("removed"), "pixels"));
+        com.fasterxml.jackson.databind.JsonNode e = r.get("evaluation");
+        ChangeMetrics m = e == null ? null : new ChangeMetrics(required(e, "truePositives"),
+                required(e, "falsePositives"), required(e, "falseNegatives"),
+                required(e, "trueNegatives"), required(e, "excludedNodata"));
+        PixelArea area = new PixelArea(r.path("pixelAreaSquareMetres").asDouble(),
+                r.path("pixelAreaSource").asText());
+        return new AreaStatistics(codes, area, px, required(r, "nodataPixels"),
+                required(r.path("croplandBefore"), "pixels"),
+                required(r.path("croplandAfter"), "pixels"),
+                required(r.path("croplandGain"), "pixels"), sieve, m, in);
+    }
+
+    private static long required(com.fasterxml.jackson.databind.JsonNode o, String field) {
+        com.fasterxml.jackson.databind.JsonNode v = o.get(field);
+        if (v == null || !v.canConvertToLong()) {
+            throw new IllegalArgumentException("statistics: missing number '" + field + "'");
+        }
+        return v.asLong();
     }
 
     /**

@@ -1,0 +1,25 @@
+package io.fadconv.workflow;
+
+/** Progress of a batch, over pairs and megapixels (core code never prints; the CLI draws it). */
+public interface BatchListener {
+
+    /** Ignores progress. */
+    BatchListener NONE = new BatchListener() { };
+
+    /**
+     * Scene pixels mapped so far, both dates of every pair counted.
+     *
+     * @param done pixels done
+     * @param total pixels of all pairs to map
+     * @param pairsDone pairs finished (mapped or failed)
+     * @param pairs pairs to map
+     */
+    default void progress(long done, long total, int pairsDone, int pairs) { }
+
+    /**
+     * A pair is finished.
+     *
+     * @param result what became of it
+     */
+    default void finished(PairResult result) { }
+}

@@ -1,0 +1,106 @@
+package io.fadconv.workflow;
+
+import io.fadconv.data.ClassScheme;
+import io.fadconv.infer.AreaStatistics;
+import io.fadconv.infer.CnaDetector;
+import io.fadconv.infer.CnaFiles;
+import io.fadconv.infer.CnaOptions;
+import io.fadconv.infer.ProgressListener;
+import io.fadconv.viz.ClassMapImages;
+import io.fadconv.viz.Overlays;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Cropland loss between two scenes mapped by a run, as {@code fadconv cna} and the quickstart
+ * run it: both class maps with their previews, the change map, its statistics and (on request)
+ * the overlay, in a {@link CnaFiles} folder.
+ */
+public final class CnaWorkflow {
+
+    private CnaWorkflow() {}
+
+    /**
+     * Maps both dates, detects the change and writes the class map previews; the statistics are
+     * saved, the overlay is left to {@link #overlay}.
+     *
+     * @param run the opened run
+     * @param before the t1 scene
+     * @param after the t2 scene
+     * @param truth a true change mask, if any
+     * @param options minimum mapping unit and pixel size
+     * @param files where the outputs go
+     * @param progress progress of the mapping
+     * @return the statistics
+     * @throws IOException if a file cannot be read or written
+     */
+    public static AreaStatistics scenes(MappingRun run, Path before, Path after,
+            Optional<Path> truth, CnaOptions options, CnaFiles files, ProgressListener progress)
+            throws IOException {
+        return scenes(run, before, after, truth, options, files, files, progress);
+    }
+
+    /**
+     * The same, writing into {@code files} but recording the paths of {@code published} in the
+     * statistics (a batch writes into a staging folder that is renamed when complete).
+     */
+    static AreaStatistics scenes(MappingRun run, Path before, Path after, Optional<Path> truth,
+            CnaOptions options, CnaFiles files, CnaFiles published, ProgressListener progress)
+            throws IOException {
+        java.nio.file.Files.createDirectories(files.dir());
+        CnaDetector cna = new CnaDetector(run.info().classes(), options);
+        AreaStatistics stats = cna.detectScenes(run.mapper(), before, after, truth, files,
+                Map.of("run", run.dir().toString()), progress);
+        if (!files.equals(published)) {
+            Map<String, String> in = new LinkedHashMap<>(stats.inputs());
+            in.replaceAll((k, v) -> v.startsWith(files.dir().toString())
+                    ? published.dir() + v.substring(files.dir().toString().length()) : v);
+            stats = stats.withInputs(in);
+            stats.save(files.statisticsJson(), files.statisticsCsv());
+        }
+        ClassScheme cls = run.info().classes();
+        ClassMapImages.preview(files.beforeClasses(), cls, "t1: " + before.getFileName()
+                + " (" + run.modelName() + ")", files.beforePreview());
+        ClassMapImages.preview(files.afterClasses(), cls, "t2: " + after.getFileName()
+                + " (" + run.modelName() + ")", files.afterPreview());
+        return stats;
+    }
+
+    /**
+     * Draws the cropland loss over the t2 image ({@code change.png}).
+     *
+     * @param files the CNA folder with its change map
+     * @param stats its statistics
+     * @param image the t2 image, or null for a grey background
+     * @param rgbBands the image's red, green, blue bands (0-based), or null for the default
+     * @param title the title line
+     * @throws IOException on read or write failure
+     */
+    public static void overlay(CnaFiles files, AreaStatistics stats, Path image, int[] rgbBands,
+            String title) throws IOException {
+        Overlays.cna(files.change(), stats, image, rgbBands, title, files.overlay());
+    }
+
+    /**
+     * "Cropland loss, t1 a.tif -> t2 b.tif", with parent folders when the names are equal.
+     *
+     * @param before the t1 file
+     * @param after the t2 file
+     * @return the title
+     */
+    public static String title(Path before, Path after) {
+        boolean same = before.getFileName().equals(after.getFileName());
+        return "Cropland loss, t1 " + shortName(before, same) + " \u2192 t2 "
+                + shortName(after, same);
+    }
+
+    private static String shortName(Path p, boolean withFolders) {
+        Path abs = p.toAbsolutePath().normalize();
+        int n = abs.getNameCount();
+        return withFolders && n >= 3 ? abs.subpath(n - 3, n).toString()
+                : abs.getFileName().toString();
+    }
+}

@@ -1,0 +1,218 @@
+package io.fadconv.workflow;
+
+import io.fadconv.data.Normalization;
+import io.fadconv.data.raster.GeoTiffReader;
+import io.fadconv.data.raster.RasterInfo;
+import io.fadconv.infer.AreaStatistics;
+import io.fadconv.infer.ChangeCodes;
+import io.fadconv.infer.CnaFiles;
+import io.fadconv.infer.CnaOptions;
+import io.fadconv.infer.CoRegistration;
+import io.fadconv.infer.PixelArea;
+import io.fadconv.infer.ProgressListener;
+import io.fadconv.util.ErrorMessages;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * One pair of a batch, the same on one machine and on a Spark executor: check its files, map it
+ * into a staging folder {@code OUT/.id.partial-<random>/}, and rename that folder to
+ * {@code OUT/id/} when every file is written. {@code OUT/id/} therefore exists only complete;
+ * a crash or a failed attempt leaves at most a staging folder, which the next attempt at the
+ * pair (or the next run of the job) deletes.
+ */
+public final class PairRunner {
+
+    private static final String PARTIAL = ".partial-";
+    private static final String OLD = ".old-";
+
+    private PairRunner() {}
+
+    /**
+     * Checks a pair's files without mapping: both scenes readable GeoTIFFs with the run's bands,
+     * on one pixel grid, with a known pixel area, and the truth (if any) on the same grid.
+     *
+     * @param pair the pair
+     * @param norm the run's normalisation (the bands it reads)
+     * @param options the CNA options (pixel size)
+     * @return the pixels of one date (width x height)
+     * @throws IllegalArgumentException saying what is wrong with which file
+     * @throws IOException when a file cannot be read
+     */
+    public static long check(PairSpec pair, Normalization norm, CnaOptions options)
+            throws IOException {
+        RasterInfo a = header(pair.beforePath(), "before");
+        RasterInfo b = header(pair.afterPath(), "after");
+        int needed = Arrays.stream(norm.bands()).max().orElse(0) + 1;
+        for (int k = 0; k < 2; k++) {
+            RasterInfo info = k == 0 ? a : b;
+            if (info.bands() < needed) {
+                throw new IllegalArgumentException((k == 0 ? pair.before() : pair.after())
+                        + ": has " + info.bands() + " band(s) but the run reads bands "
+                        + Arrays.toString(norm.bands()) + " (0-based), so it needs at least "
+                        + needed);
+            }
+        }
+        CoRegistration.check(a, pair.beforePath(), b, pair.afterPath());
+        PixelArea.of(a.geo(), options.pixelSize(), pair.beforePath());
+        Optional<Path> truth = pair.truthPath();
+        if (truth.isPresent()) {
+            CoRegistration.check(a, pair.beforePath(), header(truth.get(), "truth"), truth.get());
+        }
+        return a.extent().pixels();
+    }
+
+    private static RasterInfo header(Path file, String role) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(role + " file " + file + ": "
+                    + (Files.isDirectory(file) ? "is a folder, not a GeoTIFF" : "no such file"));
+        }
+        try {
+            return GeoTiffReader.info(file);
+        } catch (IllegalArgumentException | IOException e) {
+            String m = ErrorMessages.oneLine(e);
+            throw new IllegalArgumentException(m.contains(file.toString()) ? m
+                    : file + ": " + m, e);
+        }
+    }
+
+    /**
+     * Maps one pair into {@code OUT/id/}: every file {@code fadconv cna} writes for a pair.
+     *
+     * @param run the opened run
+     * @param job the job
+     * @param pair the pair
+     * @param progress progress of the pair's mapping
+     * @param retryLater true where the caller retries a failed attempt (a Spark task with
+     *     attempts left): then an error that is not about the input is thrown, not reported
+     * @return the result: mapped, or failed with its one-line error
+     * @throws IOException only with {@code retryLater}, for errors worth another attempt
+     */
+    public static PairResult process(MappingRun run, CnaJob job, PairSpec pair,
+            ProgressListener progress, boolean retryLater) throws IOException {
+        long start = System.nanoTime();
+        Path out = job.outDir();
+        Path stage = out.resolve("." + pair.id() + PARTIAL + UUID.randomUUID());
+        try {
+            deleteLeftovers(out, pair.id());
+            CnaOptions options = job.cnaOptions();
+            long pixels = 2 * check(pair, run.trained().normalization(), options);
+            Files.createDirectories(stage);
+            CnaFiles files = new CnaFiles(stage);
+            AreaStatistics s = CnaWorkflow.scenes(run, pair.beforePath(), pair.afterPath(),
+                    pair.truthPath(), options, files, new CnaFiles(out.resolve(pair.id())),
+                    progress);
+            CnaWorkflow.overlay(files, s, pair.afterPath(), null,
+                    CnaWorkflow.title(pair.beforePath(), pair.afterPath()));
+            publish(stage, out.resolve(pair.id()));
+            return PairResult.mapped(pair, s, pixels, (System.nanoTime() - start) / 1e9);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(stage);
+            boolean input = e instanceof IllegalArgumentException
+                    || e instanceof NoSuchFileException;
+            if (retryLater && !input) {
+                throw e;
+            }
+            return PairResult.failed(pair, ErrorMessages.oneLine(e),
+                    (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * The statistics of a pair completed by an earlier run of the same job, if its folder is
+     * complete and was made from the same scenes and truth.
+     *
+     * @param out the output folder
+     * @param pair the pair
+     * @param codes the run's change codes
+     * @return the statistics, or empty when the pair must be mapped
+     */
+    public static Optional<AreaStatistics> completed(Path out, PairSpec pair, ChangeCodes codes) {
+        Path json = new CnaFiles(out.resolve(pair.id())).statisticsJson();
+        if (!Files.isRegularFile(json)) {
+            return Optional.empty();
+        }
+        try {
+            AreaStatistics s = AreaStatistics.fromJson(Files.readString(json,
+                    StandardCharsets.UTF_8), codes);
+            boolean same = pair.beforePath().toString().equals(s.inputs().get("beforeScene"))
+                    && pair.afterPath().toString().equals(s.inputs().get("afterScene"))
+                    && pair.truthPath().map(Path::toString).orElse("")
+                            .equals(s.inputs().getOrDefault("truth", ""));
+            return same ? Optional.of(s) : Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Deletes what interrupted attempts left in an output folder: every staging folder.
+     *
+     * @param out the output folder
+     * @throws IOException when a folder cannot be deleted
+     */
+    public static void deleteLeftovers(Path out) throws IOException {
+        deleteMatching(out, n -> n.startsWith(".") && (n.contains(PARTIAL) || n.contains(OLD)));
+    }
+
+    private static void deleteLeftovers(Path out, String id) throws IOException {
+        deleteMatching(out, n -> n.startsWith("." + id + PARTIAL) || n.startsWith("." + id + OLD));
+    }
+
+    private static void deleteMatching(Path out, java.util.function.Predicate<String> name)
+            throws IOException {
+        if (!Files.isDirectory(out)) {
+            return;
+        }
+        List<Path> found;
+        try (Stream<Path> s = Files.list(out)) {
+            found = s.filter(p -> name.test(p.getFileName().toString())).toList();
+        }
+        for (Path p : found) {
+            deleteTree(p);
+        }
+    }
+
+    /** Renames the complete staging folder to its final name, replacing an earlier one. */
+    private static void publish(Path stage, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = target.resolveSibling("." + target.getFileName() + OLD + UUID.randomUUID());
+            move(target, old);
+        }
+        move(stage, target);
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
