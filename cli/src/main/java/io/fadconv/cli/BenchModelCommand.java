@@ -56,7 +56,9 @@ final class BenchModelCommand implements Callable<Integer> {
         List<String> strategies = io.fadconv.nn.ConvTuner.describe();
         if (!strategies.isEmpty()) {
             out.println();
-            out.println("Per-sample convolution strategies (geometry, choice, how, candidates):");
+            out.printf(java.util.Locale.ROOT, "Per-sample convolution strategies (geometry, choice,"
+                    + " how, candidates; %.2f s spent deciding):%n",
+                    io.fadconv.nn.ConvTuner.tuningSeconds());
             strategies.forEach(l -> out.println("  " + l));
         }
         return 0;

@@ -39,6 +39,8 @@ public final class ConvTuner {
     private static final double LONG_RUN_MS = 400;
 
     private static final Map<String, Choice> CHOICES = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong TUNING_NANOS =
+            new java.util.concurrent.atomic.AtomicLong();
     private static volatile MachineFile file;
     private static volatile boolean fileLoaded;
 
@@ -78,7 +80,9 @@ public final class ConvTuner {
         String key = p.key();
         Choice c = CHOICES.get(key);
         if (c == null) {
+            long t0 = System.nanoTime();
             c = decide(key, p);
+            TUNING_NANOS.addAndGet(System.nanoTime() - t0);
             CHOICES.put(key, c);
         }
         return c.strategy();
@@ -166,9 +170,19 @@ public final class ConvTuner {
         });
     }
 
+    /**
+     * The time this process has spent deciding (timing candidates, reading the cache).
+     *
+     * @return seconds
+     */
+    public static double tuningSeconds() {
+        return TUNING_NANOS.get() / 1e9;
+    }
+
     /** Forgets every decision of this process, as a new process starts without them. */
     public static void clear() {
         CHOICES.clear();
+        TUNING_NANOS.set(0);
     }
 
     private static Choice decide(String key, ConvProblem p) {
