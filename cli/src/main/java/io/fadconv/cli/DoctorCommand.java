@@ -89,7 +89,7 @@ final class DoctorCommand implements Callable<Integer> {
             StringBuilder r = new StringBuilder();
             s.race().millis().forEach((c, ms) -> r.append(String.format(Locale.ROOT,
                     "%s %.0f ms, ", c, ms)));
-            line(sb, "  speed race (residual 3x3 convolutions, forward+backward): %s%s (%s; "
+            line(sb, "  speed race (conv, BatchNorm, ReLU and per-sample conv at three network shapes, forward+backward): %s%s (%s; "
                     + "-Dfadconv.engine.race=off keeps the default)", r,
                     s.race().fastest(), s.race().how().equals("cached")
                             ? "remembered from an earlier run here" : "timed now");

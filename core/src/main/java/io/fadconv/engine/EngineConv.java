@@ -53,6 +53,47 @@ public final class EngineConv {
     }
 
     /**
+     * The batch folded into channels, {@code [B, C, H, W] -> [1, B*C, H, W]}, in the memory
+     * layout the engine will convolve it in, so that the convolution makes no further copy:
+     * for channels-last, {@code [1, H, W, B*C]} in memory, made with one copy from either
+     * layout (a plain reshape would copy into NCHW and the convolution again into NHWC).
+     *
+     * @param layout the layout of the convolution that follows
+     * @param x {@code [B, C, H, W]}
+     * @return {@code [1, B*C, H, W]}
+     */
+    public static NDArray foldBatch(ConvLayout layout, NDArray x) {
+        Shape s = x.getShape();
+        if (layout != ConvLayout.CHANNELS_LAST) {
+            return x.reshape(1, s.get(0) * s.get(1), s.get(2), s.get(3));
+        }
+        // [B, C, H, W] -> [H, W, B, C] (a view) -> flattened (the one copy) -> NHWC view
+        return x.transpose(2, 3, 0, 1).flatten()
+                .reshape(1, s.get(2), s.get(3), s.get(0) * s.get(1)).transpose(0, 3, 1, 2);
+    }
+
+    /**
+     * The inverse of {@link #foldBatch}: {@code [1, B*O, H, W] -> [B, O, H, W]}, kept in the
+     * layout's memory order (channels-last stays channels-last, with one copy).
+     *
+     * @param layout the layout the folded tensor is in
+     * @param y {@code [1, B*O, H, W]}
+     * @param batch B
+     * @return {@code [B, O, H, W]}
+     */
+    public static NDArray unfoldBatch(ConvLayout layout, NDArray y, long batch) {
+        Shape s = y.getShape();
+        long o = s.get(1) / batch;
+        if (layout != ConvLayout.CHANNELS_LAST) {
+            return y.reshape(batch, o, s.get(2), s.get(3));
+        }
+        // NHWC memory [1, H, W, B*O] -> [B, H, W, O] (the one copy) -> NCHW-shaped view
+        return y.transpose(0, 2, 3, 1).reshape(s.get(2), s.get(3), batch, o)
+                .transpose(2, 0, 1, 3).flatten().reshape(batch, s.get(2), s.get(3), o)
+                .transpose(0, 3, 1, 2);
+    }
+
+    /**
      * The same values with channels-last strides: NHWC in memory behind the NCHW shape. DJL has
      * no memory-format API; a permute to NHWC, a flatten (a copy only when the data are not
      * NHWC in memory already, a view otherwise) and the inverse permute give what PyTorch's

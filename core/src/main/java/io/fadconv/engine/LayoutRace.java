@@ -14,16 +14,17 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Which of two correct configurations is faster on this machine: residual pairs of 3 x 3
- * convolutions with ReLU at three shapes of the project's networks (a wide shallow stage, a deep
- * small one, a thin one at full resolution), forward and backward, the configurations
- * interleaved round by round. Run once per kind of machine; the winner is remembered in
- * {@code engine-speed.json}.
+ * Which of two correct configurations is faster on this machine: what the project's networks are
+ * made of, at three of their shapes (a wide shallow stage, a deep small one, a thin one at full
+ * resolution): residual pairs of 3 x 3 convolution, BatchNorm (training statistics) and ReLU,
+ * the second convolution per sample as the dynamic layers run it (batch folded into groups),
+ * forward and backward, the configurations interleaved round by round. Run once per kind of
+ * machine; the winner is remembered in {@code engine-speed.json}.
  */
 public final class LayoutRace {
 
     /** batch, channels, size of each residual pair. */
-    private static final int[][] STAGES = {{2, 64, 64}, {2, 256, 16}, {2, 16, 128}};
+    private static final int[][] STAGES = {{4, 64, 64}, {4, 256, 16}, {4, 16, 128}};
     private static final int ROUNDS = 3;
 
     /**
@@ -85,16 +86,28 @@ public final class LayoutRace {
                 NDArray w2 = gaussian(m, random, new Shape(s[1], s[1], 3, 3), 0.05f);
                 w1.setRequiresGradient(true);
                 w2.setRequiresGradient(true);
-                NDArray h = Activation.relu(EngineConv.conv2d(layout, x, w1, null, one, one, one,
-                        1));
-                NDArray y = Activation.relu(EngineConv.conv2d(layout, h, w2, null, one, one, one,
-                        1).add(x));
+                NDArray h = Activation.relu(batchNorm(m, EngineConv.conv2d(layout, x, w1, null,
+                        one, one, one, 1)));
+                // per sample, as the dynamic layers convolve: the batch folded into groups
+                NDArray perSample = w2.expandDims(0).repeat(0, s[0])
+                        .reshape(s[0] * s[1], s[1], 3, 3);
+                NDArray z = EngineConv.unfoldBatch(layout, EngineConv.conv2d(layout,
+                        EngineConv.foldBatch(layout, h), perSample, null, one, one, one, s[0]),
+                        s[0]);
+                NDArray y = Activation.relu(batchNorm(m, z).add(x));
                 NDArray loss = y.mul(y).sum();
                 JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
                 w1.getGradient().get(0).toFloatArray(); // forces completion
             }
             return (System.nanoTime() - t0) / 1e6;
         }
+    }
+
+    private static NDArray batchNorm(NDManager m, NDArray x) {
+        long c = x.getShape().get(1);
+        return ai.djl.nn.norm.BatchNorm.batchNorm(x, m.zeros(new Shape(c)), m.ones(new Shape(c)),
+                m.ones(new Shape(c)), m.zeros(new Shape(c)), 1, 0.1f, 1e-5f, true)
+                .singletonOrThrow();
     }
 
     private static NDArray gaussian(NDManager m, Random random, Shape s, float scale) {

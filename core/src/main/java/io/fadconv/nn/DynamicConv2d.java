@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import io.fadconv.engine.ConvLayout;
 import io.fadconv.engine.EngineConv;
+import io.fadconv.engine.EngineSetup;
 
 /**
  * The functional ops every dynamic convolution shares, beside the blocks as
@@ -222,12 +224,12 @@ public final class DynamicConv2d {
             }
             return NDArrays.concat(outs, 0);
         }
-        NDArray folded = x.reshape(1, b * xs.get(1), xs.get(2), xs.get(3));
+        ConvLayout layout = EngineSetup.active().layout();
+        NDArray folded = EngineConv.foldBatch(layout, x);
         NDArray w = kernels.reshape(new Shape(b * o).addAll(ks.slice(2)));
-        NDArray y = EngineConv.conv2d(folded, w, bias == null ? null : bias.reshape(b * o), stride,
-                padding, dilation, (int) (b * groups));
-        Shape ys = y.getShape();
-        return y.reshape(b, o, ys.get(2), ys.get(3));
+        NDArray y = EngineConv.conv2d(layout, folded, w, bias == null ? null : bias.reshape(b * o),
+                stride, padding, dilation, (int) (b * groups));
+        return EngineConv.unfoldBatch(layout, y, b);
     }
 
     private static NDArray im2colBmm(NDArray x, NDArray kernels, NDArray bias, Shape stride,

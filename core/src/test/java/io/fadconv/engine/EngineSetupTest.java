@@ -246,6 +246,20 @@ class EngineSetupTest {
             assertThat(writesThroughNhwcView(y)).as("the engine returned channels-last").isTrue();
             NDArray yNchw = EngineConv.conv2d(ConvLayout.NCHW, x, w, null, one, one, one, 1);
             assertThat(writesThroughNhwcView(yNchw)).isFalse();
+            // the batch folded into channels and back: the values of a reshape, and
+            // channels-last in memory when asked for
+            for (ConvLayout layout : ConvLayout.values()) {
+                NDArray folded = EngineConv.foldBatch(layout, EngineConv.channelsLast(x));
+                assertThat(folded.getShape()).isEqualTo(new Shape(1, 6, 4, 5));
+                assertThat(folded.toFloatArray()).containsExactly(x.toFloatArray());
+                NDArray back = EngineConv.unfoldBatch(layout, folded, 2);
+                assertThat(back.getShape()).isEqualTo(x.getShape());
+                assertThat(back.toFloatArray()).containsExactly(x.toFloatArray());
+                boolean nhwc = layout == ConvLayout.CHANNELS_LAST;
+                assertThat(writesThroughNhwcView(EngineConv.foldBatch(layout, x))).isEqualTo(nhwc);
+                assertThat(writesThroughNhwcView(EngineConv.unfoldBatch(layout,
+                        EngineConv.foldBatch(layout, x), 2))).isEqualTo(nhwc);
+            }
         }
     }
 
