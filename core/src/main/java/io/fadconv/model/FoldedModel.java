@@ -59,6 +59,14 @@ public final class FoldedModel implements AutoCloseable {
         return model;
     }
 
+    /**
+     * Folds again now if the model's weights changed since the last fold (the next
+     * {@link #logits} would do it), so that a timed pass does not include the fold.
+     */
+    public void refresh() {
+        current();
+    }
+
     /** @return how many conv-BN units run folded (all of them, for this project's types) */
     public int foldedUnits() {
         return current().folds().size();
