@@ -14,10 +14,12 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * The frequency features of Frequency Attention two ways, forward + backward side by side: as
- * this project computes them (pooling and only the kept DCT rows fused into two small matrix
- * products) and as the reference does (adaptive pooling to p x p, the full p x p DCT, then the
- * crop), with global average pooling as the floor (one pass over the input).
+ * The frequency features of Frequency Attention, forward + backward side by side: the two forms
+ * this project computes them in (pooling and only the kept DCT coefficients fused, as one matrix
+ * product with an {@code [H W, f]} basis or as two products {@code A_h X A_w^T}; the layer uses
+ * one product on maps of at most {@link FrequencyAttention#ONE_PRODUCT_MAX_PIXELS} pixels), as
+ * the reference computes them (adaptive pooling to p x p, the full p x p DCT, then the crop), and
+ * global average pooling as the floor (one pass over the input).
  */
 public final class DctBenchmark {
 
@@ -25,11 +27,20 @@ public final class DctBenchmark {
      * One stage's medians, milliseconds.
      *
      * @param stage the shape
-     * @param truncatedMs fused truncated DCT (ours)
+     * @param oneProductMs fused truncated DCT as one product
+     * @param twoProductsMs fused truncated DCT as two products
      * @param fullMs pool, full DCT, crop (the reference's way)
      * @param gapMs global average pooling
      */
-    public record Row(LayerBenchmark.Stage stage, double truncatedMs, double fullMs, double gapMs) {}
+    public record Row(LayerBenchmark.Stage stage, double oneProductMs, double twoProductsMs,
+            double fullMs, double gapMs) {
+
+        /** @return which form the layer uses at this shape */
+        public String used() {
+            return FrequencyAttention.Form.choose(stage.size(), stage.size())
+                    == FrequencyAttention.Form.ONE_PRODUCT ? "one" : "two";
+        }
+    }
 
     private DctBenchmark() {}
 
@@ -61,7 +72,10 @@ public final class DctBenchmark {
                         new Shape(poolSize, poolSize));
                 NDArray basisT = basis.transpose();
                 List<Supplier<Double>> runs = List.of(
-                        () -> Timing.forwardBackwardMs(m, List.of(x), s -> fat.coefficients(x)),
+                        () -> Timing.forwardBackwardMs(m, List.of(x),
+                                s -> fat.coefficients(x, FrequencyAttention.Form.ONE_PRODUCT)),
+                        () -> Timing.forwardBackwardMs(m, List.of(x),
+                                s -> fat.coefficients(x, FrequencyAttention.Form.TWO_PRODUCTS)),
                         () -> Timing.forwardBackwardMs(m, List.of(x), s -> {
                             // [B*C*H, W] x [W, p] -> [B*C, H, p]; [p, H] x . -> [B*C, p, p]
                             NDArray pooled = pool.matMul(x.reshape((long) b * c * h, h)
@@ -73,7 +87,7 @@ public final class DctBenchmark {
                                 s -> x.reshape(b, c, (long) h * h).mean(new int[] {2})));
                 double[][] t = Timing.interleaved(runs, options.warmup(), options.rounds());
                 rows.add(new Row(st, Timing.median(t[0]), Timing.median(t[1]),
-                        Timing.median(t[2])));
+                        Timing.median(t[2]), Timing.median(t[3])));
             }
         }
         return rows;
@@ -96,11 +110,13 @@ public final class DctBenchmark {
      * @return the table
      */
     public static String table(List<Row> rows) {
-        StringBuilder sb = new StringBuilder("| stage | truncated, fused (ours) ms | pool + full "
-                + "DCT + crop ms | GAP ms |\n|---|---:|---:|---:|\n");
+        StringBuilder sb = new StringBuilder("| stage | one product ms | two products ms | "
+                + "layer uses | pool + full DCT + crop ms | GAP ms |\n"
+                + "|---|---:|---:|---|---:|---:|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", r.stage(),
-                    r.truncatedMs(), r.fullMs(), r.gapMs()));
+            sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s | %.2f | %.2f |%n",
+                    r.stage(), r.oneProductMs(), r.twoProductsMs(), r.used(), r.fullMs(),
+                    r.gapMs()));
         }
         return sb.toString();
     }

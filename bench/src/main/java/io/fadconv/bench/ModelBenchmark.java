@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import io.fadconv.Djl;
 import io.fadconv.cost.CostCounter;
 import io.fadconv.engine.EngineConfig;
+import io.fadconv.model.FoldedModel;
 import io.fadconv.model.ModelSpec;
 import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
@@ -20,7 +21,10 @@ import java.util.function.Supplier;
 /**
  * Whole networks side by side: the time of a training step's forward + backward and the
  * inference throughput, each convolution type against the first (the static baseline), and the
- * share of the machine's matrix-product limit each reaches (MAdds x 2 / time).
+ * share of the machine's matrix-product limit each reaches (MAdds x 2 / time). Inference is timed
+ * twice, as the model runs it ({@code logits} in inference mode, BatchNorms separate) and with
+ * the BatchNorms folded into the convolutions ({@link FoldedModel}, what {@code predict} and
+ * {@code eval} run), interleaved with the rest.
  */
 public final class ModelBenchmark {
 
@@ -31,13 +35,19 @@ public final class ModelBenchmark {
      * @param conv the convolution spec
      * @param stepMs median forward + backward time of one batch
      * @param inferMs median forward time of one batch (no gradients)
+     * @param foldedMs median forward time of one batch with the BatchNorms folded
      * @param stepRatio step time over the baseline's
      * @param inferRatio inference time over the baseline's
      * @param tilesPerSecond inference throughput
      * @param gmaddsPerSample multiply-adds of one sample's forward pass, in G
      */
-    public record Row(String model, String conv, double stepMs, double inferMs, double stepRatio,
-            double inferRatio, double tilesPerSecond, double gmaddsPerSample) {
+    public record Row(String model, String conv, double stepMs, double inferMs, double foldedMs,
+            double stepRatio, double inferRatio, double tilesPerSecond, double gmaddsPerSample) {
+
+        /** @return folded inference time over unfolded, both measured in the same rounds */
+        public double foldedRatio() {
+            return foldedMs / inferMs;
+        }
 
         /**
          * The GFLOP/s reached in inference: 2 x MAdds x batch / time.
@@ -81,6 +91,7 @@ public final class ModelBenchmark {
             Shape in = new Shape(options.batch(), inChannels, size, size);
             NDArray x = m.randomNormal(in);
             List<SegmentationModel> nets = new ArrayList<>();
+            List<FoldedModel> folded = new ArrayList<>();
             List<Double> madds = new ArrayList<>();
             ParameterStore ps = new ParameterStore(m, false);
             for (String spec : specs) {
@@ -88,6 +99,7 @@ public final class ModelBenchmark {
                 net.initialize(m, DataType.FLOAT32, in);
                 Annealing.finish(net);
                 nets.add(net);
+                folded.add(net.foldBatchNorm());
                 madds.add(CostCounter.count(net, new Shape(1, inChannels, size, size))
                         .madds() / 1e9);
             }
@@ -103,16 +115,25 @@ public final class ModelBenchmark {
                             s -> net.logits(ps, x, true))));
                     runs.add(Timing.under(engine, () -> Timing.forwardMs(m, List.of(x),
                             s -> net.logits(ps, x, false))));
+                    FoldedModel f = folded.get(i);
+                    // The training step just changed the running statistics: fold again
+                    // before the clock starts, as a mapping run folds once.
+                    runs.add(Timing.under(engine, () -> {
+                        f.refresh();
+                        return Timing.forwardMs(m, List.of(x), s -> f.logits(x));
+                    }));
                 }
             }
             double[][] t = Timing.interleaved(runs, options.warmup(), options.rounds());
+            folded.forEach(FoldedModel::close);
             List<Row> rows = new ArrayList<>();
             double baseStep = Timing.median(t[0]);
             double baseInfer = Timing.median(t[1]);
             for (int i = 0; i < labels.size(); i++) {
-                double step = Timing.median(t[2 * i]);
-                double infer = Timing.median(t[2 * i + 1]);
-                rows.add(new Row(model, labels.get(i), step, infer, step / baseStep,
+                double step = Timing.median(t[3 * i]);
+                double infer = Timing.median(t[3 * i + 1]);
+                double fold = Timing.median(t[3 * i + 2]);
+                rows.add(new Row(model, labels.get(i), step, infer, fold, step / baseStep,
                         infer / baseInfer, options.batch() / (infer / 1e3), rowMadds.get(i)));
             }
             return rows;
@@ -129,16 +150,18 @@ public final class ModelBenchmark {
      */
     public static String table(List<Row> rows, int batch, double peakGflops) {
         StringBuilder sb = new StringBuilder("| model | conv | GMAdds/tile | train step ms | x base"
-                + " | inference ms | x base | tiles/s | inference GFLOP/s (of limit) |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | inference ms | x base | tiles/s | inference GFLOP/s (of limit) "
+                + "| BN folded ms | folded x unfolded |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             double g = r.inferenceGflops(batch);
             sb.append(String.format(Locale.ROOT,
-                    "| %s | %s | %.2f | %.0f | %.2f | %.0f | %.2f | %.1f | %.0f (%s) |%n", r.model(),
-                    r.conv(), r.gmaddsPerSample(), r.stepMs(), r.stepRatio(), r.inferMs(),
-                    r.inferRatio(), r.tilesPerSecond(), g,
+                    "| %s | %s | %.2f | %.0f | %.2f | %.0f | %.2f | %.1f | %.0f (%s) | %.0f | %.3f |%n",
+                    r.model(), r.conv(), r.gmaddsPerSample(), r.stepMs(), r.stepRatio(),
+                    r.inferMs(), r.inferRatio(), r.tilesPerSecond(), g,
                     Double.isNaN(peakGflops) ? "-"
-                            : String.format(Locale.ROOT, "%.0f%%", 100 * g / peakGflops)));
+                            : String.format(Locale.ROOT, "%.0f%%", 100 * g / peakGflops),
+                    r.foldedMs(), r.foldedRatio()));
         }
         return sb.toString();
     }

@@ -75,7 +75,9 @@ public final class Timing {
 
     /**
      * Runs candidates round-robin ({@code warmup} untimed rounds, then {@code rounds} timed),
-     * so drift of the machine affects all alike.
+     * so drift of the machine affects all alike; every other round in reverse order, so that no
+     * candidate always runs right after the same one (measured: the candidate run first after
+     * another's backward pass was up to 10 % slower than the same one run second).
      *
      * @param candidates each returns its elapsed milliseconds for one run
      * @param warmup untimed rounds
@@ -95,8 +97,10 @@ public final class Timing {
     private static double[][] interleavedUnder(List<Supplier<Double>> candidates, int warmup,
             int rounds) {
         double[][] t = new double[candidates.size()][rounds];
+        int n = candidates.size();
         for (int r = -warmup; r < rounds; r++) {
-            for (int i = 0; i < candidates.size(); i++) {
+            for (int k = 0; k < n; k++) {
+                int i = (r & 1) == 0 ? k : n - 1 - k;
                 double v = candidates.get(i).get();
                 if (r >= 0) {
                     t[i][r] = v;

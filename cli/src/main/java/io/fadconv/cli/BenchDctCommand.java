@@ -8,9 +8,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code fadconv bench dct}. */
 @Command(name = "dct", mixinStandardHelpOptions = true,
-        description = "Frequency Attention's DCT features as computed here (pooling and the "
-                + "kept DCT rows fused) against the reference's pool + full p x p DCT + crop, "
-                + "and global average pooling, forward+backward.")
+        description = "Frequency Attention's DCT features in the two forms computed here "
+                + "(pooling and the kept DCT coefficients fused into one matrix product, or two; "
+                + "the layer uses one on maps up to 16 x 16), as the reference computes them "
+                + "(pool + full p x p DCT + crop), and global average pooling, forward+backward.")
 final class BenchDctCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @picocli.CommandLine.Mixin BenchTiming timing;

@@ -27,7 +27,7 @@ class BenchCommandsTest {
                 "--warmup", "0")).contains("| static | grouped | im2col-bmm | per-sample | expert-sum |")
                 .contains("| 8ch 8x8 |");
         assertThat(ok("bench", "dct", "--stages", "8x32", "--batch", "2", "--rounds", "1",
-                "--warmup", "0")).contains("| 8ch 32x32 |");
+                "--warmup", "0")).contains("| 8ch 32x32 |").contains("| two |");
     }
 
     @Test

@@ -2,17 +2,18 @@ package io.fadconv.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import io.fadconv.data.ClassScheme;
 import io.fadconv.data.SegmentationDataset;
+import io.fadconv.model.FoldedModel;
 import io.fadconv.model.SegmentationModel;
 import java.io.IOException;
 import java.util.function.IntConsumer;
 import java.util.stream.LongStream;
 
 /**
- * Runs a model over every tile of a dataset (inference mode) and counts one confusion matrix over
- * all of them.
+ * Runs a model over every tile of a dataset (inference mode, BatchNorms folded into the
+ * convolutions: {@link FoldedModel}, the same outputs to float32 rounding and faster) and counts
+ * one confusion matrix over all of them.
  */
 public final class Evaluator {
 
@@ -48,16 +49,16 @@ public final class Evaluator {
             SegmentationDataset dataset, int batchSize, boolean binaryLogit, ClassScheme classes,
             BatchHook hook, IntConsumer progress) throws IOException {
         ConfusionMatrix cm = new ConfusionMatrix(classes.classes());
-        ParameterStore ps = new ParameterStore(manager, false);
         long[] order = LongStream.range(0, dataset.samples().size()).toArray();
         int done = 0;
-        try (Batches batches = new Batches(dataset, order, batchSize, false, 0)) {
+        try (FoldedModel folded = model.foldBatchNorm();
+                Batches batches = new Batches(dataset, order, batchSize, false, 0)) {
             while (batches.hasNext()) {
                 Batches.Batch b = batches.next();
                 try (NDManager sub = manager.newSubManager()) {
                     NDArray x = b.image(sub);
                     NDArray y = b.label(sub);
-                    NDArray logits = model.logits(ps, x, false);
+                    NDArray logits = folded.logits(x);
                     Predictions.accumulate(cm, logits, y, binaryLogit);
                     if (hook != null) {
                         hook.accept(logits, y);

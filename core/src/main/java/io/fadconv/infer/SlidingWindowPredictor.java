@@ -3,11 +3,11 @@ package io.fadconv.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import io.fadconv.data.Normalization;
 import io.fadconv.data.raster.RasterInfo;
 import io.fadconv.data.raster.RasterReader;
 import io.fadconv.data.raster.Window;
+import io.fadconv.model.FoldedModel;
 import io.fadconv.model.SegmentationModel;
 import io.fadconv.run.RunFolder;
 import java.io.IOException;
@@ -22,7 +22,8 @@ import java.util.OptionalDouble;
  * mirrored border are {@link WindowGrid}'s rules.
  *
  * <p>The model runs in inference mode (BatchNorm uses its running statistics), so a window's
- * output does not depend on the other windows of its batch. Not thread-safe.
+ * output does not depend on the other windows of its batch, with its BatchNorms folded into the
+ * convolutions ({@link FoldedModel}, folded once per scene). Not thread-safe.
  */
 public final class SlidingWindowPredictor {
 
@@ -106,18 +107,21 @@ public final class SlidingWindowPredictor {
         WindowGrid.Placement[] placed = new WindowGrid.Placement[options.batch()];
         String what = scene.file().getFileName() + ": windows";
         int total = grid.count();
-        for (int first = 0; first < total; first += options.batch()) {
-            int b = Math.min(options.batch(), total - first);
-            for (int k = 0; k < b; k++) {
-                placed[k] = grid.placement(first + k);
-                nodata[k] = readWindow(scene, grid, placed[k], batch, k * c * plane);
+        try (FoldedModel folded = model.foldBatchNorm()) {
+            for (int first = 0; first < total; first += options.batch()) {
+                int b = Math.min(options.batch(), total - first);
+                for (int k = 0; k < b; k++) {
+                    placed[k] = grid.placement(first + k);
+                    nodata[k] = readWindow(scene, grid, placed[k], batch, k * c * plane);
+                }
+                float[] out = forward(folded, batch, b, c, grid);
+                int outPlane = outputChannels() * plane;
+                for (int k = 0; k < b; k++) {
+                    sink.accept(placed[k].core(), crop(out, k * outPlane, grid, placed[k]),
+                            nodata[k]);
+                }
+                progress.update(first + b, total, what);
             }
-            float[] out = forward(batch, b, c, grid);
-            int outPlane = outputChannels() * plane;
-            for (int k = 0; k < b; k++) {
-                sink.accept(placed[k].core(), crop(out, k * outPlane, grid, placed[k]), nodata[k]);
-            }
-            progress.update(first + b, total, what);
         }
     }
 
@@ -196,14 +200,14 @@ public final class SlidingWindowPredictor {
         return mask;
     }
 
-    private float[] forward(float[] batch, int b, int c, WindowGrid grid) {
+    private float[] forward(FoldedModel folded, float[] batch, int b, int c, WindowGrid grid) {
         int h = grid.windowHeight();
         int w = grid.windowWidth();
         int n = b * c * h * w;
         float[] data = n == batch.length ? batch : Arrays.copyOf(batch, n);
         try (NDManager sub = manager.newSubManager()) {
             NDArray x = sub.create(data, new Shape(b, c, h, w));
-            return model.logits(new ParameterStore(sub, false), x, false).toFloatArray();
+            return folded.logits(x).toFloatArray();
         }
     }
 

@@ -2,11 +2,13 @@ package io.fadconv.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.fadconv.nn.AffineFoldable;
 import io.fadconv.nn.Layers;
 import io.fadconv.nn.TorchModule;
 import io.fadconv.nn.TorchStateDict;
@@ -14,7 +16,8 @@ import io.fadconv.nn.TorchStateDict;
 /**
  * Convolution, BatchNorm and an optional activation: smp's {@code Conv2dReLU}, torchvision's
  * {@code Conv2dNormActivation}, a ResNet {@code conv1/bn1} pair. The PyTorch keys of the two
- * parts are given ({@code 0}/{@code 1}, {@code conv1}/{@code bn1}, ...).
+ * parts are given ({@code 0}/{@code 1}, {@code conv1}/{@code bn1}, ...). For inference the
+ * BatchNorm can be folded into the convolution ({@link #fold}, used through {@link FoldedModel}).
  */
 public final class ConvBnAct extends TracedBlock implements TorchModule {
 
@@ -67,9 +70,27 @@ public final class ConvBnAct extends TracedBlock implements TorchModule {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (!training && ps instanceof FoldedModel.Store folds) {
+            AffineFoldable.Folded folded = folds.folded(this);
+            if (folded != null) {
+                return new NDList(activate(folded.forward(ps, inputs.singletonOrThrow()), act));
+            }
+        }
         NDArray y = conv.forward(ps, inputs, training).singletonOrThrow();
         y = Norms.forward(bn, ps, y, training);
         return new NDList(activate(y, act));
+    }
+
+    /**
+     * The convolution with the BatchNorm's inference-mode map folded in, computed from the
+     * parameters and running statistics as they are now.
+     *
+     * @param manager owns what is precomputed
+     * @return the folded convolution, or null when the convolution cannot take it
+     */
+    AffineFoldable.Folded fold(NDManager manager) {
+        return conv instanceof AffineFoldable f ? f.foldAffine(Norms.affine(bn, manager), manager)
+                : null;
     }
 
     /**
@@ -105,6 +126,11 @@ public final class ConvBnAct extends TracedBlock implements TorchModule {
     /** @return the convolution */
     public Block conv() {
         return conv;
+    }
+
+    /** @return the BatchNorm */
+    public Block bn() {
+        return bn;
     }
 
     @Override

@@ -2,14 +2,20 @@ package io.fadconv.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.fadconv.nn.ChannelAffine;
 import io.fadconv.nn.TorchInit;
 
 /** BatchNorm as {@code nn.BatchNorm2d} with PyTorch's defaults and initialisation. */
 public final class Norms {
+
+    /** PyTorch's BatchNorm epsilon, used by every BatchNorm built here. */
+    public static final float EPSILON = 1e-5f;
 
     private Norms() {}
 
@@ -20,7 +26,7 @@ public final class Norms {
      * @return the block (channels are inferred)
      */
     public static BatchNorm batchNorm2d() {
-        BatchNorm bn = BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
+        BatchNorm bn = BatchNorm.builder().optEpsilon(EPSILON).optMomentum(0.9f).build();
         bn.setInitializer(TorchInit.constant(1f), Parameter.Type.GAMMA);
         bn.setInitializer(TorchInit.constant(0f), Parameter.Type.BETA);
         bn.setInitializer(TorchInit.constant(0f), Parameter.Type.RUNNING_MEAN);
@@ -42,5 +48,28 @@ public final class Norms {
     public static NDArray forward(Block bn, ParameterStore ps, NDArray x, boolean training) {
         boolean batchStats = training && x.size() / x.getShape().get(1) > 1;
         return bn.forward(ps, new NDList(x), batchStats).singletonOrThrow();
+    }
+
+    /**
+     * What a BatchNorm built by {@link #batchNorm2d} does in inference mode, as a per-channel
+     * affine map: {@code scale = gamma / sqrt(running_var + eps)},
+     * {@code shift = beta - running_mean * scale} (computed in double precision).
+     *
+     * @param bn an initialised BatchNorm from {@link #batchNorm2d}
+     * @param manager owns the map's arrays
+     * @return the map
+     */
+    public static ChannelAffine affine(Block bn, NDManager manager) {
+        PairList<String, Parameter> p = bn.getDirectParameters();
+        return ChannelAffine.ofBatchNorm(values(p, "gamma"), values(p, "beta"),
+                values(p, "runningMean"), values(p, "runningVar"), EPSILON, manager);
+    }
+
+    private static float[] values(PairList<String, Parameter> params, String name) {
+        Parameter p = params.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("not a BatchNorm with " + name + ": " + params.keys());
+        }
+        return p.getArray().toFloatArray();
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A segmentation network: encoder, decoder and segmentation head, as segmentation_models_pytorch
@@ -49,6 +51,7 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
     private final SegmentationHead head;
     private final ConvFactory convs;
     private final int inputMultiple;
+    private final AtomicLong weightsVersion = new AtomicLong();
 
     SegmentationModel(ModelSpec spec, Encoder encoder, Decoder decoder, SegmentationHead head,
             ConvFactory convs, int inputMultiple) {
@@ -73,9 +76,53 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
         return forward(ps, new NDList(x), training).singletonOrThrow();
     }
 
+    /**
+     * This model for inference with every BatchNorm after a convolution folded into it (see
+     * {@link FoldedModel}); the model itself is unchanged. Close it when done.
+     *
+     * @return the folded model
+     * @throws IllegalStateException if the model is not initialised
+     */
+    public FoldedModel foldBatchNorm() {
+        if (!isInitialized()) {
+            throw new IllegalStateException("initialise the model (and load its weights) before "
+                    + "folding it");
+        }
+        return new FoldedModel(this, getParameters().valueAt(0).getArray().getManager());
+    }
+
+    /**
+     * A number that changes whenever the weights may have changed: at {@code initialize},
+     * {@link #load}, {@link #loadTorch}, every training-mode forward pass (BatchNorm statistics)
+     * and {@link #markWeightsChanged()}. Folded weights ({@link FoldedModel}) are computed again
+     * when it changes.
+     *
+     * @return the version
+     */
+    public long weightsVersion() {
+        return weightsVersion.get();
+    }
+
+    /**
+     * Says that parameters were written directly (an optimiser step, a checkpoint restored into
+     * the arrays), so that folded weights are computed again.
+     */
+    public void markWeightsChanged() {
+        weightsVersion.incrementAndGet();
+    }
+
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        super.initialize(manager, dataType, inputShapes);
+        markWeightsChanged();
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (training) {
+            markWeightsChanged();
+        }
         checkInput(inputs.singletonOrThrow().getShape());
         NDList features = encoder.forward(ps, inputs, training);
         NDList y = decoder.forward(ps, features, training);
@@ -244,6 +291,7 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
                 throw new IllegalArgumentException(file + " holds '" + saved
                         + "' but this model is '" + spec.resolvedString() + "'");
             }
+            markWeightsChanged();
             loadParameters(manager, in);
             // DJL's Parameter.load swaps in a freshly decoded array without the gradient flag
             // that initialize() set; without it a loaded model would not train.
@@ -265,7 +313,11 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
      * @throws IOException if it cannot be read
      */
     public void loadTorch(Path file) throws IOException {
-        TorchWeights.load(this, file);
+        try {
+            TorchWeights.load(this, file);
+        } finally {
+            markWeightsChanged();
+        }
     }
 
     /**

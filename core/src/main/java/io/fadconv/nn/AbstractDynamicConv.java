@@ -1,5 +1,7 @@
 package io.fadconv.nn;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -47,6 +49,45 @@ public abstract class AbstractDynamicConv extends AbstractBlock implements Annea
                 ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
                         .optInitializer(TorchInit.constant(0f)).build())
                 : null;
+    }
+
+    /**
+     * Mixes expert kernels (and biases) with per-sample weights and convolves each sample with its
+     * own kernel (paper Eqs. 2-4), as DYConv and FADConv do.
+     *
+     * @param x the input {@code [B, C, H, W]}
+     * @param attention the expert weights {@code [B, K]}
+     * @param experts {@code [K, O, C / groups, kh, kw]}
+     * @param expertBias {@code [K, O]}, or null
+     * @param shift a folded BatchNorm's shift {@code [O]} added to every sample's bias, or null
+     * @return {@code [B, O, H', W']}
+     */
+    protected final NDArray mixAndConvolve(NDArray x, NDArray attention, NDArray experts,
+            NDArray expertBias, NDArray shift) {
+        NDArray y = DynamicConv2d.mixture(x, attention, experts, expertBias, stride, padding,
+                dilation, groups);
+        return shift == null ? y : y.add(shift.reshape(1, filters, 1, 1));
+    }
+
+    /**
+     * Folds an affine map into a mixture of experts: the mixture is linear and each output
+     * channel's kernel is mixed from the experts' kernels of that channel, so
+     * {@code scale * sum_k a_k W_k = sum_k a_k (scale * W_k)}; the experts (and their biases) are
+     * scaled once, and the shift joins the mixed bias.
+     *
+     * @param affine the map
+     * @param manager owns the scaled experts
+     * @param experts the expert kernels {@code [K, O, ...]}
+     * @param expertBias the expert biases {@code [K, O]}, or null
+     * @param path gives the expert weights {@code [B, K]} (run in inference mode)
+     * @return the folded convolution
+     */
+    protected final AffineFoldable.Folded foldExperts(ChannelAffine affine, NDManager manager,
+            Parameter experts, Parameter expertBias, AttentionPath path) {
+        NDArray e = affine.scaled(experts.getArray(), 1, manager);
+        NDArray b = expertBias == null ? null : affine.scaled(expertBias.getArray(), 1, manager);
+        NDArray shift = affine.shift();
+        return (ps, x) -> mixAndConvolve(x, path.attentionPath(ps, x, false), e, b, shift);
     }
 
     /**

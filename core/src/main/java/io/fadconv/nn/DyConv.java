@@ -32,7 +32,7 @@ import java.util.Optional;
  * configuration is {@code fadconv:att=gap} ({@link FadConv} with GAP attention).
  */
 public final class DyConv extends AbstractDynamicConv
-        implements TorchModule, Costed, AttentionPath {
+        implements TorchModule, Costed, AttentionPath, AffineFoldable {
 
     private static final byte VERSION = 1;
     private static final AttentionTrunk.Names NAMES = new AttentionTrunk.Names("fc1", "", true);
@@ -106,10 +106,14 @@ public final class DyConv extends AbstractDynamicConv
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray a = attentionPath(ps, x, training);
-        NDArray bias = biasParam == null ? null
-                : ps.getValue(biasParam, x.getDevice(), training);
-        return new NDList(DynamicConv2d.mixture(x, a, ps.getValue(weightParam, x.getDevice(),
-                training), bias, stride, padding, dilation, groups));
+        return new NDList(mixAndConvolve(x, a, ps.getValue(weightParam, x.getDevice(), training),
+                biasParam == null ? null : ps.getValue(biasParam, x.getDevice(), training), null));
+    }
+
+    /** The scale folded into every expert (and expert bias), the shift into the mixed bias. */
+    @Override
+    public Folded foldAffine(ChannelAffine affine, NDManager manager) {
+        return foldExperts(affine, manager, weightParam, biasParam, this);
     }
 
     /**

@@ -25,7 +25,7 @@ import ai.djl.util.PairList;
  * (the reference fixes 16), the fusion modes and GAP attention of the ablations, a temperature.
  */
 public final class FadConv extends AbstractDynamicConv
-        implements TorchModule, Costed, AttentionPath {
+        implements TorchModule, Costed, AttentionPath, AffineFoldable {
 
     private static final byte VERSION = 1;
 
@@ -94,11 +94,15 @@ public final class FadConv extends AbstractDynamicConv
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray weights = expertWeights(ps, x, training);
-        NDArray expertsArr = ps.getValue(expertsParam, x.getDevice(), training);
-        NDArray bias = biasParam == null ? null
-                : ps.getValue(biasParam, x.getDevice(), training);
-        return new NDList(DynamicConv2d.mixture(x, weights, expertsArr, bias, stride, padding,
-                dilation, groups));
+        return new NDList(mixAndConvolve(x, weights,
+                ps.getValue(expertsParam, x.getDevice(), training),
+                biasParam == null ? null : ps.getValue(biasParam, x.getDevice(), training), null));
+    }
+
+    /** The scale folded into every expert (and expert bias), the shift into the mixed bias. */
+    @Override
+    public Folded foldAffine(ChannelAffine affine, NDManager manager) {
+        return foldExperts(affine, manager, expertsParam, biasParam, this);
     }
 
     /**

@@ -23,16 +23,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * value per channel. In {@link AttentionMode#GAP} mode it is global average pooling, the squeeze
  * of DYConv, ODConv and KernelWarehouse. One component serves FADConv, FODConv and FKW.
  *
- * <p>Pooling and the DCT are both linear, so they are fused into two small matrices per input
- * size, {@code A_h = T * P_h} ({@code m x H}) and {@code A_w = T * P_w} ({@code m x W}), where
+ * <p>Pooling and the DCT are both linear, so they are fused into small matrices per input size,
+ * {@code A_h = T * P_h} ({@code m x H}) and {@code A_w = T * P_w} ({@code m x W}), where
  * {@code P} holds PyTorch's adaptive pooling windows and {@code T} only the {@code m = n + h}
- * kept rows of the DCT basis. The kept coefficients are {@code A_h * X * A_w^T}: no full
- * {@code p x p} DCT is ever computed. The matrices are built once per input size and cached.
+ * kept rows of the DCT basis: the kept coefficients are {@code A_h * X * A_w^T}, and no full
+ * {@code p x p} DCT or pooled map is ever computed. On maps of more than
+ * {@value #ONE_PRODUCT_MAX_PIXELS} pixels that is two products ({@code X A_w^T} for all rows of
+ * the batch at once, then {@code A_h} times each channel's {@code H x m} result). On smaller
+ * maps those {@code B C} tiny second products cost more than their arithmetic, and one product
+ * is faster: the {@code f = n^2 + h^2} kept pairs {@code (u, v)} make the columns of one matrix
+ * {@code [H W, f]} (entries {@code A_h[u, i] A_w[v, j]}), and a batch is
+ * {@code X [B C, H W] x [H W, f]} (measured: {@code fadconv bench dct}, BENCHMARKS.md). The
+ * matrices are built once per input size and cached.
  */
 public final class FrequencyAttention extends AbstractBlock implements TorchModule {
 
     /** Hidden width of the fusion network, as in the reference. */
     public static final int FUSION_HIDDEN = 32;
+    /** The largest map (H W) whose coefficients are one product with the [H W, f] basis. */
+    public static final int ONE_PRODUCT_MAX_PIXELS = 16 * 16;
 
     private static final byte VERSION = 1;
     /** FcaNet's "top" frequency ranking on a 7 x 7 grid ({@code get_freq_indices('top32')}). */
@@ -170,14 +179,63 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
      */
     public NDArray coefficients(NDArray x) {
         Shape s = x.getShape();
+        return coefficients(x, Form.choose((int) s.get(2), (int) s.get(3)));
+    }
+
+    /**
+     * How {@link #coefficients} multiplies: both give the same numbers (to float32 rounding);
+     * which is faster depends on the map size ({@code fadconv bench dct} measures them).
+     */
+    public enum Form {
+        /** {@code X [B C, H W] x [H W, f]}: one product with the basis of the kept pairs. */
+        ONE_PRODUCT,
+        /** {@code X A_w^T} for all rows of the batch, then {@code A_h} times each channel. */
+        TWO_PRODUCTS;
+
+        /**
+         * The measured choice: one product on maps of at most
+         * {@value FrequencyAttention#ONE_PRODUCT_MAX_PIXELS} pixels, two above. Batch 8, 2 cores,
+         * forward + backward, alternating order: one product 1.11 ms against 1.91 at 512
+         * channels 16 x 16 and 0.34 against 1.05 at 8 x 8; within the noise at 256 channels
+         * 32 x 32 (2.07, 2.23) and 128 channels 64 x 64 (4.40, 4.50); two products 18.4 against
+         * 20.1 at 64 channels 128 x 128, where their quarter of the multiply-adds counts.
+         *
+         * @param h the map height
+         * @param w the map width
+         * @return the form
+         */
+        public static Form choose(int h, int w) {
+            return (long) h * w <= ONE_PRODUCT_MAX_PIXELS ? ONE_PRODUCT : TWO_PRODUCTS;
+        }
+    }
+
+    /**
+     * The kept DCT coefficients computed in a given {@link Form}.
+     *
+     * @param x the input {@code [B, C, H, W]}
+     * @param form how to multiply
+     * @return {@code [B, C, n*n + h*h]}
+     */
+    public NDArray coefficients(NDArray x, Form form) {
+        Shape s = x.getShape();
         long b = s.get(0);
         long c = s.get(1);
         int h = (int) s.get(2);
         int w = (int) s.get(3);
+        NDArray[] mats = constants(h, w, form, x);
+        if (form == Form.ONE_PRODUCT) {
+            // [B*C, H*W] x [H*W, f] (the basis stored as [f, H*W], read transposed); the product
+            // lives in x's manager (its first operand's)
+            return x.reshape(b * c, (long) h * w).matMul(Layers.reshapeFor(mats[0], x,
+                    mats[0].getShape()).transpose()).reshape(b, c, frequencyFeatures());
+        }
         int m = low + high;
-        NDArray[] mats = constants(h, w, x);
-        // [B*C*H, W] x [W, m] -> [B*C, H, m]; then [m, H] x [B*C, H, m] -> [B*C, m, m]
-        NDArray right = x.reshape((long) b * c * h, w).matMul(mats[1]).reshape(b * c, h, m);
+        // [B*C*H, W] x [W, m] -> [B*C, H, m] (A_w stored as [m, W] and read transposed: each
+        // output is a dot product of two contiguous rows, much faster for so few columns); then
+        // [m, H] x [B*C, H, m] -> [B*C, m, m]
+        NDArray right = x.reshape((long) b * c * h, w)
+                .matMul(Layers.reshapeFor(mats[1], x, mats[1].getShape()).transpose())
+                .reshape(b * c, h, m);
         NDArray z = mats[0].matMul(right);
         // The product would live in the constants' manager (its first operand's) for as long as
         // the layer, and everything computed from it after: hand it to the batch's manager.
@@ -204,6 +262,45 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
             multiply(t, AdaptivePooling.matrix(h, poolSize)),
             multiply(t, AdaptivePooling.matrix(w, poolSize))
         };
+    }
+
+    /**
+     * The matrix that gives the kept coefficients of a flattened channel, in double precision:
+     * {@code [H W][f]}, column {@code k} for the k-th kept pair {@code (u, v)} in the reference's
+     * order (the low {@code n x n} block row-major, then the high {@code h x h} block), entry
+     * {@code A_h[u, i] A_w[v, j]} in row {@code i W + j}.
+     *
+     * @param h the input height
+     * @param w the input width
+     * @return the matrix
+     */
+    public double[][] coefficientBasis(int h, int w) {
+        double[][][] a = poolDctMatrices(h, w);
+        int f = frequencyFeatures();
+        int[] rows = new int[f];
+        int[] cols = new int[f];
+        int k = 0;
+        for (int u = 0; u < low; u++) {
+            for (int v = 0; v < low; v++) {
+                rows[k] = u;
+                cols[k++] = v;
+            }
+        }
+        for (int u = 0; u < high; u++) {
+            for (int v = 0; v < high; v++) {
+                rows[k] = low + u;
+                cols[k++] = low + v;
+            }
+        }
+        double[][] out = new double[h * w][f];
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < w; j++) {
+                for (k = 0; k < f; k++) {
+                    out[i * w + j][k] = a[0][rows[k]][i] * a[1][cols[k]][j];
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -251,17 +348,22 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
     }
 
     private NDArray[] constants(int h, int w, NDArray like) {
-        long key = ((long) h << 32) | w;
+        return constants(h, w, Form.TWO_PRODUCTS, like);
+    }
+
+    private NDArray[] constants(int h, int w, Form form, NDArray like) {
+        long key = ((long) h << 32) | ((long) w << 1) | (form == Form.ONE_PRODUCT ? 1 : 0);
         return cache.computeIfAbsent(key, k -> {
             NDManager m = constantsManager();
             if (fusion == FrequencyFusion.FCA) {
                 long c = like.getShape().get(1);
                 return new NDArray[] {m.create(toFloat(fcaFilters(c, h, w)))};
             }
+            if (form == Form.ONE_PRODUCT) {
+                return new NDArray[] {m.create(toFloat(transpose(coefficientBasis(h, w))))};
+            }
             double[][][] a = poolDctMatrices(h, w);
-            return new NDArray[] {
-                m.create(toFloat(a[0])), m.create(toFloat(transpose(a[1])))
-            };
+            return new NDArray[] {m.create(toFloat(a[0])), m.create(toFloat(a[1]))};
         });
     }
 
@@ -293,7 +395,9 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
 
     /**
      * Multiply-adds of one sample, by part: {@link Costed#DCT} for pooling and the truncated
-     * DCT as computed here ({@code C (H W m + H m^2)}; GAP and FCA: one pass, {@code C H W}),
+     * DCT as computed here ({@code C (H W m + H m^2)} as two products, {@code C H W f} as one on
+     * maps of at most {@value #ONE_PRODUCT_MAX_PIXELS} pixels; GAP and FCA: one pass,
+     * {@code C H W}),
      * {@link Costed#ATTENTION} for the fusion ({@code C (f 32 + 32)} for the network,
      * {@code C f} for the sums).
      *
@@ -304,14 +408,16 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
         long c = input.get(1);
         long h = input.get(2);
         long w = input.get(3);
-        long m = low + high;
         long f = frequencyFeatures();
         if (mode == AttentionMode.GAP || fusion == FrequencyFusion.FCA) {
             return Map.of(Costed.DCT, c * h * w, Costed.ATTENTION, 0L);
         }
         long fused = fusion == FrequencyFusion.NETWORK
                 ? c * (f * FUSION_HIDDEN + FUSION_HIDDEN) : c * f;
-        return Map.of(Costed.DCT, c * (h * w * m + h * m * m), Costed.ATTENTION, fused);
+        long m = low + high;
+        long dct = Form.choose((int) h, (int) w) == Form.ONE_PRODUCT ? c * h * w * f
+                : c * (h * w * m + h * m * m);
+        return Map.of(Costed.DCT, dct, Costed.ATTENTION, fused);
     }
 
     /**

@@ -48,7 +48,7 @@ import java.util.Optional;
  * and {@code spatial_partition=False} (no published ResNet config uses it).
  */
 public final class KernelWarehouse extends AbstractDynamicConv
-        implements TorchModule, Costed, AttentionPath {
+        implements TorchModule, Costed, AttentionPath, AffineFoldable {
 
     /** The smallest hidden width of the attention, as published. */
     public static final int MIN_HIDDEN = 16;
@@ -191,22 +191,50 @@ public final class KernelWarehouse extends AbstractDynamicConv
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
+        NDArray y = DynamicConv2d.conv2d(x, kernels(ps, x, training), null, stride, padding,
+                dilation, groups);
+        if (biasParam != null) {
+            y = y.add(ps.getValue(biasParam, x.getDevice(), training).reshape(1, filters, 1, 1));
+        }
+        return new NDList(y);
+    }
+
+    /** Each sample's kernel {@code [B, O, C / groups, kh, kw]}, assembled from the cells. */
+    private NDArray kernels(ParameterStore ps, NDArray x, boolean training) {
         long b = x.getShape().get(0);
         NDArray a = cellAttention(ps, x, training);
         NDArray cells = ps.getValue(cellsParam, x.getDevice(), training);
         long co = warehouse.cellOut();
         long ci = warehouse.cellIn();
         // [B L, M] x [M, co ci]; L runs over (kernel position, output group, input group).
-        NDArray kernels = a.matMul(Layers.reshapeFor(cells, x, new Shape(warehouse.cellCount(),
-                co * ci)))
+        return a.matMul(Layers.reshapeFor(cells, x, new Shape(warehouse.cellCount(), co * ci)))
                 .reshape(b, slot.groupsSpatial(), slot.groupsOut(), slot.groupsIn(), co, ci)
                 .transpose(0, 2, 4, 3, 5, 1)
                 .reshape(b, filters, inChannels / groups, kernelShape.get(0), kernelShape.get(1));
-        NDArray y = DynamicConv2d.conv2d(x, kernels, null, stride, padding, dilation, groups);
-        if (biasParam != null) {
-            y = y.add(ps.getValue(biasParam, x.getDevice(), training).reshape(1, filters, 1, 1));
-        }
-        return new NDList(y);
+    }
+
+    /**
+     * The cells are shared with other layers, so the scale cannot go into them: each sample's
+     * assembled kernel is scaled per output channel at run time, and the bias becomes
+     * {@code b * scale + shift}. Where the kernels are larger than the output (deep, small maps)
+     * the output is scaled instead, which costs what the BatchNorm did.
+     */
+    @Override
+    public Folded foldAffine(ChannelAffine affine, NDManager manager) {
+        NDArray bias = affine.foldedBias(biasParam == null ? null : biasParam.getArray(), manager);
+        NDArray scale = affine.scale();
+        return (ps, x) -> {
+            NDArray kernels = kernels(ps, x, false);
+            if (kernelSize(inChannels) / filters <= outputPixels(x.getShape())) {
+                kernels = kernels.mul(Layers.reshapeFor(scale, x, new Shape(1, filters, 1, 1, 1)));
+                return DynamicConv2d.conv2d(x, kernels, ChannelAffine.perSample(bias, x), stride,
+                        padding, dilation, groups);
+            }
+            NDArray y = DynamicConv2d.conv2d(x, kernels, null, stride, padding, dilation, groups);
+            Shape channels = new Shape(1, filters, 1, 1);
+            return y.mul(Layers.reshapeFor(scale, x, channels))
+                    .add(Layers.reshapeFor(bias, x, channels));
+        };
     }
 
     /**

@@ -45,7 +45,7 @@ import java.util.Optional;
  * statistics (see {@link Layers#batchNorm}); PyTorch would raise instead.
  */
 public final class OdConv extends AbstractDynamicConv
-        implements TorchModule, Costed, AttentionPath {
+        implements TorchModule, Costed, AttentionPath, AffineFoldable {
 
     /** The smallest hidden width of the attention trunk, as published. */
     public static final int MIN_HIDDEN = 16;
@@ -218,6 +218,51 @@ public final class OdConv extends AbstractDynamicConv
             y = y.mul(a.filter().reshape(b, filters, 1, 1));
         }
         return new NDList(y);
+    }
+
+    /**
+     * The scale folded into every kernel (the kernel attention mixes them linearly, the spatial
+     * attention scales kernel positions, the filter attention output channels: all commute with a
+     * per-output-channel scale); the shift becomes the convolution's bias. The filter attention
+     * joins the per-sample kernel when the kernel is scaled anyway (by the spatial attention) or
+     * is smaller than the output; otherwise it stays on the output, and the shift after it.
+     */
+    @Override
+    public Folded foldAffine(ChannelAffine affine, NDManager manager) {
+        NDArray w = affine.scaled(weightParam.getArray(), 1, manager);
+        NDArray shift = affine.shift();
+        return (ps, x) -> {
+            long b = x.getShape().get(0);
+            Attentions a = attentions(ps, x, false);
+            NDArray xs = x.mul(a.channel().reshape(b, inChannels, 1, 1));
+            NDArray filter = a.filter() == null ? null : a.filter().reshape(b, filters, 1, 1);
+            if (a.kernel() == null && a.spatial() == null) {
+                NDArray y = EngineConv.conv2d(xs, Layers.reshapeFor(w, x, w.getShape().slice(1)),
+                        filter == null ? shift : null, stride, padding, dilation, groups);
+                return filter == null ? y
+                        : y.mul(filter).add(Layers.reshapeFor(shift, x, new Shape(1, filters, 1, 1)));
+            }
+            NDArray kernels = a.kernel() == null
+                    ? Layers.reshapeFor(w, x, new Shape(1).addAll(w.getShape().slice(1)))
+                    : DynamicConv2d.mix(a.kernel(), w);
+            boolean filterOnKernel = filter != null && (a.spatial() != null
+                    || kernelSize(inChannels) / filters <= outputPixels(x.getShape()));
+            NDArray factor = a.spatial() == null ? null
+                    : a.spatial().reshape(b, 1, 1, kernelShape.get(0), kernelShape.get(1));
+            if (filterOnKernel) {
+                NDArray f = filter.reshape(b, filters, 1, 1, 1);
+                factor = factor == null ? f : factor.mul(f);
+            }
+            if (factor != null) {
+                kernels = kernels.mul(factor);
+            }
+            if (filter == null || filterOnKernel) {
+                return DynamicConv2d.conv2d(xs, kernels, ChannelAffine.perSample(shift, x), stride,
+                        padding, dilation, groups);
+            }
+            NDArray y = DynamicConv2d.conv2d(xs, kernels, null, stride, padding, dilation, groups);
+            return y.mul(filter).add(Layers.reshapeFor(shift, x, new Shape(1, filters, 1, 1)));
+        };
     }
 
     /**

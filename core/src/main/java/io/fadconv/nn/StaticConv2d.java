@@ -2,6 +2,7 @@ package io.fadconv.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -10,9 +11,10 @@ import io.fadconv.engine.EngineConv;
 /**
  * DJL's {@link Conv2d} (same parameters, shapes, names and files) whose forward pass goes
  * through {@link EngineConv}, so the engine configuration chosen by the self-check reaches
- * every static convolution of the networks. Built by {@link Convs#staticConv}.
+ * every static convolution of the networks. Built by {@link Convs#staticConv}. Folds a
+ * BatchNorm after it into its weight and bias ({@link AffineFoldable}).
  */
-public final class StaticConv2d extends Conv2d {
+public final class StaticConv2d extends Conv2d implements AffineFoldable {
 
     private StaticConv2d(Builder builder) {
         super(builder);
@@ -34,6 +36,14 @@ public final class StaticConv2d extends Conv2d {
         NDArray w = parameterStore.getValue(weight, x.getDevice(), training);
         NDArray b = includeBias ? parameterStore.getValue(bias, x.getDevice(), training) : null;
         return new NDList(EngineConv.conv2d(x, w, b, stride, padding, dilation, groups));
+    }
+
+    /** {@code W * scale} and {@code b * scale + shift}, computed once. */
+    @Override
+    public Folded foldAffine(ChannelAffine affine, NDManager manager) {
+        NDArray w = affine.scaled(weight.getArray(), 0, manager);
+        NDArray b = affine.foldedBias(includeBias ? bias.getArray() : null, manager);
+        return (ps, x) -> EngineConv.conv2d(x, w, b, stride, padding, dilation, groups);
     }
 
     /** {@link Conv2d.Builder} building a {@link StaticConv2d}. */

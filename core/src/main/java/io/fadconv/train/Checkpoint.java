@@ -3,6 +3,7 @@ package io.fadconv.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import io.fadconv.model.SegmentationModel;
 import io.fadconv.util.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -106,6 +107,9 @@ public record Checkpoint(int epoch, int step, double lossSum, Numerics numerics,
                             + "' where the model has '" + p.name() + "'");
                 }
                 Adam.readArrayInto(in, p.parameter().getArray(), name);
+            }
+            if (model instanceof SegmentationModel s) {
+                s.markWeightsChanged();
             }
             optimizer.load(in);
             return c;

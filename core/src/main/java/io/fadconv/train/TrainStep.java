@@ -82,6 +82,7 @@ public final class TrainStep {
             }
         }
         adam.step();
+        model.markWeightsChanged();
         return value;
     }
 

@@ -3,10 +3,10 @@ package io.fadconv.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import io.fadconv.data.Normalization;
 import io.fadconv.data.raster.RasterReader;
 import io.fadconv.data.raster.Window;
+import io.fadconv.model.FoldedModel;
 import io.fadconv.model.SegmentationModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,7 +63,8 @@ final class LogitMaps {
      * The reference prediction of one window, written independently of the predictor: read the
      * whole scene, normalise, build the window {@code [x0, x0 + w) x [y0, y0 + h)} with pixels
      * outside the scene mirrored (numpy "reflect", by walking, see {@link #mirror}), one forward
-     * pass of batch 1.
+     * pass of batch 1 of the model as the predictor runs it (BatchNorms folded; the fold itself
+     * is checked against the unfolded model in io.fadconv.model.FoldedModelTest).
      *
      * @return {@code classes x h x w} logits
      */
@@ -87,9 +88,9 @@ final class LogitMaps {
                 }
             }
         }
-        try (NDManager sub = manager.newSubManager()) {
+        try (NDManager sub = manager.newSubManager(); FoldedModel folded = model.foldBatchNorm()) {
             NDArray x = sub.create(in, new Shape(1, c, h, w));
-            return model.logits(new ParameterStore(sub, false), x, false).toFloatArray();
+            return folded.logits(x).toFloatArray();
         }
     }
 

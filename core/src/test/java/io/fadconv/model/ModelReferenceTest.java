@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whole networks against segmentation_models_pytorch / torchvision (make_fixtures.py): the
- * reference's weights are loaded by PyTorch name, and the logits (inference and training mode)
- * and the BatchNorm running statistics after one training pass must agree.
+ * reference's weights are loaded by PyTorch name, and the logits (inference mode, also with the
+ * BatchNorms folded into the convolutions, and training mode) and the BatchNorm running
+ * statistics after one training pass must agree.
  */
 class ModelReferenceTest extends EngineTest {
 
@@ -82,6 +83,14 @@ class ModelReferenceTest extends EngineTest {
         assertThat(eval.getShape().getShape()).containsExactly(io.get("eval").shape());
         assertThat(RefMath.relativeError(doubles(io.get("eval")), eval.toFloatArray()))
                 .as("inference-mode logits").isLessThan(TOLERANCE);
+        if (block instanceof SegmentationModel model) {
+            try (FoldedModel folded = model.foldBatchNorm()) {
+                assertThat(folded.foldedUnits()).isEqualTo(FoldedModelTest.units(model));
+                assertThat(RefMath.relativeError(doubles(io.get("eval")),
+                        folded.logits(x).toFloatArray()))
+                        .as("inference-mode logits, BatchNorms folded").isLessThan(TOLERANCE);
+            }
+        }
         NDArray train = block.forward(new ParameterStore(x.getManager(), false),
                 new ai.djl.ndarray.NDList(x), true).singletonOrThrow();
         assertThat(RefMath.relativeError(doubles(io.get("train")), train.toFloatArray()))

@@ -12,7 +12,10 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The truncated, fused DCT equals pool -> full p x p DCT -> crop, and costs less. */
+/**
+ * The truncated, fused DCT equals pool -> full p x p DCT -> crop (double precision reference), and
+ * what it costs.
+ */
 class FrequencyAttentionTest {
 
     @ParameterizedTest(name = "{0}x{1} p={2} n={3} h={4}")
@@ -26,7 +29,6 @@ class FrequencyAttentionTest {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] xv = Tensors.uniform(new Random(h * 31 + w), 2 * c * h * w);
             NDArray x = m.create(xv, new Shape(2, c, h, w));
-            float[] got = fat.coefficients(x).toFloatArray();
             double[][][][] xr = Tensors.to4(Tensors.values(x), 2, c, h, w);
             int f = low * low + high * high;
             double[] expected = new double[2 * c * f];
@@ -46,7 +48,13 @@ class FrequencyAttentionTest {
                     }
                 }
             }
-            assertThat(RefMath.relativeError(expected, got)).isLessThan(1e-5);
+            for (FrequencyAttention.Form form : FrequencyAttention.Form.values()) {
+                float[] got = fat.coefficients(x, form).toFloatArray();
+                assertThat(RefMath.relativeError(expected, got)).as(form.name()).isLessThan(1e-5);
+            }
+            assertThat(fat.coefficients(x).toFloatArray()).as("the chosen form")
+                    .containsExactly(fat.coefficients(x, FrequencyAttention.Form.choose(h, w))
+                            .toFloatArray());
         }
     }
 
@@ -57,8 +65,10 @@ class FrequencyAttentionTest {
         long c = 64;
         long ours = fat.madds(new Shape(1, c, size, size)).get(Costed.DCT);
         long paper = fat.paperDctMadds(c) + c * size * size; // full DCT plus the pooling pass
-        // C (H W m + H m^2) with m = 4, against 2 C p^3 + C H W.
-        assertThat(ours).isEqualTo(c * ((long) size * size * 4 + size * 16L));
+        // Two products, C (H W m + H m^2) with m = 4, or on maps up to 16 x 16 one product with
+        // the [H W, f] basis, C H W f with f = 16; against 2 C p^3 + C H W.
+        assertThat(ours).isEqualTo(size * size <= 256 ? c * size * size * 16L
+                : c * ((long) size * size * 4 + size * 16L));
         if (size <= 2 * p) {
             assertThat(ours).isLessThan(paper);
         }

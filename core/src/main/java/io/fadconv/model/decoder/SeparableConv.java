@@ -1,6 +1,7 @@
 package io.fadconv.model.decoder;
 
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -9,6 +10,8 @@ import io.fadconv.model.ConvFactory;
 import io.fadconv.model.ConvRole;
 import io.fadconv.model.TracedBlock;
 import io.fadconv.model.Tracer;
+import io.fadconv.nn.AffineFoldable;
+import io.fadconv.nn.ChannelAffine;
 import io.fadconv.nn.ConvGeometry;
 import io.fadconv.nn.TorchModule;
 import io.fadconv.nn.TorchStateDict;
@@ -20,8 +23,9 @@ import io.fadconv.nn.TorchStateDict;
  * of a warehouse's layers, and a depthwise layer (1 input channel per group) would cut its
  * pointwise neighbours into single-channel cells with an enormous attention; the official
  * KW MobileNetV2 keeps depthwise and pointwise layers in separate warehouses for the same reason.
+ * A BatchNorm after it folds into the pointwise half.
  */
-public final class SeparableConv extends TracedBlock implements TorchModule {
+public final class SeparableConv extends TracedBlock implements TorchModule, AffineFoldable {
 
     private static final byte VERSION = 1;
 
@@ -54,6 +58,17 @@ public final class SeparableConv extends TracedBlock implements TorchModule {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return pointwise.forward(ps, depthwise.forward(ps, inputs, training), training);
+    }
+
+    /** The map folds into the pointwise half; the depthwise half runs as it is. */
+    @Override
+    public Folded foldAffine(ChannelAffine affine, NDManager manager) {
+        if (!(pointwise instanceof AffineFoldable p)) {
+            return null;
+        }
+        Folded folded = p.foldAffine(affine, manager);
+        return folded == null ? null : (ps, x) -> folded.forward(ps,
+                depthwise.forward(ps, new NDList(x), false).singletonOrThrow());
     }
 
     @Override
