@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fadconv.Djl;
 import io.fadconv.engine.EngineCheck;
 import io.fadconv.engine.EngineConfig;
+import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
 import io.fadconv.nn.ConvTuner;
 import java.io.PrintWriter;
@@ -38,10 +39,18 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for machines.")
     boolean json;
 
+    @Option(names = "--race", description = "Time the correct configurations against each "
+            + "other again instead of taking the winner remembered for this machine, and "
+            + "remember the new winner (run it on a quiet machine).")
+    boolean race;
+
     @Override
     public Integer call() throws Exception {
         if (rounds != null && rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
+        if (race) {
+            System.setProperty(EngineSetup.RACE_PROPERTY, "again");
         }
         EngineStatus s = Djl.status();
         EngineCheck.Report again = rounds == null ? null : EngineCheck.run(s.config(), rounds);
@@ -92,7 +101,8 @@ final class DoctorCommand implements Callable<Integer> {
             line(sb, "  speed race (conv, BatchNorm, ReLU and per-sample conv at three network shapes, forward+backward): %s%s (%s; "
                     + "-Dfadconv.engine.race=off keeps the default)", r,
                     s.race().fastest(), s.race().how().equals("cached")
-                            ? "remembered from an earlier run here" : "timed now");
+                            ? "remembered from an earlier run here; --race times it again"
+                            : "timed now");
         }
         if (!s.skipped().isEmpty()) {
             line(sb, "  not tried, found wrong here by an earlier run: %s", s.skipped());

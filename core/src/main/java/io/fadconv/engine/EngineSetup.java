@@ -40,7 +40,10 @@ public final class EngineSetup {
     public static final String ENV = "FADCONV_ENGINE";
     /** Makes the check fail for the named configurations (tests of the fallback). */
     public static final String FAIL_PROPERTY = "fadconv.engine.fail";
-    /** Turns the speed race between correct configurations off ({@code off}). */
+    /**
+     * Turns the speed race between correct configurations off ({@code off}), or runs it again
+     * instead of taking the winner remembered for this machine ({@code again}).
+     */
     public static final String RACE_PROPERTY = "fadconv.engine.race";
     /** Rounds of the check. */
     public static final String REPEATS_PROPERTY = "fadconv.engine.check.repeats";
@@ -240,10 +243,17 @@ public final class EngineSetup {
         return !"off".equalsIgnoreCase(System.getProperty(RACE_PROPERTY, "on"));
     }
 
+    /** Whether the race runs again although a winner is remembered ({@code again}). */
+    private static boolean raceAgain() {
+        return "again".equalsIgnoreCase(System.getProperty(RACE_PROPERTY, "on"));
+    }
+
     /** The faster of the correct configurations: remembered for this machine, or timed now. */
     private static LayoutRace.Result race(List<EngineConfig> correct, String key) {
         MachineFile file = MachineFile.open("engine-speed", key);
-        if (file != null && file.read().get("fastest") != null) {
+        // a winner counts only for the workload it won (the race's workload has changed before)
+        if (file != null && !raceAgain() && file.read().get("fastest") != null
+                && file.read().path("workload").asInt() == LayoutRace.WORKLOAD) {
             try {
                 EngineConfig known = EngineConfig.of(file.read().get("fastest").asText());
                 if (correct.contains(known)) {
@@ -256,6 +266,7 @@ public final class EngineSetup {
         LayoutRace.Result r = LayoutRace.run(correct, EngineSetup::apply);
         if (file != null) {
             file.put("fastest", JsonNodeFactory.instance.textNode(r.fastest().id()));
+            file.put("workload", JsonNodeFactory.instance.numberNode(LayoutRace.WORKLOAD));
             ObjectNode ms = JsonNodeFactory.instance.objectNode();
             r.millis().forEach((c, v) -> ms.put(c.id(), Math.round(v * 10) / 10.0));
             file.put("millis", ms);

@@ -23,6 +23,12 @@ import java.util.Random;
  */
 public final class LayoutRace {
 
+    /**
+     * The workload's version: a winner remembered for another version is raced again. Raise it
+     * whenever {@link #pass} changes.
+     */
+    public static final int WORKLOAD = 2;
+
     /** batch, channels, size of each residual pair. */
     private static final int[][] STAGES = {{4, 64, 64}, {4, 256, 16}, {4, 16, 128}};
     private static final int ROUNDS = 3;

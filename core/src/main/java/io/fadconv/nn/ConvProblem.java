@@ -80,51 +80,85 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
     }
 
     /**
-     * Runs the problem once with a strategy on data drawn from {@code random}: forward, and
-     * backward of {@code sum(y^2)/2} (a dense gradient, as inside a network) when training.
+     * The data a problem is timed on, drawn once per geometry and copied into the engine for
+     * every run: input, kernels (per-sample or experts) and the mixture's attention.
+     *
+     * @param x the input values, {@code [B, H, W, C]} order when the engine runs channels-last
+     * @param kernels per-sample kernels or experts
+     * @param attention the attention {@code [B, K]} of a mixture, softmaxed, or null
+     */
+    record Data(float[] x, float[] kernels, float[] attention) {}
+
+    /**
+     * Draws the problem's data (uniform in [-1, 1): only the timing matters).
+     *
+     * @param random the generator
+     * @return the data
+     */
+    Data draw(Random random) {
+        float[] a = null;
+        if (experts > 0) {
+            a = new float[Math.toIntExact(batch() * experts)];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = 1f / experts + 0.1f * (random.nextFloat() - 0.5f);
+            }
+        }
+        Shape k = new Shape(experts > 0 ? experts : batch()).addAll(kernel);
+        return new Data(uniform(random, input.size()), uniform(random, k.size()), a);
+    }
+
+    /**
+     * Times one run of the problem with a strategy: forward, and when training the backward of
+     * {@code sum(y^2)/2} (a dense gradient, as inside a network). The input is handed over in the
+     * memory layout the engine's convolutions receive inside a network (channels-last under that
+     * configuration).
      *
      * @param strategy the strategy
-     * @param m where the data live
-     * @param random the generator
-     * @return something that depends on the whole result, to force completion
+     * @param m where the run's arrays live (closed by the caller)
+     * @param data the data
+     * @param abortMs a training run whose forward alone takes longer stops there (it has lost)
+     * @return milliseconds, or infinity when stopped after the forward
      */
-    NDArray run(DynamicConv2d.Strategy strategy, NDManager m, Random random) {
+    double timeMs(DynamicConv2d.Strategy strategy, NDManager m, Data data, double abortMs) {
         long b = batch();
-        NDArray x = gaussian(m, random, input);
-        NDArray y;
-        NDArray leaf;
-        if (experts > 0) {
-            NDArray a = gaussian(m, random, new Shape(b, experts)).softmax(-1);
-            leaf = gaussian(m, random, new Shape(experts).addAll(kernel));
-            setRequiresGradient(x, leaf);
-            y = DynamicConv2d.mixture(x, a, leaf, null, stride, padding, dilation, groups,
-                    strategy);
-        } else {
-            leaf = gaussian(m, random, new Shape(b).addAll(kernel));
-            setRequiresGradient(x, leaf);
-            y = DynamicConv2d.conv2d(x, leaf, null, stride, padding, dilation, groups, strategy);
+        boolean nhwc = EngineSetup.active().layout() == io.fadconv.engine.ConvLayout.CHANNELS_LAST;
+        NDArray xLeaf = nhwc ? m.create(data.x(), new Shape(b, input.get(2), input.get(3),
+                input.get(1))) : m.create(data.x(), input);
+        NDArray kLeaf = m.create(data.kernels(),
+                new Shape(experts > 0 ? experts : b).addAll(kernel));
+        NDArray a = data.attention() == null ? null
+                : m.create(data.attention(), new Shape(b, experts));
+        if (training) {
+            xLeaf.setRequiresGradient(true);
+            kLeaf.setRequiresGradient(true);
         }
+        NDArray x = nhwc ? xLeaf.transpose(0, 3, 1, 2) : xLeaf;
+        long t0 = System.nanoTime();
+        NDArray y = experts > 0
+                ? DynamicConv2d.mixture(x, a, kLeaf, null, stride, padding, dilation, groups,
+                        strategy)
+                : DynamicConv2d.conv2d(x, kLeaf, null, stride, padding, dilation, groups,
+                        strategy);
         if (!training) {
-            return y.get(0);
+            y.get(0).toFloatArray(); // forces completion
+            return (System.nanoTime() - t0) / 1e6;
         }
         NDArray loss = y.mul(y).sum();
+        loss.toFloatArray(); // the forward has completed
+        if ((System.nanoTime() - t0) / 1e6 > abortMs) {
+            return Double.POSITIVE_INFINITY;
+        }
         ai.djl.pytorch.jni.JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) loss,
                 (ai.djl.pytorch.engine.PtNDArray) loss.onesLike(), false, false);
-        return leaf.getGradient();
+        kLeaf.getGradient().get(0).toFloatArray(); // forces completion
+        return (System.nanoTime() - t0) / 1e6;
     }
 
-    private void setRequiresGradient(NDArray x, NDArray leaf) {
-        if (training) {
-            x.setRequiresGradient(true);
-            leaf.setRequiresGradient(true);
-        }
-    }
-
-    private static NDArray gaussian(NDManager m, Random random, Shape s) {
-        float[] v = new float[Math.toIntExact(s.size())];
+    private static float[] uniform(Random random, long n) {
+        float[] v = new float[Math.toIntExact(n)];
         for (int i = 0; i < v.length; i++) {
-            v[i] = (float) random.nextGaussian();
+            v[i] = 2 * random.nextFloat() - 1;
         }
-        return m.create(v, s);
+        return v;
     }
 }

@@ -34,9 +34,11 @@ public final class ConvTuner {
     /** Turns tuning on ({@code on}, default) or off ({@code off}). */
     public static final String PROPERTY = "fadconv.tune";
 
-    private static final int TIMED_RUNS = 2;
-    /** A candidate slower than this per run is not run again. */
-    private static final double LONG_RUN_MS = 400;
+    /**
+     * The leaders are timed a second time when the runner-up is within this factor of the best:
+     * a first run also pays one-off costs (oneDNN builds its kernels for a new shape).
+     */
+    private static final double RERUN_WITHIN = 1.25;
 
     private static final Map<String, Choice> CHOICES = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicLong TUNING_NANOS =
@@ -133,7 +135,9 @@ public final class ConvTuner {
                     key, c.strategy(), c.how()));
             DynamicConv2d.Strategy[] all = DynamicConv2d.Strategy.values();
             for (int i = 0; i < c.millis().length; i++) {
-                if (!Double.isNaN(c.millis()[i])) {
+                if (Double.isInfinite(c.millis()[i])) {
+                    sb.append("  ").append(all[i]).append(" lost in its forward");
+                } else if (!Double.isNaN(c.millis()[i])) {
                     sb.append(String.format(Locale.ROOT, "  %s %.1f ms", all[i], c.millis()[i]));
                 }
             }
@@ -208,13 +212,11 @@ public final class ConvTuner {
                 // decided afresh below
             }
         }
-        double[] ms = new double[DynamicConv2d.Strategy.values().length];
-        java.util.Arrays.fill(ms, Double.NaN);
-        DynamicConv2d.Strategy best = null;
-        for (DynamicConv2d.Strategy s : candidates) {
-            ms[s.ordinal()] = time(s, p);
-            if (best == null || ms[s.ordinal()] < ms[best.ordinal()]) {
-                best = s;
+        double[] ms = time(candidates, p);
+        DynamicConv2d.Strategy best = candidates.get(0);
+        for (DynamicConv2d.Strategy c : candidates) {
+            if (ms[c.ordinal()] < ms[best.ordinal()]) {
+                best = c;
             }
         }
         if (f != null) {
@@ -224,37 +226,52 @@ public final class ConvTuner {
     }
 
     /**
-     * The fastest of a few runs of one strategy (after one untimed run), in milliseconds, on
-     * fresh data outside the caller's graph.
+     * Times the candidates on one draw of data, cheaply enough for a first use: each runs once
+     * (a training candidate whose forward alone is slower than the best complete run has lost
+     * and stops there), then the two fastest run once more when they are close, keeping each
+     * one's faster time. Outside the caller's graph, with the caller's gradient mode restored.
+     *
+     * @return milliseconds in {@link DynamicConv2d.Strategy} order (NaN where not a candidate,
+     *     infinity where stopped after the forward)
      */
-    private static double time(DynamicConv2d.Strategy s, ConvProblem p) {
+    private static double[] time(List<DynamicConv2d.Strategy> candidates, ConvProblem p) {
+        double[] ms = new double[DynamicConv2d.Strategy.values().length];
+        java.util.Arrays.fill(ms, Double.NaN);
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(p.training());
-        Random random = new Random(7);
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            ConvProblem.Data data = p.draw(new Random(7));
             double best = Double.POSITIVE_INFINITY;
-            for (int r = -1; r < TIMED_RUNS; r++) {
-                try (NDManager run = m.newSubManager()) {
-                    long t0 = System.nanoTime();
-                    p.run(s, run, random).toFloatArray(); // forces completion
-                    double ms = (System.nanoTime() - t0) / 1e6;
-                    if (r >= 0) {
-                        best = Math.min(best, ms);
-                        if (ms > LONG_RUN_MS) {
-                            break; // slow enough that one timing decides
-                        }
-                    }
+            for (DynamicConv2d.Strategy s : candidates) {
+                ms[s.ordinal()] = once(p, s, m, data, best);
+                best = Math.min(best, ms[s.ordinal()]);
+            }
+            List<DynamicConv2d.Strategy> order = new ArrayList<>(candidates);
+            order.sort(java.util.Comparator.comparingDouble(s -> ms[s.ordinal()]));
+            if (ms[order.get(1).ordinal()] <= RERUN_WITHIN * ms[order.get(0).ordinal()]) {
+                for (DynamicConv2d.Strategy s : order.subList(0, 2)) {
+                    ms[s.ordinal()] = Math.min(ms[s.ordinal()],
+                            once(p, s, m, data, Double.POSITIVE_INFINITY));
                 }
             }
-            return best;
+            return ms;
         } finally {
             JniUtils.setGradMode(gradMode);
         }
     }
 
+    private static double once(ConvProblem p, DynamicConv2d.Strategy s, NDManager parent,
+            ConvProblem.Data data, double abortMs) {
+        try (NDManager run = parent.newSubManager()) {
+            return p.timeMs(s, run, data, abortMs);
+        }
+    }
+
     private static MachineFile machineFile() {
         if (!fileLoaded) {
-            file = MachineFile.open("conv-tuning", EngineSetup.ensure().machineKey());
+            // keyed by the candidates too: a choice made among fewer is timed again
+            file = MachineFile.open("conv-tuning", EngineSetup.ensure().machineKey()
+                    + " strategies=" + java.util.Arrays.toString(DynamicConv2d.Strategy.values()));
             fileLoaded = true;
         }
         return file;

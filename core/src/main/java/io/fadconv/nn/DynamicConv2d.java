@@ -48,6 +48,12 @@ public final class DynamicConv2d {
          */
         GROUPED,
         /**
+         * {@link #GROUPED} over each half of the batch, outputs concatenated: two grouped
+         * convolutions of half the groups, whose weight gradients are larger products than the
+         * per-sample ones; batch 4 or more.
+         */
+        CHUNKED_GROUPED,
+        /**
          * The input unfolded by slicing ({@code k*k} shifted views stacked), then one batched
          * matrix product per sample, {@code [O, C k k] x [C k k, H' W']}; groups = 1 only.
          */
@@ -76,6 +82,7 @@ public final class DynamicConv2d {
                 case GROUPED -> true;
                 case IM2COL_BMM -> groups == 1 && batch > 1;
                 case PER_SAMPLE -> batch > 1;
+                case CHUNKED_GROUPED -> batch >= 4;
                 case EXPERT_SUM -> experts > 0 && groups == 1 && batch > 1;
             };
         }
@@ -221,6 +228,17 @@ public final class DynamicConv2d {
                 NDIndex sample = new NDIndex("{}:{}", i, i + 1);
                 outs.add(EngineConv.conv2d(x.get(sample), kernels.get(i),
                         bias == null ? null : bias.get(i), stride, padding, dilation, groups));
+            }
+            return NDArrays.concat(outs, 0);
+        }
+        if (strategy == Strategy.CHUNKED_GROUPED) {
+            long half = (b + 1) / 2;
+            NDList outs = new NDList(2);
+            for (long i = 0; i < b; i += half) {
+                NDIndex chunk = new NDIndex("{}:{}", i, Math.min(b, i + half));
+                outs.add(conv2d(x.get(chunk), kernels.get(chunk),
+                        bias == null ? null : bias.get(chunk), stride, padding, dilation, groups,
+                        Strategy.GROUPED));
             }
             return NDArrays.concat(outs, 0);
         }

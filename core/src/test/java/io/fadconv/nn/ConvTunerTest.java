@@ -52,6 +52,28 @@ class ConvTunerTest {
     }
 
     @Test
+    void aTrainingGeometryTimesForwardAndBackwardAndStopsCandidatesThatLostInTheirForward() {
+        Djl.engine();
+        ConvProblem p = new ConvProblem(new Shape(4, 8, 12, 12), new Shape(8, 8, 3, 3), ONE, ONE,
+                ONE, 1, 4, true);
+        DynamicConv2d.Strategy s = ConvTuner.strategy(p);
+        ConvTuner.Choice c = ConvTuner.choices().get(p.key());
+        assertThat(c.how()).isEqualTo("timed");
+        assertThat(p.key()).startsWith("train B4 C8 12x12 O8 k3x3");
+        for (DynamicConv2d.Strategy each : DynamicConv2d.Strategy.values()) {
+            double t = c.millis()[each.ordinal()];
+            assertThat(t).as(each + ": every strategy applies at batch 4 with 4 experts")
+                    .isNotNaN().isGreaterThan(0);
+            assertThat(t).as(each + " against the chosen " + s)
+                    .isGreaterThanOrEqualTo(c.millis()[s.ordinal()]);
+        }
+        assertThat(c.millis()[s.ordinal()]).as("the chosen one ran forward and backward")
+                .isFinite();
+        // the caller's gradient mode is left as it was
+        assertThat(ai.djl.pytorch.jni.JniUtils.isGradMode()).isFalse();
+    }
+
+    @Test
     void theFirstUseOfAGeometryTimesEveryApplicableStrategyOnce() throws Exception {
         Djl.engine();
         try (NDManager m = NDManager.newBaseManager()) {
