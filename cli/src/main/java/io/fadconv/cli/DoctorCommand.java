@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
                 + "gradients) and the engine configuration in use. Exit code 1 when the "
                 + "configuration in use fails its check.",
             "Force a configuration with -Dfadconv.engine=NAME (in FADCONV_JAVA_OPTS) or "
-                + "FADCONV_ENGINE=NAME; names: auto, " + "default, channels-last, onednn-off, "
-                + "isa-avx2, isa-sse41."})
+                + "FADCONV_ENGINE=NAME; names: auto, " + "default, channels-last, "
+                + "channels-last-inference, onednn-off, isa-avx2, isa-sse41."})
 final class DoctorCommand implements Callable<Integer> {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -97,8 +97,10 @@ final class DoctorCommand implements Callable<Integer> {
         if (s.race() != null) {
             StringBuilder r = new StringBuilder();
             s.race().millis().forEach((c, ms) -> r.append(String.format(Locale.ROOT,
-                    "%s %.0f ms, ", c, ms)));
-            line(sb, "  speed race (conv, BatchNorm, ReLU and per-sample conv at three network shapes, forward+backward): %s%s (%s; "
+                    "%s %.0f ms training, %.0f ms inference; ", c, ms,
+                    s.race().inferenceMillis().get(c))));
+            line(sb, "  speed race (conv, BatchNorm, ReLU and per-sample conv at three network "
+                    + "shapes; forward+backward, and forward alone): %s%s (%s; "
                     + "-Dfadconv.engine.race=off keeps the default)", r,
                     s.race().fastest(), s.race().how().equals("cached")
                             ? "remembered from an earlier run here; --race times it again"

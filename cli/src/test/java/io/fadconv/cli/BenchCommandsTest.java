@@ -24,8 +24,8 @@ class BenchCommandsTest {
         assertThat(layer).contains("| 8ch 8x8 | static |").contains("| 8ch 8x8 | fadconv:p=4 |")
                 .contains("| 8ch 8x8 | kw:b=1 |").contains("goal <= 1.30x");
         assertThat(ok("bench", "formulations", "--stages", "8x8", "--batch", "2", "--rounds", "1",
-                "--warmup", "0")).contains("| static | grouped | chunked-grouped | im2col-bmm | "
-                        + "per-sample | expert-sum |")
+                "--warmup", "0")).contains("| static | grouped | chunked-grouped | grouped-nchw | "
+                        + "im2col-bmm | per-sample | expert-sum |")
                 .contains("| 8ch 8x8 |");
         assertThat(ok("bench", "dct", "--stages", "8x32", "--batch", "2", "--rounds", "1",
                 "--warmup", "0")).contains("| 8ch 32x32 |").contains("| two |");

@@ -167,7 +167,7 @@ public final class EngineCheck {
     /**
      * Checks the configuration currently applied to the engine.
      *
-     * @param config the configuration applied (its layout is used for the float32 runs)
+     * @param config the configuration applied (each of its layouts is checked)
      * @param repeats rounds over the cases
      * @return the report
      */
@@ -183,17 +183,22 @@ public final class EngineCheck {
             boolean wrong = false;
             while (rounds < repeats && !wrong) {
                 for (int i = 0; i < CASES.size(); i++) {
-                    try (NDManager sub = m.newSubManager()) {
-                        double[] e = errors(sub, CASES.get(i), config.layout(), random);
-                        for (int k = 0; k < 3; k++) {
-                            worst[i][k] = worse(worst[i][k], e[k]);
+                    for (ConvLayout layout : config.layouts()) {
+                        try (NDManager sub = m.newSubManager()) {
+                            double[] e = errors(sub, CASES.get(i), layout, random);
+                            for (int k = 0; k < 3; k++) {
+                                worst[i][k] = worse(worst[i][k], e[k]);
+                            }
+                            wrong |= !(worse(worse(e[0], e[1]), e[2]) < TOLERANCE);
                         }
-                        wrong |= !(worse(worse(e[0], e[1]), e[2]) < TOLERANCE);
                     }
                 }
                 rounds++;
             }
-            identical = identicalPasses(m, config.layout(), random);
+            identical = true;
+            for (ConvLayout layout : config.layouts()) {
+                identical &= identicalPasses(m, layout, random);
+            }
         } finally {
             JniUtils.setGradMode(prevGrad);
         }

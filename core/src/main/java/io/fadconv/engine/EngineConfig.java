@@ -1,7 +1,10 @@
 package io.fadconv.engine;
 
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -27,6 +30,14 @@ public enum EngineConfig {
      */
     CHANNELS_LAST("channels-last", "oneDNN at the CPU's full ISA, convolution inputs channels-last",
             ConvLayout.CHANNELS_LAST, true, null),
+    /**
+     * NCHW while gradients are recorded (training), channels-last in inference: chosen by the
+     * speed race when each layout wins in its own mode, never forced by a failed check (it is
+     * correct where both {@link #DEFAULT} and {@link #CHANNELS_LAST} are).
+     */
+    CHANNELS_LAST_INFERENCE("channels-last-inference", "oneDNN at the CPU's full ISA, NCHW while "
+            + "training, convolution inputs channels-last in inference", ConvLayout.NCHW,
+            ConvLayout.CHANNELS_LAST, true, null),
     /** ATen's own convolutions (im2col + BLAS); oneDNN is not used. Slow but independent. */
     ONEDNN_OFF("onednn-off", "ATen's own convolutions, oneDNN switched off",
             ConvLayout.NCHW, false, null),
@@ -40,15 +51,22 @@ public enum EngineConfig {
 
     private final String id;
     private final String description;
-    private final ConvLayout layout;
+    private final ConvLayout trainingLayout;
+    private final ConvLayout inferenceLayout;
     private final boolean oneDnn;
     private final String maxIsa;
 
     EngineConfig(String id, String description, ConvLayout layout, boolean oneDnn,
             String maxIsa) {
+        this(id, description, layout, layout, oneDnn, maxIsa);
+    }
+
+    EngineConfig(String id, String description, ConvLayout trainingLayout,
+            ConvLayout inferenceLayout, boolean oneDnn, String maxIsa) {
         this.id = id;
         this.description = description;
-        this.layout = layout;
+        this.trainingLayout = trainingLayout;
+        this.inferenceLayout = inferenceLayout;
         this.oneDnn = oneDnn;
         this.maxIsa = maxIsa;
     }
@@ -99,12 +117,62 @@ public enum EngineConfig {
     }
 
     /**
-     * How convolution inputs are laid out in memory.
+     * How convolution inputs are laid out in memory now: in training when DJL records gradients
+     * (inside a GradientCollector), in inference otherwise.
      *
      * @return the layout
      */
     public ConvLayout layout() {
-        return layout;
+        return layout(JniUtils.isGradMode());
+    }
+
+    /**
+     * How convolution inputs are laid out in memory in one mode.
+     *
+     * @param training true for training (gradients recorded)
+     * @return the layout
+     */
+    public ConvLayout layout(boolean training) {
+        return training ? trainingLayout : inferenceLayout;
+    }
+
+    /**
+     * Every layout this configuration runs convolutions in.
+     *
+     * @return one or two layouts
+     */
+    public Set<ConvLayout> layouts() {
+        return EnumSet.of(trainingLayout, inferenceLayout);
+    }
+
+    /**
+     * The full-ISA oneDNN configuration with given layouts per mode.
+     *
+     * @param training the layout while training
+     * @param inference the layout in inference
+     * @return the configuration, or null when there is none (channels-last only in training)
+     */
+    public static EngineConfig withLayouts(ConvLayout training, ConvLayout inference) {
+        for (EngineConfig c : values()) {
+            if (c.oneDnn && c.maxIsa == null && c.trainingLayout == training
+                    && c.inferenceLayout == inference) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether this configuration is known correct when the given ones are: itself checked, or
+     * made of checked ones ({@link #CHANNELS_LAST_INFERENCE} of {@link #DEFAULT} and
+     * {@link #CHANNELS_LAST}).
+     *
+     * @param correct the configurations that passed the check
+     * @return true when covered
+     */
+    public boolean coveredBy(java.util.Collection<EngineConfig> correct) {
+        return correct.contains(this) || this == CHANNELS_LAST_INFERENCE
+                && correct.containsAll(List.of(DEFAULT, CHANNELS_LAST));
     }
 
     /**

@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Which of two correct configurations is faster on this machine: what the project's networks are
- * made of, at three of their shapes (a wide shallow stage, a deep small one, a thin one at full
- * resolution): residual pairs of 3 x 3 convolution, BatchNorm (training statistics) and ReLU,
- * the second convolution per sample as the dynamic layers run it (batch folded into groups),
- * forward and backward, the configurations interleaved round by round. Run once per kind of
- * machine; the winner is remembered in {@code engine-speed.json}.
+ * Which memory layout is faster on this machine, in training and in inference separately: what
+ * the project's networks are made of, at three of their shapes (a wide shallow stage, a deep
+ * small one, a thin one at full resolution): residual pairs of 3 x 3 convolution, BatchNorm and
+ * ReLU, the second convolution per sample as the dynamic layers run it (batch folded into
+ * groups, in NCHW, which the tuner can choose under channels-last too), forward and backward
+ * (training statistics) and forward alone (running statistics, no gradients), the layouts
+ * interleaved round by round. Run once per kind of machine; the winner is remembered in
+ * {@code engine-speed.json}.
  */
 public final class LayoutRace {
 
@@ -27,7 +29,7 @@ public final class LayoutRace {
      * The workload's version: a winner remembered for another version is raced again. Raise it
      * whenever {@link #pass} changes.
      */
-    public static final int WORKLOAD = 2;
+    public static final int WORKLOAD = 3;
 
     /** batch, channels, size of each residual pair. */
     private static final int[][] STAGES = {{4, 64, 64}, {4, 256, 16}, {4, 16, 128}};
@@ -36,11 +38,14 @@ public final class LayoutRace {
     /**
      * The outcome.
      *
-     * @param millis median time of one pass over the stages, per configuration
-     * @param fastest the faster configuration
+     * @param millis median time of one training pass (forward and backward) over the stages,
+     *     per configuration raced
+     * @param inferenceMillis median time of one inference pass, per configuration raced
+     * @param fastest the configuration with the faster layout in each mode
      * @param how {@code timed} here, or {@code cached} from an earlier process
      */
-    public record Result(Map<EngineConfig, Double> millis, EngineConfig fastest, String how) {}
+    public record Result(Map<EngineConfig, Double> millis,
+            Map<EngineConfig, Double> inferenceMillis, EngineConfig fastest, String how) {}
 
     private LayoutRace() {}
 
@@ -52,36 +57,59 @@ public final class LayoutRace {
      * @return the outcome
      */
     static Result run(List<EngineConfig> configs, java.util.function.Consumer<EngineConfig> apply) {
-        double[][] t = new double[configs.size()][ROUNDS];
+        double[][] train = new double[configs.size()][ROUNDS];
+        double[][] infer = new double[configs.size()][ROUNDS];
         boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(true);
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             for (int r = -1; r < ROUNDS; r++) {
                 for (int i = 0; i < configs.size(); i++) {
                     apply.accept(configs.get(i));
-                    double ms = pass(m, configs.get(i).layout());
+                    JniUtils.setGradMode(true);
+                    double t = pass(m, configs.get(i).layout(true), true);
+                    JniUtils.setGradMode(false);
+                    double f = pass(m, configs.get(i).layout(false), false);
                     if (r >= 0) {
-                        t[i][r] = ms;
+                        train[i][r] = t;
+                        infer[i][r] = f;
                     }
                 }
             }
         } finally {
             JniUtils.setGradMode(gradMode);
         }
-        Map<EngineConfig, Double> millis = new EnumMap<>(EngineConfig.class);
-        EngineConfig fastest = null;
-        for (int i = 0; i < configs.size(); i++) {
-            Arrays.sort(t[i]);
-            millis.put(configs.get(i), t[i][ROUNDS / 2]);
-            if (fastest == null || t[i][ROUNDS / 2] < millis.get(fastest)) {
-                fastest = configs.get(i);
-            }
+        Map<EngineConfig, Double> trainMs = medians(configs, train);
+        Map<EngineConfig, Double> inferMs = medians(configs, infer);
+        EngineConfig bestTrain = fastest(trainMs);
+        EngineConfig bestInfer = fastest(inferMs);
+        EngineConfig both = EngineConfig.withLayouts(bestTrain.layout(true),
+                bestInfer.layout(false));
+        if (both == null || !both.coveredBy(configs)) {
+            // no configuration has these layouts: the faster over one pass of each kind
+            both = fastest(configs.stream().collect(java.util.stream.Collectors.toMap(c -> c,
+                    c -> trainMs.get(c) + inferMs.get(c))));
         }
-        return new Result(millis, fastest, "timed");
+        return new Result(trainMs, inferMs, both, "timed");
     }
 
-    /** One forward and backward pass over the stages, in milliseconds. */
-    private static double pass(NDManager parent, ConvLayout layout) {
+    private static Map<EngineConfig, Double> medians(List<EngineConfig> configs, double[][] t) {
+        Map<EngineConfig, Double> out = new EnumMap<>(EngineConfig.class);
+        for (int i = 0; i < configs.size(); i++) {
+            Arrays.sort(t[i]);
+            out.put(configs.get(i), t[i][ROUNDS / 2]);
+        }
+        return out;
+    }
+
+    private static EngineConfig fastest(Map<EngineConfig, Double> millis) {
+        return millis.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow()
+                .getKey();
+    }
+
+    /**
+     * One pass over the stages in milliseconds: forward and backward (training), or forward
+     * alone.
+     */
+    private static double pass(NDManager parent, ConvLayout layout, boolean training) {
         Random random = new Random(3);
         Shape one = new Shape(1, 1);
         try (NDManager m = parent.newSubManager()) {
@@ -90,29 +118,36 @@ public final class LayoutRace {
                 NDArray x = gaussian(m, random, new Shape(s[0], s[1], s[2], s[2]), 1);
                 NDArray w1 = gaussian(m, random, new Shape(s[1], s[1], 3, 3), 0.05f);
                 NDArray w2 = gaussian(m, random, new Shape(s[1], s[1], 3, 3), 0.05f);
-                w1.setRequiresGradient(true);
-                w2.setRequiresGradient(true);
+                if (training) {
+                    w1.setRequiresGradient(true);
+                    w2.setRequiresGradient(true);
+                }
                 NDArray h = Activation.relu(batchNorm(m, EngineConv.conv2d(layout, x, w1, null,
-                        one, one, one, 1)));
+                        one, one, one, 1), training));
                 // per sample, as the dynamic layers convolve: the batch folded into groups
                 NDArray perSample = w2.expandDims(0).repeat(0, s[0])
                         .reshape(s[0] * s[1], s[1], 3, 3);
-                NDArray z = EngineConv.unfoldBatch(layout, EngineConv.conv2d(layout,
-                        EngineConv.foldBatch(layout, h), perSample, null, one, one, one, s[0]),
-                        s[0]);
-                NDArray y = Activation.relu(batchNorm(m, z).add(x));
-                NDArray loss = y.mul(y).sum();
-                JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
-                w1.getGradient().get(0).toFloatArray(); // forces completion
+                NDArray z = EngineConv.unfoldBatch(ConvLayout.NCHW, EngineConv.conv2d(
+                        ConvLayout.NCHW, EngineConv.foldBatch(ConvLayout.NCHW, h), perSample,
+                        null, one, one, one, s[0]), s[0]);
+                NDArray y = Activation.relu(batchNorm(m, z, training).add(x));
+                if (training) {
+                    NDArray loss = y.mul(y).sum();
+                    JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false,
+                            false);
+                    w1.getGradient().get(0).toFloatArray(); // forces completion
+                } else {
+                    y.get(0, 0, 0, 0).toFloatArray();
+                }
             }
             return (System.nanoTime() - t0) / 1e6;
         }
     }
 
-    private static NDArray batchNorm(NDManager m, NDArray x) {
+    private static NDArray batchNorm(NDManager m, NDArray x, boolean training) {
         long c = x.getShape().get(1);
         return ai.djl.nn.norm.BatchNorm.batchNorm(x, m.zeros(new Shape(c)), m.ones(new Shape(c)),
-                m.ones(new Shape(c)), m.zeros(new Shape(c)), 1, 0.1f, 1e-5f, true)
+                m.ones(new Shape(c)), m.zeros(new Shape(c)), 1, 0.1f, 1e-5f, training)
                 .singletonOrThrow();
     }
 

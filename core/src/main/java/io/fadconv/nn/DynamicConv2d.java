@@ -54,6 +54,12 @@ public final class DynamicConv2d {
          */
         CHUNKED_GROUPED,
         /**
+         * {@link #GROUPED} in NCHW memory while the configuration runs the network channels-last
+         * (one copy of the input into NCHW and of the output back): oneDNN's grouped kernels for
+         * many wide groups are not the same in both layouts; channels-last configurations only.
+         */
+        GROUPED_NCHW,
+        /**
          * The input unfolded by slicing ({@code k*k} shifted views stacked), then one batched
          * matrix product per sample, {@code [O, C k k] x [C k k, H' W']}; groups = 1 only.
          */
@@ -83,6 +89,8 @@ public final class DynamicConv2d {
                 case IM2COL_BMM -> groups == 1 && batch > 1;
                 case PER_SAMPLE -> batch > 1;
                 case CHUNKED_GROUPED -> batch >= 4;
+                case GROUPED_NCHW -> batch > 1
+                        && EngineSetup.active().layout() == ConvLayout.CHANNELS_LAST;
                 case EXPERT_SUM -> experts > 0 && groups == 1 && batch > 1;
             };
         }
@@ -242,7 +250,8 @@ public final class DynamicConv2d {
             }
             return NDArrays.concat(outs, 0);
         }
-        ConvLayout layout = EngineSetup.active().layout();
+        ConvLayout layout = strategy == Strategy.GROUPED_NCHW ? ConvLayout.NCHW
+                : EngineSetup.active().layout();
         NDArray folded = EngineConv.foldBatch(layout, x);
         NDArray w = kernels.reshape(new Shape(b * o).addAll(ks.slice(2)));
         NDArray y = EngineConv.conv2d(layout, folded, w, bias == null ? null : bias.reshape(b * o),

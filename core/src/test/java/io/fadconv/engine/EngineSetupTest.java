@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -179,6 +180,12 @@ class EngineSetupTest {
         }
     }
 
+    private static EngineConfig fastestOf(Map<EngineConfig, Double> millis) {
+        assertThat(millis.values()).allMatch(ms -> ms > 0);
+        return millis.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow()
+                .getKey();
+    }
+
     private void raceAndRemember() {
         EngineStatus s = EngineSetup.select(null, Set.of(), "2.7.1", "0.36.0");
         assertThat(s.fallback()).isFalse();
@@ -189,9 +196,23 @@ class EngineSetupTest {
         assertThat(s.race().how()).isEqualTo("timed");
         assertThat(s.race().millis()).containsOnlyKeys(EngineConfig.DEFAULT,
                 EngineConfig.CHANNELS_LAST);
-        double fastest = s.race().millis().get(s.race().fastest());
-        assertThat(s.race().millis().values()).allMatch(ms -> ms >= fastest && ms > 0);
+        assertThat(s.race().inferenceMillis()).containsOnlyKeys(EngineConfig.DEFAULT,
+                EngineConfig.CHANNELS_LAST);
+        // the winner has the faster layout of each mode (channels-last only in training has no
+        // configuration: then the faster over both passes)
+        EngineConfig train = fastestOf(s.race().millis());
+        EngineConfig infer = fastestOf(s.race().inferenceMillis());
+        EngineConfig expected = train == EngineConfig.CHANNELS_LAST
+                && infer == EngineConfig.DEFAULT
+                ? fastestOf(Map.of(EngineConfig.DEFAULT, s.race().millis().get(EngineConfig.DEFAULT)
+                        + s.race().inferenceMillis().get(EngineConfig.DEFAULT),
+                        EngineConfig.CHANNELS_LAST, s.race().millis().get(EngineConfig.CHANNELS_LAST)
+                        + s.race().inferenceMillis().get(EngineConfig.CHANNELS_LAST)))
+                : train == EngineConfig.DEFAULT && infer == EngineConfig.CHANNELS_LAST
+                ? EngineConfig.CHANNELS_LAST_INFERENCE : train;
+        assertThat(s.race().fastest()).isEqualTo(expected);
         assertThat(s.config()).isEqualTo(s.race().fastest());
+        assertThat(s.config().layout(true)).isEqualTo(train.layout(true));
         EngineStatus again = EngineSetup.select(null, Set.of(), "2.7.1", "0.36.0");
         assertThat(again.race().how()).isEqualTo("cached");
         assertThat(again.config()).isEqualTo(s.config());
@@ -203,6 +224,35 @@ class EngineSetupTest {
             assertThat(plain.checks()).hasSize(1);
         } finally {
             System.setProperty(EngineSetup.RACE_PROPERTY, "on");
+        }
+    }
+
+    @Test
+    void channelsLastInInferenceOnlyChecksBothLayoutsAndSwitchesWithTheGradientMode() {
+        EngineStatus before = EngineSetup.ensure();
+        try {
+            EngineStatus s = EngineSetup.select(EngineConfig.CHANNELS_LAST_INFERENCE, Set.of(),
+                    "2.7.1", "0.36.0");
+            assertThat(s.activeCheck().passed()).isTrue();
+            EngineConfig c = s.config();
+            assertThat(c.layouts()).containsExactlyInAnyOrder(ConvLayout.NCHW,
+                    ConvLayout.CHANNELS_LAST);
+            boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+            try {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+                assertThat(c.layout()).isEqualTo(ConvLayout.NCHW);
+                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+                assertThat(c.layout()).isEqualTo(ConvLayout.CHANNELS_LAST);
+            } finally {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+            }
+            assertThat(c.coveredBy(List.of(EngineConfig.DEFAULT))).isFalse();
+            assertThat(c.coveredBy(List.of(EngineConfig.DEFAULT, EngineConfig.CHANNELS_LAST)))
+                    .isTrue();
+            assertThat(EngineConfig.withLayouts(ConvLayout.CHANNELS_LAST, ConvLayout.NCHW))
+                    .isNull();
+        } finally {
+            EngineSetup.restore(before);
         }
     }
 
@@ -224,7 +274,7 @@ class EngineSetupTest {
         assertThat(EngineConfig.of(" Channels-Last ")).isEqualTo(EngineConfig.CHANNELS_LAST);
         assertThatThrownBy(() -> EngineConfig.of("fast"))
                 .hasMessage("unknown engine configuration 'fast'; valid: auto, default, "
-                        + "channels-last, onednn-off, isa-avx2, isa-sse41");
+                        + "channels-last, channels-last-inference, onednn-off, isa-avx2, isa-sse41");
         assertThat(EngineConfig.AUTOMATIC).allMatch(c -> !c.needsSetupBeforeLoad());
         assertThat(EngineConfig.ISA_SSE41.maxIsa()).isEqualTo("SSE41");
     }
