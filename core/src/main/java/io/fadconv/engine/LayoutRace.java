@@ -16,8 +16,8 @@ import java.util.Random;
 /**
  * Which memory layout is faster on this machine, in training and in inference separately: what
  * the project's networks are made of, at three of their shapes (a wide shallow stage, a deep
- * small one, a thin one at full resolution): residual pairs of 3 x 3 convolution, BatchNorm and
- * ReLU, the second convolution per sample as the dynamic layers run it (batch folded into
+ * small one, a thin one at full resolution; batch 8): residual blocks of two static 3 x 3
+ * convolutions with BatchNorm and ReLU and a third convolution per sample as the dynamic layers run it (batch folded into
  * groups, in NCHW, which the tuner can choose under channels-last too), forward and backward
  * (training statistics) and forward alone (running statistics, no gradients), the layouts
  * interleaved round by round. Run once per kind of machine; the winner is remembered in
@@ -29,10 +29,10 @@ public final class LayoutRace {
      * The workload's version: a winner remembered for another version is raced again. Raise it
      * whenever {@link #pass} changes.
      */
-    public static final int WORKLOAD = 3;
+    public static final int WORKLOAD = 5;
 
     /** batch, channels, size of each residual pair. */
-    private static final int[][] STAGES = {{4, 64, 64}, {4, 256, 16}, {4, 16, 128}};
+    private static final int[][] STAGES = {{8, 64, 64}, {8, 256, 16}, {8, 16, 128}};
     private static final int ROUNDS = 3;
 
     /**
@@ -110,20 +110,30 @@ public final class LayoutRace {
      * alone.
      */
     private static double pass(NDManager parent, ConvLayout layout, boolean training) {
-        Random random = new Random(3);
         Shape one = new Shape(1, 1);
         try (NDManager m = parent.newSubManager()) {
+            NDArray[][] data = new NDArray[STAGES.length][];
+            for (int i = 0; i < STAGES.length; i++) {
+                int[] s = STAGES[i];
+                data[i] = new NDArray[] {m.create(DATA[i][0], new Shape(s[0], s[1], s[2], s[2])),
+                    m.create(DATA[i][1], new Shape(s[1], s[1], 3, 3)),
+                    m.create(DATA[i][2], new Shape(s[1], s[1], 3, 3))};
+            }
             long t0 = System.nanoTime();
-            for (int[] s : STAGES) {
-                NDArray x = gaussian(m, random, new Shape(s[0], s[1], s[2], s[2]), 1);
-                NDArray w1 = gaussian(m, random, new Shape(s[1], s[1], 3, 3), 0.05f);
-                NDArray w2 = gaussian(m, random, new Shape(s[1], s[1], 3, 3), 0.05f);
+            for (int i = 0; i < STAGES.length; i++) {
+                int[] s = STAGES[i];
+                NDArray x = data[i][0];
+                NDArray w1 = data[i][1];
+                NDArray w2 = data[i][2];
                 if (training) {
                     w1.setRequiresGradient(true);
                     w2.setRequiresGradient(true);
                 }
+                // two static layers per dynamic one, as in the networks' decoders and stems
                 NDArray h = Activation.relu(batchNorm(m, EngineConv.conv2d(layout, x, w1, null,
                         one, one, one, 1), training));
+                h = Activation.relu(batchNorm(m, EngineConv.conv2d(layout, h, w1, null, one, one,
+                        one, 1), training));
                 // per sample, as the dynamic layers convolve: the batch folded into groups
                 NDArray perSample = w2.expandDims(0).repeat(0, s[0])
                         .reshape(s[0] * s[1], s[1], 3, 3);
@@ -151,11 +161,25 @@ public final class LayoutRace {
                 .singletonOrThrow();
     }
 
-    private static NDArray gaussian(NDManager m, Random random, Shape s, float scale) {
-        float[] v = new float[Math.toIntExact(s.size())];
+    /** The race's data, drawn once: per stage the input and two kernels. */
+    private static final float[][][] DATA = draw();
+
+    private static float[][][] draw() {
+        Random random = new Random(3);
+        float[][][] out = new float[STAGES.length][][];
+        for (int i = 0; i < STAGES.length; i++) {
+            int[] s = STAGES[i];
+            out[i] = new float[][] {gaussian(random, s[0] * s[1] * s[2] * s[2], 1),
+                gaussian(random, s[1] * s[1] * 9, 0.05f), gaussian(random, s[1] * s[1] * 9, 0.05f)};
+        }
+        return out;
+    }
+
+    private static float[] gaussian(Random random, int n, float scale) {
+        float[] v = new float[n];
         for (int i = 0; i < v.length; i++) {
             v[i] = scale * (float) random.nextGaussian();
         }
-        return m.create(v, s);
+        return v;
     }
 }
