@@ -212,7 +212,6 @@ class EngineSetupTest {
                 ? EngineConfig.CHANNELS_LAST_INFERENCE : train;
         assertThat(s.race().fastest()).isEqualTo(expected);
         assertThat(s.config()).isEqualTo(s.race().fastest());
-        assertThat(s.config().layout(true)).isEqualTo(train.layout(true));
         EngineStatus again = EngineSetup.select(null, Set.of(), "2.7.1", "0.36.0");
         assertThat(again.race().how()).isEqualTo("cached");
         assertThat(again.config()).isEqualTo(s.config());
