@@ -35,8 +35,8 @@ public final class ConvTuner {
     public static final String PROPERTY = "fadconv.tune";
 
     /**
-     * The leaders are timed a second time when the runner-up is within this factor of the best:
-     * a first run also pays one-off costs (oneDNN builds its kernels for a new shape).
+     * Candidates within this factor of the best are timed a second time: a first run also pays
+     * one-off costs (oneDNN builds its kernels for a new shape).
      */
     private static final double RERUN_WITHIN = 1.25;
 
@@ -228,8 +228,8 @@ public final class ConvTuner {
     /**
      * Times the candidates on one draw of data, cheaply enough for a first use: each runs once
      * (a training candidate whose forward alone is slower than the best complete run has lost
-     * and stops there), then the two fastest run once more when they are close, keeping each
-     * one's faster time. Outside the caller's graph, with the caller's gradient mode restored.
+     * and stops there), then those close to the best run once more, keeping each one's faster
+     * time. Outside the caller's graph, with the caller's gradient mode restored.
      *
      * @return milliseconds in {@link DynamicConv2d.Strategy} order (NaN where not a candidate,
      *     infinity where stopped after the forward)
@@ -246,10 +246,14 @@ public final class ConvTuner {
                 ms[s.ordinal()] = once(p, s, m, data, best);
                 best = Math.min(best, ms[s.ordinal()]);
             }
-            List<DynamicConv2d.Strategy> order = new ArrayList<>(candidates);
-            order.sort(java.util.Comparator.comparingDouble(s -> ms[s.ordinal()]));
-            if (ms[order.get(1).ordinal()] <= RERUN_WITHIN * ms[order.get(0).ordinal()]) {
-                for (DynamicConv2d.Strategy s : order.subList(0, 2)) {
+            List<DynamicConv2d.Strategy> close = new ArrayList<>();
+            for (DynamicConv2d.Strategy s : candidates) {
+                if (ms[s.ordinal()] <= RERUN_WITHIN * best) {
+                    close.add(s);
+                }
+            }
+            if (close.size() > 1) {
+                for (DynamicConv2d.Strategy s : close) {
                     ms[s.ordinal()] = Math.min(ms[s.ordinal()],
                             once(p, s, m, data, Double.POSITIVE_INFINITY));
                 }
