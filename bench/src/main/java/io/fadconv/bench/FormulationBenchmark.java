@@ -68,14 +68,22 @@ public final class FormulationBenchmark {
                 List<Supplier<Double>> runs = new ArrayList<>();
                 runs.add(() -> Timing.forwardBackwardMs(m, leaves,
                         sub -> EngineConv.conv2d(x, w, null, one, one, one, 1)));
-                for (DynamicConv2d.Strategy s : DynamicConv2d.Strategy.values()) {
-                    runs.add(() -> Timing.forwardBackwardMs(m, leaves,
-                            sub -> DynamicConv2d.mixture(x, att, ex, null, one, one, one, 1, s)));
+                // a strategy that cannot run this batch or configuration is reported as such
+                List<Integer> column = new ArrayList<>(List.of(0));
+                DynamicConv2d.Strategy[] all = DynamicConv2d.Strategy.values();
+                for (int i = 0; i < all.length; i++) {
+                    DynamicConv2d.Strategy s = all[i];
+                    if (s.applies(b, 1, experts)) {
+                        column.add(i + 1);
+                        runs.add(() -> Timing.forwardBackwardMs(m, leaves, sub ->
+                                DynamicConv2d.mixture(x, att, ex, null, one, one, one, 1, s)));
+                    }
                 }
                 double[][] t = Timing.interleaved(runs, options.warmup(), options.rounds());
-                double[] med = new double[t.length];
+                double[] med = new double[all.length + 1];
+                java.util.Arrays.fill(med, Double.NaN);
                 for (int i = 0; i < t.length; i++) {
-                    med[i] = Timing.median(t[i]);
+                    med[column.get(i)] = Timing.median(t[i]);
                 }
                 rows.add(new Row(st, med));
                 progress.accept("measured " + st);
@@ -99,7 +107,8 @@ public final class FormulationBenchmark {
         for (Row r : rows) {
             sb.append("| ").append(r.stage()).append(" |");
             for (double v : r.medianMs()) {
-                sb.append(String.format(Locale.ROOT, " %.1f ms (%.2fx) |", v, v / r.medianMs()[0]));
+                sb.append(Double.isNaN(v) ? " - |" : String.format(Locale.ROOT,
+                        " %.1f ms (%.2fx) |", v, v / r.medianMs()[0]));
             }
             sb.append('\n');
         }

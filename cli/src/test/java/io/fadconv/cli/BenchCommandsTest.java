@@ -26,7 +26,7 @@ class BenchCommandsTest {
         assertThat(ok("bench", "formulations", "--stages", "8x8", "--batch", "2", "--rounds", "1",
                 "--warmup", "0")).contains("| static | grouped | chunked-grouped | grouped-nchw | "
                         + "im2col-bmm | per-sample | expert-sum |")
-                .contains("| 8ch 8x8 |");
+                .contains("| 8ch 8x8 |").as("chunked-grouped cannot run batch 2").contains(" - |");
         assertThat(ok("bench", "dct", "--stages", "8x32", "--batch", "2", "--rounds", "1",
                 "--warmup", "0")).contains("| 8ch 32x32 |").contains("| two |");
     }
