@@ -12,14 +12,13 @@ import io.fadconv.data.raster.RasterSpec;
 import io.fadconv.data.raster.SampleType;
 import io.fadconv.data.raster.Window;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.FilePaths;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Writes a synthetic dataset of {@link SyntheticLandscape}s as real GeoTIFFs, in the layouts the
@@ -98,7 +96,7 @@ public final class SyntheticDataset {
                     s.changedPixels(), s.hicnaTiles());
         } finally {
             if (!done) {
-                deleteTree(tmp);
+                FilePaths.deleteTree(tmp);
             }
         }
     }
@@ -359,22 +357,7 @@ public final class SyntheticDataset {
             Files.move(tmp, target);
         }
         if (old != null) {
-            deleteTree(old);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            FilePaths.deleteTree(old);
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.FilePaths;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,6 +77,9 @@ public final class TensorFiles {
      * @throws IOException if the file cannot be read or is malformed (the message names the file)
      */
     public static Map<String, TorchTensor> read(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new FilePaths.NotAFileException(path);
+        }
         if (!Files.isRegularFile(path)) {
             throw new IOException(path + ": no such file");
         }

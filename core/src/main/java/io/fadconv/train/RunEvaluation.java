@@ -75,8 +75,7 @@ public record RunEvaluation(RunFolder folder, String part, int tiles, Path weigh
         String p = part == null ? reportPart(data) : part;
         List<Sample> tiles = data.part(p);
         var dataset = data.dataset(config, tiles);
-        Path weights = Files.isRegularFile(folder.bestWeights()) ? folder.bestWeights()
-                : folder.lastWeights();
+        Path weights = folder.inferenceWeights();
         try (NDManager manager = Djl.engine().newBaseManager()) {
             RunFolder.Trained t = folder.open(manager, config.tile());
             IntConsumer done = progress == null ? null : n -> progress.accept(n, tiles.size());

@@ -470,7 +470,9 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
      */
     public static TrainConfig load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": config file not found");
+            throw new IllegalArgumentException(file + (Files.isDirectory(file)
+                    ? ": is a folder; --config takes a JSON file (a run's config.json)"
+                    : ": config file not found"));
         }
         JsonNode node;
         try {

@@ -185,7 +185,7 @@ class BatchCnaTest {
         Path stale = again.resolve(".b.partial-1234");
         Files.createDirectories(stale);
         Files.write(stale.resolve("t1_classes.tif"), new byte[] {1, 2, 3});
-        PairRunner.deleteTree(again.resolve("b"));
+        io.fadconv.util.FilePaths.deleteTree(again.resolve("b"));
         Path aChange = new CnaFiles(again.resolve("a")).change();
         FileTime before = Files.getLastModifiedTime(aChange);
         Thread.sleep(20);
