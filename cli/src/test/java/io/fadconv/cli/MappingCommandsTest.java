@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fadconv.Djl;
 import io.fadconv.data.ClassScheme;
 import io.fadconv.data.Normalization;
@@ -21,6 +20,7 @@ import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
 import io.fadconv.run.RunFolder;
 import io.fadconv.run.RunInfo;
+import io.fadconv.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -109,7 +109,7 @@ class MappingCommandsTest {
             "t2_classes.png", "change.tif", "change.png", "statistics.json", "statistics.csv"}) {
             assertThat(out.resolve(f)).exists();
         }
-        JsonNode j = new ObjectMapper().readTree(out.resolve("statistics.json").toFile());
+        JsonNode j = Json.MAPPER.readTree(out.resolve("statistics.json").toFile());
         assertThat(j.get("inputs").get("run").asText()).isEqualTo(run.toString());
         assertThat(j.get("evaluation").has("f1")).isTrue();
         assertThat(j.get("minimumMappingUnit").get("pixels").asInt()).isEqualTo(10);

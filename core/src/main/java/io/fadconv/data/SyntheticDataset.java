@@ -1,7 +1,5 @@
 package io.fadconv.data;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.data.SyntheticConfig.Part;
@@ -13,6 +11,7 @@ import io.fadconv.data.raster.SampleType;
 import io.fadconv.data.raster.Window;
 import io.fadconv.util.AtomicFiles;
 import io.fadconv.util.FilePaths;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -317,8 +316,7 @@ public final class SyntheticDataset {
     }
 
     private static void writeManifest(Path dir, SyntheticConfig c, Summary s) throws IOException {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = m.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("generator", "fadconv synth (io.fadconv.data.SyntheticDataset)");
         root.put("seed", c.seed());
         root.put("scenes", c.scenes());
@@ -342,7 +340,7 @@ public final class SyntheticDataset {
         }
         root.put("croplandLossPixels", s.changedPixels());
         root.put("hicnaTilesPerPeriod", s.hicnaTiles());
-        AtomicFiles.writeString(dir.resolve("synthetic.json"), m.writeValueAsString(root) + "\n");
+        AtomicFiles.writeString(dir.resolve("synthetic.json"), Json.pretty(root) + "\n");
     }
 
     private static void swapIn(Path tmp, Path target) throws IOException {

@@ -3,9 +3,9 @@ package io.fadconv.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fadconv.infer.CnaFiles;
 import io.fadconv.infer.ProgressListener;
+import io.fadconv.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -54,7 +54,7 @@ class BatchCnaTest {
     }
 
     static JsonNode json(Path f) throws Exception {
-        return new ObjectMapper().readTree(f.toFile());
+        return Json.MAPPER.readTree(f.toFile());
     }
 
     @Test
