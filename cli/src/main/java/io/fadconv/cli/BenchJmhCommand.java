@@ -9,6 +9,10 @@ import picocli.CommandLine.Command;
 @Command(name = "jmh", description = "Runs the JMH benchmarks (e.g. 'bench jmh LayerJmh'); "
         + "every argument goes to JMH (-h for its options).")
 final class BenchJmhCommand implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = "--help", usageHelp = true,
+            description = "Show this help message and exit (-h shows JMH's options).")
+    boolean help;
+
     @picocli.CommandLine.Unmatched
     List<String> args = new ArrayList<>();
 

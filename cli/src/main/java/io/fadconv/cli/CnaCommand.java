@@ -4,12 +4,12 @@ import io.fadconv.data.ClassScheme;
 import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.ChangeCodes;
 import io.fadconv.infer.ChangeMetrics;
-import io.fadconv.infer.CnaDetector;
 import io.fadconv.infer.CnaFiles;
 import io.fadconv.infer.CnaOptions;
 import io.fadconv.infer.PatchSieve;
 import io.fadconv.run.RunFolder;
 import io.fadconv.run.RunInfo;
+import io.fadconv.util.OutputFolder;
 import io.fadconv.workflow.BatchCna;
 import io.fadconv.workflow.BatchEngine;
 import io.fadconv.workflow.BatchEngines;
@@ -22,12 +22,9 @@ import io.fadconv.workflow.PairResult;
 import io.fadconv.workflow.PairSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
@@ -119,12 +116,14 @@ final class CnaCommand implements Callable<Integer> {
             + "adds precision, recall, F1 and IoU of the loss to the statistics.")
     Path truth;
 
-    @Option(names = "--mmu", defaultValue = "0", description = "Minimum mapping unit: drop loss "
-            + "patches smaller than this many pixels (${DEFAULT-VALUE} = keep all).")
+    @Option(names = "--mmu", defaultValue = "0", paramLabel = "PIXELS", description = "Minimum "
+            + "mapping unit: drop loss patches smaller than this many pixels (default "
+            + "${DEFAULT-VALUE}: keep all).")
     int mmu;
 
-    @Option(names = "--connectivity", defaultValue = "8", description = "Pixels of a patch touch "
-            + "by edges (4) or by edges and corners (${DEFAULT-VALUE}).")
+    @Option(names = "--connectivity", defaultValue = "8", paramLabel = "4|8", description = "Which "
+            + "pixels of a patch touch: 4 (by edges) or 8 (by edges and corners); default "
+            + "${DEFAULT-VALUE}.")
     String connectivity;
 
     @Option(names = "--pixel-size", description = "Pixel size in metres, for maps without "
@@ -162,45 +161,42 @@ final class CnaCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume and --spark are for many pairs: give "
                     + "--pairs pairs.csv or --before-dir/--after-dir");
         }
+        if (inputs.scenes != null && run == null) {
+            throw new IllegalArgumentException("--before/--after are scenes: give the run "
+                    + "that maps them (--run), or pass class maps with --before-map/--after-map");
+        }
+        ClassScheme mapClasses = inputs.maps != null ? schemeForMaps() : null;
+        int[] rgb = rgb();
         CnaFiles files = new CnaFiles(out);
-        Files.createDirectories(out);
         Optional<Path> truthFile = Optional.ofNullable(truth);
         AreaStatistics stats;
-        Path image;
-        String title;
-        if (inputs.scenes != null) {
-            if (run == null) {
-                throw new IllegalArgumentException("--before/--after are scenes: give the run "
-                        + "that maps them (--run), or pass class maps with --before-map/--after-map");
-            }
-            try (ProgressBars bars = ProgressBars.onTerminal();
-                    MappingRun source = MappingRun.open(run, windows::options)) {
-                MappingRun opened = source.adapted(sceneBands.mapBands(source.trained()));
-                for (Path scene : List.of(inputs.scenes.before, inputs.scenes.after)) {
-                    sceneBands.check(scene, opened.trained().normalization(),
-                            spec.commandLine().getErr());
+        try (OutputFolder folder = OutputFolder.create(out)) {
+            Path image;
+            String title;
+            if (inputs.scenes != null) {
+                try (ProgressBars bars = ProgressBars.onTerminal();
+                        MappingRun source = MappingRun.open(run, windows::options)) {
+                    MappingRun opened = source.adapted(sceneBands.mapBands(source.trained()));
+                    for (Path scene : List.of(inputs.scenes.before, inputs.scenes.after)) {
+                        sceneBands.check(scene, opened.trained().normalization(),
+                                spec.commandLine().getErr());
+                    }
+                    stats = CnaWorkflow.scenes(opened, inputs.scenes.before, inputs.scenes.after,
+                            truthFile, options, files, bars);
                 }
-                stats = CnaWorkflow.scenes(opened, inputs.scenes.before, inputs.scenes.after,
-                        truthFile, options, files, bars);
+                image = inputs.scenes.after;
+                title = CnaWorkflow.title(inputs.scenes.before, inputs.scenes.after);
+            } else {
+                try (ProgressBars bars = ProgressBars.onTerminal()) {
+                    stats = CnaWorkflow.maps(mapClasses, inputs.maps.before, inputs.maps.after,
+                            truthFile, options, files, run, bars);
+                }
+                image = inputs.maps.image;
+                title = CnaWorkflow.title(inputs.maps.before, inputs.maps.after);
             }
-            image = inputs.scenes.after;
-            title = CnaWorkflow.title(inputs.scenes.before, inputs.scenes.after);
-        } else {
-            ClassScheme cls = schemeForMaps();
-            CnaDetector cna = new CnaDetector(cls, options);
-            Map<String, String> extra = new LinkedHashMap<>();
-            if (run != null) {
-                extra.put("run", run.toString());
-            }
-            try (ProgressBars bars = ProgressBars.onTerminal()) {
-                stats = cna.detect(inputs.maps.before, inputs.maps.after, truthFile,
-                        files.change(), extra, bars);
-            }
-            stats.save(files.statisticsJson(), files.statisticsCsv());
-            image = inputs.maps.image;
-            title = CnaWorkflow.title(inputs.maps.before, inputs.maps.after);
+            CnaWorkflow.overlay(files, stats, image, rgb, title);
+            folder.keep();
         }
-        CnaWorkflow.overlay(files, stats, image, rgb(), title);
         print(w, stats, files);
         return 0;
     }

@@ -1,8 +1,8 @@
 package io.fadconv.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.data.raster.CoordinateSystem;
+import io.fadconv.util.Json;
 import java.util.Locale;
 
 /** The JSON form of a {@link CoordinateSystem} in {@code fadconv info --json}. */
@@ -10,8 +10,8 @@ final class CrsJson {
 
     private CrsJson() {}
 
-    static ObjectNode of(ObjectMapper m, CoordinateSystem c) {
-        ObjectNode o = m.createObjectNode();
+    static ObjectNode of(CoordinateSystem c) {
+        ObjectNode o = Json.object();
         o.put("kind", c.kind().name().toLowerCase(Locale.ROOT));
         c.epsg().ifPresentOrElse(e -> o.put("epsg", e), () -> o.putNull("epsg"));
         c.name().ifPresentOrElse(n -> o.put("name", n), () -> o.putNull("name"));

@@ -1,13 +1,12 @@
 package io.fadconv.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fadconv.Djl;
 import io.fadconv.engine.EngineCheck;
 import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
 import io.fadconv.nn.ConvTuner;
+import io.fadconv.util.Json;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -70,8 +69,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (again != null) {
             root.put("recheck", again);
         }
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(root) + "\n";
+        return Json.pretty(root) + "\n";
     }
 
     private static String text(EngineStatus s, EngineCheck.Report again) {

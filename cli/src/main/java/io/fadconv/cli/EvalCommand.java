@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         description = {"Evaluates a run folder made by 'fadconv train' on one part of its split "
                 + "(its own tiles and normalisation; best.params, temperatures at their final "
                 + "values) and prints the paper's row: OA, then Acc, P, R, F1, IoU of the "
-                + "cropland class, in %; '-' where a value is undefined. Writes the metrics, "
+                + "cropland class, in %%; '-' where a value is undefined. Writes the metrics, "
                 + "every class's and the confusion matrix, as JSON (eval-<split>.json in the "
                 + "run folder unless --json is given).",
             "Example: fadconv eval --run runs/demo --split test"})
@@ -29,7 +29,7 @@ final class EvalCommand implements Callable<Integer> {
     Path run;
 
     @Option(names = "--split", paramLabel = "PART", description = "train, val or test (default:"
-            + " test, or val for GID's 80/20 split, whose 20% the paper calls its test set).")
+            + " test, or val for GID's 80/20 split, whose 20%% the paper calls its test set).")
     String split;
 
     @Option(names = "--batch", defaultValue = "8", description = "Tiles per forward pass "

@@ -1,12 +1,11 @@
 package io.fadconv.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.data.raster.GeoReference;
 import io.fadconv.data.raster.RasterInfo;
 import io.fadconv.data.raster.RasterReader;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -90,8 +89,7 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     static String json(Path file, RasterInfo i) throws IOException {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode o = m.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("file", file.toString());
         o.put("width", i.width());
         o.put("height", i.height());
@@ -110,7 +108,7 @@ final class InfoCommand implements Callable<Integer> {
             o.putNull("epsg");
         }
         o.put("bigTiff", i.bigTiff());
-        o.set("crs", CrsJson.of(m, g.crs()));
+        o.set("crs", CrsJson.of(g.crs()));
         if (g.geoTransform().isPresent()) {
             ArrayNode t = o.putArray("geoTransform");
             for (double v : g.geoTransform().get()) {
@@ -137,7 +135,7 @@ final class InfoCommand implements Callable<Integer> {
             o.putNull("nodata");
         }
         o.put("colorTable", i.colorMap() != null);
-        return m.writeValueAsString(o) + "\n";
+        return Json.pretty(o) + "\n";
     }
 
     private static void line(StringBuilder sb, String fmt, Object... args) {

@@ -60,9 +60,9 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        HelpText.install(cli);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean trace = parseResult.hasMatchedOption("--debug")
-                    || "1".equals(System.getenv("FADCONV_DEBUG"));
+            boolean trace = debug(parseResult) || "1".equals(System.getenv("FADCONV_DEBUG"));
             commandLine.getErr().println("fadconv: error: " + Errors.message(ex));
             if (trace) {
                 ex.printStackTrace(commandLine.getErr());
@@ -78,6 +78,22 @@ public final class Main implements Runnable {
             return 2;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Whether {@code --debug} was given, before the command name or after it (an inherited
+     * option is matched by the command it follows).
+     *
+     * @param parsed the parse result of the whole command line
+     * @return true to print stack traces
+     */
+    static boolean debug(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -61,9 +61,9 @@ final class PredictCommand implements Callable<Integer> {
             MappingRun opened = source.adapted(sceneBands.mapBands(source.trained()));
             io.fadconv.data.Normalization norm = opened.trained().normalization();
             ClassScheme classes = opened.info().classes();
-            w.printf(Locale.ROOT, "Run %s: %s, bands %s, classes %s%n", run, opened.modelName(),
-                    oneBased(norm.bands()),
-                    String.join(", ", classes.names()));
+            w.printf(Locale.ROOT, "Run %s: %s, weights %s, bands %s, classes %s%n", run,
+                    opened.modelName(), opened.trained().weights().getFileName(),
+                    oneBased(norm.bands()), String.join(", ", classes.names()));
             w.flush();
             if (!folder) {
                 BatchPredict.check(scenes.get(0).scene(), norm);

@@ -42,8 +42,7 @@ final class SceneBands {
             }
             zeroBased[i] = bands.get(i) - 1;
         }
-        return new RunFolder.Trained(run.info(), run.model(),
-                run.normalization().withBands(zeroBased));
+        return run.withNormalization(run.normalization().withBands(zeroBased));
     }
 
     /**

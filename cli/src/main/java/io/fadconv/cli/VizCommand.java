@@ -3,6 +3,7 @@ package io.fadconv.cli;
 import ai.djl.ndarray.NDManager;
 import io.fadconv.Djl;
 import io.fadconv.run.RunFolder;
+import io.fadconv.util.FilePaths;
 import io.fadconv.viz.AttentionMaps;
 import io.fadconv.viz.ComparisonGrid;
 import java.io.IOException;
@@ -74,6 +75,7 @@ final class VizCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            FilePaths.requireExtension(out, "--out", ".png");
             io.fadconv.viz.Figures.headless();
             AttentionMaps.Options o = new AttentionMaps.Options(AttentionMaps.parseLayer(layer),
                     channels.stream().mapToInt(Integer::intValue).toArray(), n, pool, panel);
@@ -125,6 +127,7 @@ final class VizCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            FilePaths.requireExtension(out, "--out", ".png");
             io.fadconv.viz.Figures.headless();
             try (ProgressBars bars = ProgressBars.onTerminal()) {
                 ComparisonGrid.figure(runs, ComparisonGrid.tiles(tiles, labels),

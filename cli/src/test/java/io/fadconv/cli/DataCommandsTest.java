@@ -3,7 +3,7 @@ package io.fadconv.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fadconv.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class DataCommandsTest {
     void infoJson() throws Exception {
         CliRun r = run("info", "--json", L7.toString());
         assertThat(r.code()).isZero();
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = Json.MAPPER.readTree(r.out());
         assertThat(j.get("width").asInt()).isEqualTo(349);
         assertThat(j.get("bands").asInt()).isEqualTo(6);
         assertThat(j.get("epsg").asInt()).isEqualTo(31985);

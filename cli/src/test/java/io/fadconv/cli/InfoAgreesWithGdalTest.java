@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,12 +64,12 @@ class InfoAgreesWithGdalTest {
         cmd.add(DataCommandsTest.L7.toString());
         cmd.add(f.toString());
         gdal(cmd.toArray(String[]::new));
-        JsonNode g = new ObjectMapper().readTree(gdal("gdalinfo", "-json", f.toString()));
-        JsonNode srs = new ObjectMapper().readTree(gdal("gdalsrsinfo", "-o", "projjson",
+        JsonNode g = Json.MAPPER.readTree(gdal("gdalinfo", "-json", f.toString()));
+        JsonNode srs = Json.MAPPER.readTree(gdal("gdalsrsinfo", "-o", "projjson",
                 f.toString()));
         CliRun r = CliRun.of("info", "--json", f.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        JsonNode o = new ObjectMapper().readTree(r.out());
+        JsonNode o = Json.MAPPER.readTree(r.out());
         assertThat(o.get("width").asInt()).isEqualTo(g.get("size").get(0).asInt());
         assertThat(o.get("height").asInt()).isEqualTo(g.get("size").get(1).asInt());
         assertThat(o.get("bands").asInt()).isEqualTo(g.get("bands").size());

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fadconv.Djl;
 import io.fadconv.data.ClassScheme;
 import io.fadconv.data.Normalization;
@@ -21,6 +20,7 @@ import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
 import io.fadconv.run.RunFolder;
 import io.fadconv.run.RunInfo;
+import io.fadconv.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -70,7 +70,9 @@ class MappingCommandsTest {
         CliRun r = run("predict", "--run", run.toString(), "--in", scene("gid").toString(), "--out",
                 out.toString(), "--window", "128", "--margin", "32");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("192 x 192, 9 windows of 128 x 128 (margin 32)")
+        assertThat(r.out()).contains("Run " + run + ": resnet18x0.25-unet fadconv:p=8, weights "
+                + "best.params,")
+                .contains("192 x 192, 9 windows of 128 x 128 (margin 32)")
                 .contains("wrote " + out).contains("farmland");
         assertThat(GeoTiffReader.info(out).geo()).isEqualTo(GeoTiffReader.info(scene("gid")).geo());
         assertThat(tmp.resolve("pred/classes.png")).exists();
@@ -107,7 +109,7 @@ class MappingCommandsTest {
             "t2_classes.png", "change.tif", "change.png", "statistics.json", "statistics.csv"}) {
             assertThat(out.resolve(f)).exists();
         }
-        JsonNode j = new ObjectMapper().readTree(out.resolve("statistics.json").toFile());
+        JsonNode j = Json.MAPPER.readTree(out.resolve("statistics.json").toFile());
         assertThat(j.get("inputs").get("run").asText()).isEqualTo(run.toString());
         assertThat(j.get("evaluation").has("f1")).isTrue();
         assertThat(j.get("minimumMappingUnit").get("pixels").asInt()).isEqualTo(10);
@@ -140,6 +142,7 @@ class MappingCommandsTest {
         assertThat(r.err()).startsWith("fadconv: error: " + shifted + " has its origin at")
                 .contains("0.000 x 2.000 pixels apart");
         assertThat(r.err().lines()).hasSize(1);
+        assertThat(tmp.resolve("bad")).as("a failed cna leaves no --out folder").doesNotExist();
         CliRun noClasses = run("cna", "--before-map", shifted.toString(), "--after-map",
                 shifted.toString(), "--out", tmp.resolve("bad").toString());
         assertThat(noClasses.err()).isEqualTo("fadconv: error: class maps need their classes: "
@@ -147,6 +150,98 @@ class MappingCommandsTest {
         CliRun both = run("cna", "--before", "a.tif", "--after", "b.tif", "--before-map", "c.tif",
                 "--after-map", "d.tif", "--out", "x");
         assertThat(both.code()).isEqualTo(2);
+        assertThat(tmp.resolve("bad")).doesNotExist();
+    }
+
+    @Test
+    void aFailedCnaLeavesAnExistingOutFolderAsItWas() throws Exception {
+        Path out = tmp.resolve("cna-kept");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        CliRun r = run("cna", "--before-map", data.resolve("gid/label/scene_000_label.tif")
+                .toString(), "--after-map", tmp.resolve("missing.tif").toString(), "--classes",
+                "gid", "--out", out.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("fadconv: error: file not found: "
+                + tmp.resolve("missing.tif") + System.lineSeparator());
+        try (var files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("notes.txt");
+        }
+        Path nested = tmp.resolve("cna-new/a/b");
+        CliRun degrees = run("cna", "--before-map", data.resolve("gid/label/scene_000_label.tif")
+                .toString(), "--after-map", tmp.resolve("missing.tif").toString(), "--classes",
+                "gid", "--out", nested.toString());
+        assertThat(degrees.code()).isEqualTo(1);
+        assertThat(tmp.resolve("cna-new")).as("parents it created go too").doesNotExist();
+    }
+
+    @Test
+    void debugAfterTheCommandNamePrintsTheTrace() {
+        String missing = tmp.resolve("none.tif").toString();
+        for (String[] args : new String[][] {{"--debug", "info", missing},
+            {"info", "--debug", missing}}) {
+            CliRun r = run(args);
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", args))
+                    .startsWith("fadconv: error: file not found: " + missing)
+                    .contains("NoSuchFileException").contains("\tat io.fadconv.");
+        }
+        assertThat(run("info", missing).err().lines()).hasSize(1);
+    }
+
+    @Test
+    void aFolderWhereAFileIsExpectedIsSaidToBeAFolder() throws Exception {
+        Path folder = tmp.resolve("folder.tif");
+        Files.createDirectories(folder);
+        CliRun info = run("info", folder.toString());
+        assertThat(info.err()).isEqualTo("fadconv: error: " + folder + ": is a folder, where a "
+                + "file is expected" + System.lineSeparator());
+        CliRun cna = run("cna", "--before-map", folder.toString(), "--after-map",
+                folder.toString(), "--classes", "gid", "--out", tmp.resolve("x").toString());
+        assertThat(cna.err()).isEqualTo(info.err());
+        CliRun config = run("train", "--config", tmp.toString(), "--out",
+                tmp.resolve("r").toString());
+        assertThat(config.err()).startsWith("fadconv: error: " + tmp + ": is a folder;");
+        assertThat(tmp.resolve("x")).doesNotExist();
+    }
+
+    @Test
+    void aTruncatedWeightsFileIsNamedAndPredictSaysWhichWeightsItUses() throws Exception {
+        Path broken = tmp.resolve("runs/broken");
+        RunFolder from = new RunFolder(run);
+        RunFolder to = new RunFolder(broken);
+        Files.createDirectories(broken);
+        Files.copy(from.info(), to.info());
+        Files.copy(from.normalization(), to.normalization());
+        byte[] w = Files.readAllBytes(from.bestWeights());
+        Files.write(to.bestWeights(), java.util.Arrays.copyOf(w, w.length / 2));
+        Path out = tmp.resolve("broken.tif");
+        CliRun r = run("predict", "--run", broken.toString(), "--in", scene("gid").toString(),
+                "--out", out.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("fadconv: error: " + to.bestWeights() + ": truncated or "
+                + "corrupt weights file (it ends before all parameters are read); copy it again "
+                + "or train again" + System.lineSeparator());
+        Files.move(to.bestWeights(), to.lastWeights());
+        Files.copy(from.bestWeights(), to.lastWeights(),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        CliRun last = run("predict", "--run", broken.toString(), "--in", scene("gid").toString(),
+                "--out", out.toString(), "--no-preview");
+        assertThat(last.code()).as(last.err()).isZero();
+        assertThat(last.out()).contains(", weights last.params,");
+    }
+
+    @Test
+    void vizRefusesAnOutputThatIsNotPng() {
+        Path tif = tmp.resolve("fig/a.tif");
+        CliRun a = run("viz", "attention", "--run", run.toString(), "--image",
+                scene("gid").toString(), "--out", tif.toString());
+        assertThat(a.err()).isEqualTo("fadconv: error: --out " + tif + " must be a .png file "
+                + "(PNG is what is written)" + System.lineSeparator());
+        CliRun c = run("viz", "compare", "--runs", run.toString(), "--tiles",
+                scene("gid").toString(), "--out", tif.toString());
+        assertThat(c.err()).isEqualTo(a.err());
+        assertThat(tif).doesNotExist();
     }
 
     @Test

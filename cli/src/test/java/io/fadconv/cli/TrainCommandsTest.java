@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fadconv.data.SyntheticConfig;
 import io.fadconv.data.SyntheticDataset;
-import io.fadconv.data.raster.SampleType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,8 @@ class TrainCommandsTest {
     @BeforeAll
     static void makeData() throws IOException {
         data = tmp.resolve("synthetic");
-        SyntheticDataset.generate(data, new SyntheticConfig(2, 1, 256, 64, SampleType.UINT16,
-                0.8, 0.3, 1, EnumSet.of(SyntheticConfig.Part.GID, SyntheticConfig.Part.HICNA)),
+        SyntheticDataset.generate(data, SyntheticConfig.demo(2).withTile(64).withScenes(1, 256)
+                .withParts(EnumSet.of(SyntheticConfig.Part.GID, SyntheticConfig.Part.HICNA)),
                 false, 2, line -> { });
     }
 

@@ -1,6 +1,7 @@
 package io.fadconv.data;
 
 import io.fadconv.data.raster.RasterReader;
+import io.fadconv.util.FilePaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public record DatasetSource(String kind, Path root, List<Scene> scenes, LabelCod
         List<Path> images = rasters(kind, imageDir);
         Map<String, Path> labels = new HashMap<>();
         for (Path l : rasters(kind, labelDir)) {
-            String stem = stem(l);
+            String stem = FilePaths.stem(l);
             labels.put(stem, l);
             if (stem.endsWith("_label")) {
                 labels.putIfAbsent(stem.substring(0, stem.length() - "_label".length()), l);
@@ -59,7 +60,7 @@ public record DatasetSource(String kind, Path root, List<Scene> scenes, LabelCod
         }
         List<Scene> scenes = new ArrayList<>();
         for (Path img : images) {
-            String stem = stem(img);
+            String stem = FilePaths.stem(img);
             Path label = labels.get(stem);
             if (label == null) {
                 throw new IllegalArgumentException(img + ": no label file for it in " + labelDir
@@ -96,12 +97,6 @@ public record DatasetSource(String kind, Path root, List<Scene> scenes, LabelCod
             }
         }
         return null;
-    }
-
-    static String stem(Path p) {
-        String n = p.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
     }
 
     static void requireRoot(Path root, String kind) {

@@ -57,7 +57,8 @@ public final class Gid {
         }
         if (found > 1) {
             throw new IllegalArgumentException(root + ": more than one of image, image_RGB, "
-                    + "image_NirRGB; name the one to use with Gid.scan(root, folder)");
+                    + "image_NirRGB; keep only the image folder to use (with its label folder) "
+                    + "in the dataset folder");
         }
         Path images = DatasetSource.firstFolder(root, "image", "image_RGB", "image_NirRGB");
         if (images == null) {

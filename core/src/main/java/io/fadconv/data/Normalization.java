@@ -1,12 +1,11 @@
 package io.fadconv.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.data.raster.RasterReader;
 import io.fadconv.data.raster.Window;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -285,12 +284,11 @@ public record Normalization(int[] bands, double[] mean, double[] std) {
      * @throws IOException on failure
      */
     public void save(Path file) throws IOException {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = m.createObjectNode();
+        ObjectNode root = Json.object();
         Arrays.stream(bands).forEach(root.putArray("bands")::add);
         Arrays.stream(mean).forEach(root.putArray("mean")::add);
         Arrays.stream(std).forEach(root.putArray("std")::add);
-        AtomicFiles.writeString(file, m.writeValueAsString(root) + "\n");
+        AtomicFiles.writeString(file, Json.pretty(root) + "\n");
     }
 
     /**
@@ -302,7 +300,7 @@ public record Normalization(int[] bands, double[] mean, double[] std) {
      */
     public static Normalization load(Path file) throws IOException {
         try {
-            JsonNode root = new ObjectMapper().readTree(Files.readString(file));
+            JsonNode root = Json.MAPPER.readTree(Files.readString(file));
             double[] b = Json.doubles(root, "bands");
             int[] bands = new int[b.length];
             for (int i = 0; i < b.length; i++) {

@@ -1,10 +1,9 @@
 package io.fadconv.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,8 +133,7 @@ public record Splits(long seed, Map<String, Double> fractions, Map<String, List<
      * @throws IOException on failure
      */
     public void save(Path file) throws IOException {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = m.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("seed", seed);
         ObjectNode f = root.putObject("fractions");
         fractions.forEach(f::put);
@@ -143,7 +141,7 @@ public record Splits(long seed, Map<String, Double> fractions, Map<String, List<
         parts.forEach((k, v) -> c.put(k, v.size()));
         ObjectNode p = root.putObject("parts");
         parts.forEach((k, v) -> v.forEach(p.putArray(k)::add));
-        AtomicFiles.writeString(file, m.writeValueAsString(root) + "\n");
+        AtomicFiles.writeString(file, Json.pretty(root) + "\n");
     }
 
     /**
@@ -156,7 +154,7 @@ public record Splits(long seed, Map<String, Double> fractions, Map<String, List<
      */
     public static Splits load(Path file) throws IOException {
         try {
-            JsonNode root = new ObjectMapper().readTree(Files.readString(file));
+            JsonNode root = Json.MAPPER.readTree(Files.readString(file));
             Map<String, Double> fr = new LinkedHashMap<>();
             Json.field(root, "fractions").fields().forEachRemaining(e -> fr.put(e.getKey(),
                     e.getValue().asDouble()));

@@ -112,6 +112,17 @@ public record SyntheticConfig(long seed, int scenes, int size, int tile, SampleT
     }
 
     /**
+     * The same with another share of farmland parcels lost by period 2.
+     *
+     * @param f the share, in [0, 1]
+     * @return a copy
+     */
+    public SyntheticConfig withChangeFraction(double f) {
+        return new SyntheticConfig(seed, scenes, size, tile, sampleType, pixelSize, f,
+                deflateLevel, parts);
+    }
+
+    /**
      * The same with another sample type.
      *
      * @param t uint8 or uint16

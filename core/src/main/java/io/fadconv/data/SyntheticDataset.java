@@ -1,7 +1,5 @@
 package io.fadconv.data;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.data.SyntheticConfig.Part;
@@ -12,14 +10,14 @@ import io.fadconv.data.raster.RasterSpec;
 import io.fadconv.data.raster.SampleType;
 import io.fadconv.data.raster.Window;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.FilePaths;
+import io.fadconv.util.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Writes a synthetic dataset of {@link SyntheticLandscape}s as real GeoTIFFs, in the layouts the
@@ -98,7 +95,7 @@ public final class SyntheticDataset {
                     s.changedPixels(), s.hicnaTiles());
         } finally {
             if (!done) {
-                deleteTree(tmp);
+                FilePaths.deleteTree(tmp);
             }
         }
     }
@@ -319,8 +316,7 @@ public final class SyntheticDataset {
     }
 
     private static void writeManifest(Path dir, SyntheticConfig c, Summary s) throws IOException {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = m.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("generator", "fadconv synth (io.fadconv.data.SyntheticDataset)");
         root.put("seed", c.seed());
         root.put("scenes", c.scenes());
@@ -344,7 +340,7 @@ public final class SyntheticDataset {
         }
         root.put("croplandLossPixels", s.changedPixels());
         root.put("hicnaTilesPerPeriod", s.hicnaTiles());
-        AtomicFiles.writeString(dir.resolve("synthetic.json"), m.writeValueAsString(root) + "\n");
+        AtomicFiles.writeString(dir.resolve("synthetic.json"), Json.pretty(root) + "\n");
     }
 
     private static void swapIn(Path tmp, Path target) throws IOException {
@@ -359,22 +355,7 @@ public final class SyntheticDataset {
             Files.move(tmp, target);
         }
         if (old != null) {
-            deleteTree(old);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            FilePaths.deleteTree(old);
         }
     }
 }

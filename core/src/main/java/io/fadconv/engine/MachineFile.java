@@ -1,9 +1,9 @@
 package io.fadconv.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
  */
 public final class MachineFile {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
     private final String key;
@@ -59,7 +58,7 @@ public final class MachineFile {
      */
     public synchronized ObjectNode read() {
         ObjectNode root = root();
-        return root.get(key) instanceof ObjectNode o ? o.deepCopy() : JSON.createObjectNode();
+        return root.get(key) instanceof ObjectNode o ? o.deepCopy() : Json.object();
     }
 
     /**
@@ -75,7 +74,7 @@ public final class MachineFile {
             mine.set(field, value);
             Files.createDirectories(file.getParent());
             AtomicFiles.writeString(file,
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+                    Json.pretty(root) + "\n");
         } catch (IOException | RuntimeException e) {
             // caching only saves work; see the class comment
         }
@@ -83,12 +82,12 @@ public final class MachineFile {
 
     private ObjectNode root() {
         try {
-            if (Files.isRegularFile(file) && JSON.readTree(file.toFile()) instanceof ObjectNode o) {
+            if (Files.isRegularFile(file) && Json.MAPPER.readTree(file.toFile()) instanceof ObjectNode o) {
                 return o;
             }
         } catch (IOException | RuntimeException e) {
             // see the class comment
         }
-        return JSON.createObjectNode();
+        return Json.object();
     }
 }

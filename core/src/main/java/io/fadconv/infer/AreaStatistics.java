@@ -1,10 +1,9 @@
 package io.fadconv.infer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -114,8 +113,7 @@ public record AreaStatistics(ChangeCodes codes, PixelArea area, long[] pixels, l
      * @return indented JSON text
      */
     public String toJson() {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = m.createObjectNode();
+        ObjectNode root = Json.object();
         ObjectNode in = root.putObject("inputs");
         inputs.forEach(in::put);
         root.put("cropland", codes.classes().names().get(codes.classes().cropland()));
@@ -162,7 +160,7 @@ public record AreaStatistics(ChangeCodes codes, PixelArea area, long[] pixels, l
             number(e, "accuracy", metrics.accuracy());
         }
         try {
-            return m.writeValueAsString(root) + "\n";
+            return Json.pretty(root) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -225,7 +223,7 @@ public record AreaStatistics(ChangeCodes codes, PixelArea area, long[] pixels, l
     public static AreaStatistics fromJson(String json, ChangeCodes codes) {
         com.fasterxml.jackson.databind.JsonNode r;
         try {
-            r = new ObjectMapper().readTree(json);
+            r = Json.MAPPER.readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("not a statistics.json: " + e.getOriginalMessage());
         }

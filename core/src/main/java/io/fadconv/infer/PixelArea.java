@@ -37,7 +37,7 @@ public record PixelArea(double squareMetres, String source) {
             double s = pixelSize.getAsDouble();
             return new PixelArea(s * s, String.format(Locale.ROOT, "given pixel size %s m", s));
         }
-        String give = "; give the pixel size in metres (--pixel-size, CnaOptions.withPixelSize)";
+        String give = "; give the pixel size in metres (--pixel-size)";
         if (!geo.isGeoreferenced()) {
             throw new IllegalArgumentException(file + " has no georeferencing, so the ground area "
                     + "of a pixel is unknown" + give);

@@ -47,8 +47,8 @@ public final class SlidingWindowPredictor {
                     + model.spec().inChannels() + " input channels");
         }
         if (model.getParameters().isEmpty() || !model.isInitialized()) {
-            throw new IllegalArgumentException("the model is not initialised; open the run with "
-                    + "RunFolder.open or initialise and load weights first");
+            throw new IllegalArgumentException("the model is not initialised; open a run folder, "
+                    + "or initialise the model and load weights first");
         }
         this.model = model;
         this.normalization = normalization;

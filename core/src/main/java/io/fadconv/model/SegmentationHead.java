@@ -39,7 +39,7 @@ public final class SegmentationHead extends TracedBlock implements TorchModule {
         super(VERSION);
         f.scope("segmentation_head");
         conv = addChildBlock("conv", f.conv("segmentation_head.0", ConvRole.HEAD,
-                new ConvGeometry(in, classes, kernel, 1, kernel / 2, 1, 1, true),
+                ConvGeometry.same(in, classes, kernel, 1).withPadding(kernel / 2).withBias(true),
                 TorchInit.xavierUniform()));
         this.upsampling = upsampling;
         this.alignCorners = alignCorners;

@@ -22,7 +22,9 @@ import io.fadconv.util.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.UTFDataFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -274,6 +276,7 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
      * @throws IllegalArgumentException if it is not a model file or holds another network
      */
     public void load(NDManager manager, Path file) throws IOException {
+        io.fadconv.util.FilePaths.requireFile(file);
         try (DataInputStream in = new DataInputStream(
                 new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             String magic;
@@ -283,8 +286,9 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
                 magic = "";
             }
             if (!magic.equals(MAGIC)) {
-                throw new IllegalArgumentException(file + " is not a model file saved by "
-                        + "SegmentationModel.save (for PyTorch weights use loadTorch)");
+                throw new IllegalArgumentException(file + " is not a weights file written by "
+                        + "fadconv (a run's best.params or last.params); PyTorch weights "
+                        + "(.npz, .safetensors) load by their state_dict names instead");
             }
             String saved = in.readUTF();
             if (!saved.equals(spec.resolvedString())) {
@@ -302,6 +306,9 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
             }
         } catch (MalformedModelException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        } catch (EOFException | UTFDataFormatException e) {
+            throw new IllegalArgumentException(file + ": truncated or corrupt weights file (it "
+                    + "ends before all parameters are read); copy it again or train again", e);
         }
     }
 

@@ -9,8 +9,10 @@ import java.util.Map;
 /**
  * Applies temperature schedules to every {@link Annealable} layer of a block tree. A training loop
  * calls {@link #update} before every step; code that runs a trained model calls {@link #finish}
- * once (a state_dict does not hold temperatures, so a freshly built layer starts at its
- * schedule's initial value, e.g. 30 for ODConv).
+ * once (a state_dict does not hold temperatures). A freshly built layer computes as the official
+ * module does right after construction (ODConv temperature 1, KernelWarehouse assignment weight
+ * 0, DYConv temperature 34); the first {@link #update} of a training sets the schedule's start
+ * (ODConv 30, KernelWarehouse 1).
  */
 public final class Annealing {
 

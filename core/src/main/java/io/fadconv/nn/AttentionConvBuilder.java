@@ -13,14 +13,17 @@ public abstract class AttentionConvBuilder<T extends AttentionConvBuilder<T>>
 
     double reduction = 0.0625;
     int annealEpochs;
+    float annealFrom;
     FrequencyAttention.Builder descriptor =
             FrequencyAttention.builder().optMode(AttentionMode.GAP);
 
     /**
      * @param annealEpochs the published annealing length of the layer type
+     * @param annealFrom the value the published training's annealing starts from
      */
-    protected AttentionConvBuilder(int annealEpochs) {
+    protected AttentionConvBuilder(int annealEpochs, float annealFrom) {
         this.annealEpochs = annealEpochs;
+        this.annealFrom = annealFrom;
     }
 
     /**
@@ -43,6 +46,21 @@ public abstract class AttentionConvBuilder<T extends AttentionConvBuilder<T>>
      */
     public T optAnnealEpochs(int epochs) {
         this.annealEpochs = epochs;
+        return self();
+    }
+
+    /**
+     * Sets the value the training's annealing starts from (ODConv: temperature, default 30;
+     * KernelWarehouse: assignment weight, default 1). Training sets it before its first step
+     * ({@link Annealing#update}); a freshly built layer computes as the official module does
+     * right after construction, with {@link #optTemperature}'s value (ODConv 1, KernelWarehouse
+     * 0).
+     *
+     * @param value the start of the annealing, {@code >= 0}
+     * @return this builder
+     */
+    public T optAnnealFrom(float value) {
+        this.annealFrom = value;
         return self();
     }
 
@@ -71,6 +89,10 @@ public abstract class AttentionConvBuilder<T extends AttentionConvBuilder<T>>
                     owner + ": reduction must be in (0, 1], got " + reduction);
         }
         Layers.requireAtLeast(owner, "annealEpochs", annealEpochs, 1);
+        if (!(annealFrom >= 0) || Float.isInfinite(annealFrom)) {
+            throw new IllegalArgumentException(owner + ": annealFrom must be a finite number "
+                    + ">= 0, got " + annealFrom);
+        }
         if (descriptor == null) {
             throw new IllegalArgumentException(owner + ": descriptor must not be null");
         }

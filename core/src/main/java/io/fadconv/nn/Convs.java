@@ -120,7 +120,8 @@ public final class Convs {
                 (spec, g, ctx) -> dyconv(spec, g)));
         register(new Type("odconv",
                 "ODConv: channel, filter, spatial and kernel attentions from GAP "
-                        + "(OSVAI/ODConv), temperature t annealed to 1",
+                        + "(OSVAI/ODConv); training anneals the temperature from t to 1 (built "
+                        + "at 1, as the official module)",
                 rivalKeys("k", "4", "0.0625", "30", false),
                 (spec, g, ctx) -> odconv(spec, g, null)));
         register(new Type("kw",
@@ -281,7 +282,8 @@ public final class Convs {
                     return r > 0 && r <= 1;
                 }));
         if (temperatureDefault != null) {
-            keys.add(positiveFloat("t", temperatureDefault, "initial softmax temperature"));
+            keys.add(positiveFloat("t", temperatureDefault, "softmax temperature training "
+                    + "starts from"));
         }
         if (fat) {
             keys.addAll(frequencyKeys());
@@ -330,7 +332,7 @@ public final class Convs {
         OdConv.Builder b = geometry(OdConv.builder(), g)
                 .optExperts(s.intValue("k"))
                 .optReduction(Double.parseDouble(s.value("r")))
-                .optTemperature(s.floatValue("t"));
+                .optAnnealFrom(s.floatValue("t"));
         if (fat != null) {
             b.optDescriptor(fat);
         }

@@ -28,8 +28,10 @@ import java.util.Optional;
  * FC(hidden, L (M + 1))}, {@code hidden = max(int(C r), 16)}; each of the L rows of M + 1 values
  * (the last one a "zero cell") is normalised by the sum of its absolute values plus 0.001 (not a
  * softmax), blended with the initial one-hot assignment as {@code (1 - t) a + t onehot}, and its
- * zero-cell column dropped. The weight t (the {@link #getTemperature() temperature} here) starts
- * at 1 and falls linearly to 0 over the first 20 epochs ({@link TemperatureSchedule#kernelWarehouse}).
+ * zero-cell column dropped. The weight t (the {@link #getTemperature() temperature} here) is 0
+ * in a freshly built layer, as in the official one ({@code temp_value = 0}); training starts it
+ * at 1 and lowers it linearly to 0 over the first 20 epochs
+ * ({@link TemperatureSchedule#kernelWarehouse}).
  * An optional bias {@code [O]} is added after the convolution, not mixed.
  *
  * <p>Sharing: a layer built with {@link Builder#optWarehouse} joins that warehouse; one built
@@ -79,7 +81,7 @@ public final class KernelWarehouse extends AbstractDynamicConv
         this.warehouse = warehouse;
         this.ownsWarehouse = owns;
         reduction = b.reduction;
-        initialAssignment = b.assignment;
+        initialAssignment = b.annealFrom;
         temperature = b.assignment;
         annealEpochs = b.annealEpochs;
         declaredInChannels = b.inChannels;
@@ -94,8 +96,9 @@ public final class KernelWarehouse extends AbstractDynamicConv
     }
 
     /**
-     * A builder with the published defaults (budget 4, r = 0.0625, assignment weight 1 annealed
-     * to 0 over 20 epochs, GAP).
+     * A builder with the published defaults (budget 4, r = 0.0625, GAP): assignment weight 0, as
+     * the official layer is constructed, and training's annealing from 1 to 0 over 20 epochs
+     * ({@link AttentionConvBuilder#optAnnealFrom}).
      *
      * @return a new builder
      */
@@ -372,11 +375,11 @@ public final class KernelWarehouse extends AbstractDynamicConv
         double budget = 4;
         boolean budgetSet;
         double cellRatio = Double.NaN;
-        float assignment = 1f;
+        float assignment = 0f;
         Warehouse warehouse;
 
         Builder() {
-            super(20);
+            super(20, 1f);
         }
 
         /**
@@ -429,8 +432,9 @@ public final class KernelWarehouse extends AbstractDynamicConv
         }
 
         /**
-         * Sets the initial weight of the one-hot cell assignment. Default 1 (published); 0 for
-         * a trained layer.
+         * Sets the weight of the one-hot cell assignment the built layer computes with. Default
+         * 0, as the official {@code Attention} is constructed ({@code temp_value = 0}) and as a
+         * trained layer runs; training anneals it from {@link #optAnnealFrom} (1).
          *
          * @param weight in [0, 1]
          * @return this builder
@@ -468,8 +472,12 @@ public final class KernelWarehouse extends AbstractDynamicConv
                         + ") must be divisible by groups (" + groups + ")");
             }
             if (!(assignment >= 0 && assignment <= 1)) {
-                throw new IllegalArgumentException("KernelWarehouse: initial assignment weight "
+                throw new IllegalArgumentException("KernelWarehouse: assignment weight "
                         + "(temperature) must be in [0, 1], got " + assignment);
+            }
+            if (!(annealFrom <= 1)) {
+                throw new IllegalArgumentException("KernelWarehouse: annealFrom (the assignment "
+                        + "weight training starts from) must be in [0, 1], got " + annealFrom);
             }
             Warehouse.Config own = Double.isNaN(cellRatio) ? Warehouse.Config.published(budget)
                     : new Warehouse.Config(budget, cellRatio);

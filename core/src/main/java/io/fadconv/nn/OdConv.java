@@ -39,8 +39,10 @@ import java.util.Optional;
  * <p>State_dict keys are the official ones: {@code weight} {@code [K, O, C/g, kh, kw]},
  * {@code attention.fc.weight} {@code [hidden, C, 1, 1]}, {@code attention.bn.*},
  * {@code attention.channel_fc.*}, {@code attention.filter_fc.*}, {@code attention.spatial_fc.*},
- * {@code attention.kernel_fc.*}. Temperature: 30 lowered linearly to 1 over the first 10 epochs,
- * per iteration ({@link TemperatureSchedule#odConv}). The attention's BatchNorm cannot compute
+ * {@code attention.kernel_fc.*}. Temperature: 1 in a freshly built layer, as the official
+ * {@code Attention} is constructed (so official weights loaded by {@link TorchWeights} give the
+ * official numbers); training anneals it from 30 linearly to 1 over the first 10 epochs, per
+ * iteration ({@link TemperatureSchedule#odConv}). The attention's BatchNorm cannot compute
  * batch statistics from one sample, so a training pass at batch size 1 uses its running
  * statistics (see {@link Layers#batchNorm}); PyTorch would raise instead.
  */
@@ -67,7 +69,7 @@ public final class OdConv extends AbstractDynamicConv
     private OdConv(Builder b) {
         super(VERSION, "OdConv", b);
         reduction = b.reduction;
-        initialTemperature = b.temperature;
+        initialTemperature = b.annealFrom;
         annealEpochs = b.annealEpochs;
         descriptor = b.descriptor.build();
         weightParam = addParameter(Parameter.builder().setName("weight")
@@ -75,8 +77,9 @@ public final class OdConv extends AbstractDynamicConv
     }
 
     /**
-     * A builder with the official defaults (K = 4, r = 0.0625, temperature 30 annealed over 10
-     * epochs, GAP).
+     * A builder with the official defaults (K = 4, r = 0.0625, GAP): temperature 1, as the
+     * official {@code ODConv2d} is constructed, and training's annealing from 30 to 1 over 10
+     * epochs ({@link AttentionConvBuilder#optAnnealFrom}).
      *
      * @return a new builder
      */
@@ -374,8 +377,7 @@ public final class OdConv extends AbstractDynamicConv
     public static final class Builder extends AttentionConvBuilder<Builder> {
 
         Builder() {
-            super(10);
-            temperature = 30f;
+            super(10, 30f);
         }
 
         /**

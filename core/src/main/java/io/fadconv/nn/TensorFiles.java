@@ -1,10 +1,11 @@
 package io.fadconv.nn;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.FilePaths;
+import io.fadconv.util.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,6 @@ public final class TensorFiles {
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TensorFiles() {}
 
@@ -76,6 +76,9 @@ public final class TensorFiles {
      * @throws IOException if the file cannot be read or is malformed (the message names the file)
      */
     public static Map<String, TorchTensor> read(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new FilePaths.NotAFileException(path);
+        }
         if (!Files.isRegularFile(path)) {
             throw new IOException(path + ": no such file");
         }
@@ -239,7 +242,7 @@ public final class TensorFiles {
         }
         JsonNode header;
         try {
-            header = JSON.readTree(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8));
+            header = Json.MAPPER.readTree(new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IOException(path + ": malformed .safetensors JSON header", e);
         }
@@ -280,7 +283,7 @@ public final class TensorFiles {
 
     private static void writeSafetensors(OutputStream out, Map<String, TorchTensor> tensors)
             throws IOException {
-        ObjectNode header = JSON.createObjectNode();
+        ObjectNode header = Json.object();
         long offset = 0;
         for (Map.Entry<String, TorchTensor> e : tensors.entrySet()) {
             TorchTensor t = e.getValue();
@@ -295,7 +298,7 @@ public final class TensorFiles {
             offs.add(offset + t.data().length);
             offset += t.data().length;
         }
-        byte[] json = JSON.writeValueAsBytes(header);
+        byte[] json = Json.MAPPER.writeValueAsBytes(header);
         int pad = (8 - json.length % 8) % 8;
         ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         len.putLong(json.length + pad);

@@ -75,8 +75,32 @@ public record RunFolder(Path dir) {
      * @param info the run description
      * @param model the network
      * @param normalization the input normalisation
+     * @param weights the weights file the model was loaded from ({@code best.params}, or
+     *     {@code last.params} when the run has no best epoch)
      */
-    public record Trained(RunInfo info, SegmentationModel model, Normalization normalization) {}
+    public record Trained(RunInfo info, SegmentationModel model, Normalization normalization,
+            Path weights) {
+
+        /**
+         * The same network reading its inputs with another normalisation (a band mapping).
+         *
+         * @param other the normalisation
+         * @return the adapted run
+         */
+        public Trained withNormalization(Normalization other) {
+            return new Trained(info, model, other, weights);
+        }
+    }
+
+    /**
+     * The weights inference uses: {@code best.params}, or {@code last.params} when there is no
+     * best epoch (yet).
+     *
+     * @return the file, which may not exist
+     */
+    public Path inferenceWeights() {
+        return Files.isRegularFile(bestWeights()) ? bestWeights() : lastWeights();
+    }
 
     /**
      * Opens a finished run for inference.
@@ -89,10 +113,11 @@ public record RunFolder(Path dir) {
      */
     public Trained open(NDManager manager, int tileSize) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + ": no such run folder");
+            throw new IllegalArgumentException(dir + (Files.exists(dir)
+                    ? ": is a file; give the run folder (runs/NAME)" : ": no such run folder"));
         }
         RunInfo info = RunInfo.load(info());
-        Path weights = Files.isRegularFile(bestWeights()) ? bestWeights() : lastWeights();
+        Path weights = inferenceWeights();
         if (!Files.isRegularFile(weights)) {
             throw new IllegalArgumentException(dir + ": no trained weights (best.params or "
                     + "last.params); has the run finished an epoch?");
@@ -106,6 +131,6 @@ public record RunFolder(Path dir) {
                 new Shape(1, info.model().inChannels(), tileSize, tileSize));
         model.load(manager, weights);
         Annealing.finish(model);
-        return new Trained(info, model, norm);
+        return new Trained(info, model, norm, weights);
     }
 }

@@ -1,14 +1,13 @@
 package io.fadconv.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.data.ClassScheme;
 import io.fadconv.model.ModelSpec;
 import io.fadconv.nn.ConvSpec;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,6 @@ import java.util.Map;
  */
 public record RunInfo(ModelSpec model, String dataset, ClassScheme classes, int tileSize) {
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Validates. */
     public RunInfo {
@@ -56,7 +53,7 @@ public record RunInfo(ModelSpec model, String dataset, ClassScheme classes, int 
      * @throws IOException on failure
      */
     public void save(Path file) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.object();
         ObjectNode m = root.putObject("model");
         m.put("name", model.name());
         m.put("conv", model.conv().toString());
@@ -74,7 +71,7 @@ public record RunInfo(ModelSpec model, String dataset, ClassScheme classes, int 
             colors.add(String.format("#%06X", col));
         }
         c.put("cropland", classes.cropland());
-        AtomicFiles.writeString(file, JSON.writeValueAsString(root) + "\n");
+        AtomicFiles.writeString(file, Json.pretty(root) + "\n");
     }
 
     /**
@@ -91,7 +88,7 @@ public record RunInfo(ModelSpec model, String dataset, ClassScheme classes, int 
                     + "'fadconv train'?");
         }
         try {
-            JsonNode root = JSON.readTree(Files.readString(file));
+            JsonNode root = Json.MAPPER.readTree(Files.readString(file));
             JsonNode m = required(root, "model");
             Map<String, String> opts = new LinkedHashMap<>();
             JsonNode o = m.get("options");

@@ -1,12 +1,11 @@
 package io.fadconv.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.cost.CostRow;
 import io.fadconv.eval.MetricsFormat;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,8 +19,6 @@ import java.util.Locale;
  */
 public final class ExperimentTable {
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ExperimentTable() {}
 
@@ -97,7 +94,7 @@ public final class ExperimentTable {
     public static Path save(Experiment.Result r, Path dir) throws IOException {
         Path md = dir.resolve("results.md");
         AtomicFiles.writeString(md, markdown(r));
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("date", r.date().toString());
         root.put("threads", r.threads());
         root.set("config", r.base().toJson());
@@ -118,7 +115,7 @@ public final class ExperimentTable {
             o.put("extraMadds512", e.cost512().extra());
             o.set("metrics", MetricsFormat.toJson(e.evaluation().metrics()));
         }
-        AtomicFiles.writeString(dir.resolve("results.json"), JSON.writeValueAsString(root)
+        AtomicFiles.writeString(dir.resolve("results.json"), Json.pretty(root)
                 + "\n");
         return md;
     }

@@ -1,11 +1,10 @@
 package io.fadconv.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +24,6 @@ import java.util.List;
  */
 public record MetricsLog(TrainConfig config, List<EpochMetrics> epochs, boolean finished) {
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Validates. */
     public MetricsLog {
@@ -97,7 +94,7 @@ public record MetricsLog(TrainConfig config, List<EpochMetrics> epochs, boolean 
 
     /** @return the JSON document */
     public ObjectNode toJson() {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("finished", finished);
         root.put("epochsPlanned", config.epochs());
         root.put("epochsDone", epochsDone());
@@ -123,7 +120,7 @@ public record MetricsLog(TrainConfig config, List<EpochMetrics> epochs, boolean 
         StringBuilder sb = new StringBuilder(EpochMetrics.CSV_HEADER).append('\n');
         epochs.forEach(e -> sb.append(e.csvRow()).append('\n'));
         AtomicFiles.writeString(csv, sb.toString());
-        AtomicFiles.writeString(json, JSON.writeValueAsString(toJson()) + "\n");
+        AtomicFiles.writeString(json, Json.pretty(toJson()) + "\n");
     }
 
     /**
@@ -135,7 +132,7 @@ public record MetricsLog(TrainConfig config, List<EpochMetrics> epochs, boolean 
      */
     public static MetricsLog load(Path json) throws IOException {
         try {
-            return fromJson(JSON.readTree(Files.readString(json)), json.toString());
+            return fromJson(Json.MAPPER.readTree(Files.readString(json)), json.toString());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(json + ": not valid JSON", e);
         }
@@ -167,7 +164,7 @@ public record MetricsLog(TrainConfig config, List<EpochMetrics> epochs, boolean 
      */
     public String toJsonString() {
         try {
-            return JSON.writeValueAsString(toJson());
+            return Json.pretty(toJson());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -182,7 +179,7 @@ public record MetricsLog(TrainConfig config, List<EpochMetrics> epochs, boolean 
      */
     public static MetricsLog parse(String text, String source) {
         try {
-            return fromJson(JSON.readTree(text), source);
+            return fromJson(Json.MAPPER.readTree(text), source);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(source + ": damaged metrics", e);
         }

@@ -2,9 +2,9 @@ package io.fadconv.train;
 
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.nn.ConvTuner;
+import io.fadconv.util.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,6 @@ import java.util.TreeMap;
  */
 public record Numerics(int threads, String engine, Map<String, String> strategies) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Copies the map. */
     public Numerics {
@@ -71,7 +70,7 @@ public record Numerics(int threads, String engine, Map<String, String> strategie
      */
     String strategiesJson() {
         try {
-            return JSON.writeValueAsString(new TreeMap<>(strategies));
+            return Json.MAPPER.writeValueAsString(new TreeMap<>(strategies));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -85,7 +84,7 @@ public record Numerics(int threads, String engine, Map<String, String> strategie
      */
     static Map<String, String> parseStrategies(String json) {
         try {
-            return JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+            return Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() { });
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("damaged checkpoint (strategies): "
                     + e.getOriginalMessage());

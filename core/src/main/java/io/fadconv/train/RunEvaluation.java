@@ -1,8 +1,6 @@
 package io.fadconv.train;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.Djl;
@@ -13,6 +11,7 @@ import io.fadconv.eval.MetricsFormat;
 import io.fadconv.eval.SegmentationMetrics;
 import io.fadconv.run.RunFolder;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +35,6 @@ import java.util.function.IntConsumer;
 public record RunEvaluation(RunFolder folder, String part, int tiles, Path weights,
         ConfusionMatrix confusion, SegmentationMetrics metrics) {
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * The part a run is reported on: {@code test} when its split has one, else {@code val} (GID's
@@ -75,8 +72,7 @@ public record RunEvaluation(RunFolder folder, String part, int tiles, Path weigh
         String p = part == null ? reportPart(data) : part;
         List<Sample> tiles = data.part(p);
         var dataset = data.dataset(config, tiles);
-        Path weights = Files.isRegularFile(folder.bestWeights()) ? folder.bestWeights()
-                : folder.lastWeights();
+        Path weights = folder.inferenceWeights();
         try (NDManager manager = Djl.engine().newBaseManager()) {
             RunFolder.Trained t = folder.open(manager, config.tile());
             IntConsumer done = progress == null ? null : n -> progress.accept(n, tiles.size());
@@ -94,7 +90,7 @@ public record RunEvaluation(RunFolder folder, String part, int tiles, Path weigh
 
     /** @return the evaluation as JSON: part, tiles, weights, date, metrics, confusion matrix */
     public ObjectNode toJson() {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("run", folder.dir().toString());
         o.put("part", part);
         o.put("tiles", tiles);
@@ -118,6 +114,6 @@ public record RunEvaluation(RunFolder folder, String part, int tiles, Path weigh
      * @throws IOException on failure
      */
     public void save(Path file) throws IOException {
-        AtomicFiles.writeString(file, JSON.writeValueAsString(toJson()) + "\n");
+        AtomicFiles.writeString(file, Json.pretty(toJson()) + "\n");
     }
 }

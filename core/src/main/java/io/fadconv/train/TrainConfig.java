@@ -1,8 +1,6 @@
 package io.fadconv.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.data.ClassScheme;
 import io.fadconv.data.DatasetSource;
@@ -15,6 +13,7 @@ import io.fadconv.model.ModelSpec;
 import io.fadconv.nn.ConvSpec;
 import io.fadconv.nn.Convs;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,8 +71,6 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
     /** The named presets of the paper's two settings. */
     public static final List<String> PRESETS = List.of("gid", "hicna");
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Validates. */
     public TrainConfig {
@@ -319,7 +316,7 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
 
     /** @return the config as JSON */
     public ObjectNode toJson() {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("data", data.toString());
         o.put("dataset", dataset);
         o.put("labels", labels);
@@ -345,7 +342,7 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
     /** @return the JSON text */
     public String toJsonString() {
         try {
-            return JSON.writeValueAsString(toJson()) + "\n";
+            return Json.pretty(toJson()) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -470,11 +467,13 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
      */
     public static TrainConfig load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": config file not found");
+            throw new IllegalArgumentException(file + (Files.isDirectory(file)
+                    ? ": is a folder; --config takes a JSON file (a run's config.json)"
+                    : ": config file not found"));
         }
         JsonNode node;
         try {
-            node = JSON.readTree(Files.readString(file));
+            node = Json.MAPPER.readTree(Files.readString(file));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not valid JSON ("
                     + e.getOriginalMessage() + ")", e);

@@ -20,6 +20,11 @@ public final class ErrorMessages {
                     && m.equals(cur.getCause().toString());
             if (m != null && !m.isBlank() && !wrapper) {
                 String line = m.strip().replace('\n', ' ');
+                if (cur instanceof java.io.FileNotFoundException
+                        && line.endsWith(" (Is a directory)")) {
+                    return line.substring(0, line.length() - " (Is a directory)".length())
+                            + ": is a folder, where a file is expected";
+                }
                 return cur instanceof java.io.FileNotFoundException
                         || cur instanceof java.nio.file.NoSuchFileException
                         ? "file not found: " + line : line;

@@ -25,6 +25,8 @@ public final class ClassMapImages {
     static final int MIN_SIZE = 512;
     /** Colour of values outside the classes (no data). */
     static final int NODATA_COLOR = RgbComposite.NODATA_COLOR;
+    /** The legend entry of {@link #NODATA_COLOR}. */
+    static final String NODATA_NAME = "no data";
 
     private ClassMapImages() {}
 
@@ -91,20 +93,35 @@ public final class ClassMapImages {
             names.add(String.format(Locale.ROOT, "%s  %.1f%%", classes.names().get(c),
                     valid == 0 ? 0 : 100.0 * counts[c] / valid));
         }
-        int[] colors = classes.colors();
-        if (counts[ClassStrips.NODATA] > 0) {
-            names.add("no data");
-            colors = java.util.Arrays.copyOf(colors, colors.length + 1);
-            colors[colors.length - 1] = NODATA_COLOR;
-        }
+        Figures.Legend legend = legend(names, classes.colors(),
+                counts[ClassStrips.NODATA] > 0);
         BufferedImage map = render(ids, w, h, classes.colors());
         int k = enlargement(w, h);
         if (k > 1) {
             map = Figures.scaled(map, w * k, h * k, false);
         }
         String caption = Subsampled.caption(f);
-        Figures.writePng(withLegend(map, title, "Classes (share of pixels with data)", names,
-                colors, caption), png);
+        Figures.writePng(withLegend(map, title, "Classes (share of pixels with data)",
+                legend.names(), legend.colors(), caption), png);
+    }
+
+    /**
+     * Legend entries with "no data" in {@link #NODATA_COLOR} added when the picture shows it.
+     *
+     * @param names the entries
+     * @param colors their colours
+     * @param noData whether the picture has pixels without data
+     * @return the entries
+     */
+    static Figures.Legend legend(List<String> names, int[] colors, boolean noData) {
+        if (!noData) {
+            return new Figures.Legend(List.copyOf(names), colors.clone());
+        }
+        List<String> n = new ArrayList<>(names);
+        n.add(NODATA_NAME);
+        int[] c = java.util.Arrays.copyOf(colors, colors.length + 1);
+        c[colors.length] = NODATA_COLOR;
+        return new Figures.Legend(List.copyOf(n), c);
     }
 
     /**

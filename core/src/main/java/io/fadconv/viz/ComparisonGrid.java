@@ -12,6 +12,7 @@ import io.fadconv.infer.ProgressListener;
 import io.fadconv.infer.SceneMapper;
 import io.fadconv.run.RunFolder;
 import io.fadconv.run.RunInfo;
+import io.fadconv.util.FilePaths;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -54,8 +55,7 @@ public final class ComparisonGrid {
      */
     public static Path findLabel(Path image) {
         Path dir = image.toAbsolutePath().getParent();
-        String file = image.getFileName().toString();
-        String stem = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
+        String stem = FilePaths.stem(image);
         if (dir != null && dir.getParent() != null) {
             for (String folder : new String[] {"label", "labels", "mask", "masks"}) {
                 for (String name : new String[] {stem, stem + "_label"}) {
@@ -183,9 +183,8 @@ public final class ComparisonGrid {
             }
             label = r.read(r.info().extent());
         }
-        String file = t.image().getFileName().toString();
-        String name = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
-        return new Loaded(name, RgbComposite.read(t.image(), null, MAX_TILE), label,
+        return new Loaded(FilePaths.stem(t.image()), RgbComposite.read(t.image(), null, MAX_TILE),
+                label,
                 info.width(), info.height());
     }
 
@@ -204,8 +203,16 @@ public final class ComparisonGrid {
         int titleH = Figures.lineHeight(Figures.TITLE);
         int headerH = lineH + lineS + 6;
         int rowH = panel + lineS + 2 * pad;
-        List<String> names = classes.names();
         int[] colors = classes.colors();
+        List<int[]> shown = new ArrayList<>();
+        for (int t = 0; t < tiles.size(); t++) {
+            shown.add(tiles.get(t).label());
+            for (List<byte[]> run : predictions) {
+                shown.add(ids(run.get(t)));
+            }
+        }
+        Figures.Legend legend = legend(classes, shown);
+        List<String> names = legend.names();
         int legendW = 0;
         for (String n : names) {
             legendW += Figures.SWATCH + 8 + Figures.width(Figures.LABEL, n) + 2 * pad;
@@ -238,11 +245,7 @@ public final class ComparisonGrid {
                     tile.height(), colors), pw, ph, false));
             captions.add(tile.width() + " x " + tile.height() + " px");
             for (List<byte[]> run : predictions) {
-                int[] ids = new int[tile.label().length];
-                byte[] p = run.get(t);
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = p[i] & 0xFF;
-                }
+                int[] ids = ids(run.get(t));
                 panels.add(Figures.scaled(ClassMapImages.render(ids, tile.width(), tile.height(),
                         colors), pw, ph, false));
                 captions.add(scores(ids, tile.label(), classes));
@@ -257,11 +260,33 @@ public final class ComparisonGrid {
         int x = pad;
         int ly = top + tiles.size() * rowH;
         for (int c = 0; c < names.size(); c++) {
-            Figures.legend(g, x, ly, List.of(names.get(c)), new int[] {colors[c]});
+            Figures.legend(g, x, ly, List.of(names.get(c)), new int[] {legend.colors()[c]});
             x += Figures.SWATCH + 8 + Figures.width(Figures.LABEL, names.get(c)) + 2 * pad;
         }
         g.dispose();
         return out;
+    }
+
+    /**
+     * The legend's entries: the classes, and "no data" in the grey the panels show where a
+     * label or a prediction has no class.
+     */
+    static Figures.Legend legend(ClassScheme classes, List<int[]> panels) {
+        boolean noData = false;
+        for (int[] ids : panels) {
+            for (int v : ids) {
+                noData |= v < 0 || v >= classes.classes();
+            }
+        }
+        return ClassMapImages.legend(classes.names(), classes.colors(), noData);
+    }
+
+    private static int[] ids(byte[] classes) {
+        int[] ids = new int[classes.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = classes[i] & 0xFF;
+        }
+        return ids;
     }
 
     /** "OA 91.2%, farmland IoU 0.83" over the labelled pixels. */

@@ -39,6 +39,14 @@ public final class Figures {
     private Figures() {}
 
     /**
+     * The entries of a legend.
+     *
+     * @param names the entries
+     * @param colors their colours (0xRRGGBB)
+     */
+    record Legend(List<String> names, int[] colors) {}
+
+    /**
      * Makes AWT headless (no display needed); call before the first drawing. Figures do this
      * when first used.
      */

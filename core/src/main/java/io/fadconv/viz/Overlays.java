@@ -45,10 +45,11 @@ public final class Overlays {
         int w;
         int h;
         int f;
+        long[] counts = new long[256];
         try (RasterReader r = RasterReader.open(changeMap)) {
             f = Subsampled.factor(r.info().width(), r.info().height(),
                     ClassMapImages.PREVIEW_SIZE);
-            change = Subsampled.ints(r, f, new long[256]);
+            change = Subsampled.ints(r, f, counts);
             w = Subsampled.size(r.info().width(), f);
             h = Subsampled.size(r.info().height(), f);
         }
@@ -73,6 +74,8 @@ public final class Overlays {
                 int y = i / w;
                 double a = c == ChangeCodes.STABLE ? STABLE_ALPHA : LOSS_ALPHA;
                 base.setRGB(x, y, blend(base.getRGB(x, y), colors[c], a));
+            } else if (c == ChangeCodes.NODATA) {
+                base.setRGB(i % w, i / w, ClassMapImages.NODATA_COLOR);
             }
         }
         int k = ClassMapImages.enlargement(w, h);
@@ -89,6 +92,9 @@ public final class Overlays {
         names.add(String.format(Locale.ROOT, "%s  %s ha", codes.name(ChangeCodes.STABLE),
                 hectares(stats.hectares(stats.pixels()[ChangeCodes.STABLE]))));
         swatches.add(colors[ChangeCodes.STABLE]);
+        Figures.Legend legend = ClassMapImages.legend(names,
+                swatches.stream().mapToInt(Integer::intValue).toArray(),
+                counts[ChangeCodes.NODATA] > 0);
         String crop = codes.classes().names().get(codes.classes().cropland());
         List<String> notes = new ArrayList<>();
         notes.add(String.format(Locale.ROOT, "%s loss: %s ha (%.1f%% of t1 %s)", crop,
@@ -109,7 +115,7 @@ public final class Overlays {
         }
         String caption = Subsampled.caption(f);
         BufferedImage fig = ClassMapImages.withLegend(base, title, "Cropland change (area)",
-                names, swatches.stream().mapToInt(Integer::intValue).toArray(), caption);
+                legend.names(), legend.colors(), caption);
         Figures.writePng(withNotes(fig, notes), png);
     }
 

@@ -7,6 +7,7 @@ import io.fadconv.infer.ProgressListener;
 import io.fadconv.infer.SceneMapper;
 import io.fadconv.util.AtomicFiles;
 import io.fadconv.util.ErrorMessages;
+import io.fadconv.util.FilePaths;
 import io.fadconv.viz.ClassMapImages;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,8 +77,7 @@ public final class BatchPredict {
                         + "class maps would overwrite the scenes)");
             }
             for (String n : PairList.tiffs(in)) {
-                jobs.add(new Scene(in.resolve(n), out.resolve(n.replaceAll("(?i)\\.tiff?$", "")
-                        + ".tif")));
+                jobs.add(new Scene(in.resolve(n), out.resolve(FilePaths.stem(n) + ".tif")));
             }
             if (jobs.isEmpty()) {
                 throw new IllegalArgumentException(in + ": no .tif scenes in this folder");
@@ -195,9 +195,7 @@ public final class BatchPredict {
      * @return the PNG path
      */
     public static Path preview(Path tif) {
-        String n = tif.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return tif.resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".png");
+        return FilePaths.withExtension(tif, ".png");
     }
 
     /**

@@ -1,13 +1,12 @@
 package io.fadconv.workflow;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.ChangeCodes;
 import io.fadconv.infer.ChangeMetrics;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -276,8 +275,7 @@ public final class BatchSummary {
      * @return indented JSON text
      */
     public String toJson(String run) {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = m.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("run", run);
         root.put("cropland", codes.classes().names().get(codes.classes().cropland()));
         ArrayNode qs = root.putArray("quantities");
@@ -312,7 +310,7 @@ public final class BatchSummary {
         t.put("pairs", total.pairs);
         json(t, total);
         try {
-            return m.writeValueAsString(root) + "\n";
+            return Json.pretty(root) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

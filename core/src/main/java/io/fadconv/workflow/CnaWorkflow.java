@@ -70,6 +70,35 @@ public final class CnaWorkflow {
     }
 
     /**
+     * Cropland loss between two class maps: the change map and its statistics (saved); the
+     * overlay is left to {@link #overlay}.
+     *
+     * @param classes the classes of both maps
+     * @param before the t1 class map
+     * @param after the t2 class map
+     * @param truth a true change mask, if any
+     * @param options minimum mapping unit and pixel size
+     * @param files where the outputs go
+     * @param run the run the classes come from, recorded in the statistics, or null
+     * @param progress progress of the detection
+     * @return the statistics
+     * @throws IOException if a file cannot be read or written
+     */
+    public static AreaStatistics maps(ClassScheme classes, Path before, Path after,
+            Optional<Path> truth, CnaOptions options, CnaFiles files, Path run,
+            ProgressListener progress) throws IOException {
+        java.nio.file.Files.createDirectories(files.dir());
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (run != null) {
+            extra.put("run", run.toString());
+        }
+        AreaStatistics stats = new CnaDetector(classes, options).detect(before, after, truth,
+                files.change(), extra, progress);
+        stats.save(files.statisticsJson(), files.statisticsCsv());
+        return stats;
+    }
+
+    /**
      * Draws the cropland loss over the t2 image ({@code change.png}).
      *
      * @param files the CNA folder with its change map

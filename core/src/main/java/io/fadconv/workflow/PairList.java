@@ -1,5 +1,6 @@
 package io.fadconv.workflow;
 
+import io.fadconv.util.FilePaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +39,8 @@ public final class PairList {
      */
     public static List<PairSpec> fromCsv(Path csv) throws IOException {
         if (!Files.isRegularFile(csv)) {
-            throw new IllegalArgumentException("--pairs " + csv + ": no such file");
+            throw new IllegalArgumentException("--pairs " + csv + (Files.isDirectory(csv)
+                    ? ": is a folder, where a CSV file is expected" : ": no such file"));
         }
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         int first = 0;
@@ -114,7 +116,7 @@ public final class PairList {
         }
         List<PairSpec> pairs = new ArrayList<>();
         for (String name : names) {
-            pairs.add(new PairSpec(name.replaceAll("(?i)\\.tiff?$", ""),
+            pairs.add(new PairSpec(FilePaths.stem(name),
                     beforeDir.resolve(name).toString(), afterDir.resolve(name).toString(), "",
                     ""));
         }

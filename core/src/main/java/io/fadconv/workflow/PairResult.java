@@ -1,10 +1,10 @@
 package io.fadconv.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.ChangeCodes;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
@@ -96,17 +96,16 @@ public record PairResult(PairSpec pair, Status status, String error, AreaStatist
 
     /** @return this result as one JSON object */
     public String toJson() {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode o = m.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("id", pair.id()).put("before", pair.before()).put("after", pair.after())
                 .put("region", pair.region()).put("truth", pair.truth())
                 .put("status", status.name()).put("error", error).put("pixels", pixels)
                 .put("seconds", seconds);
         try {
             if (statistics != null) {
-                o.set("statistics", m.readTree(statistics.toJson()));
+                o.set("statistics", Json.MAPPER.readTree(statistics.toJson()));
             }
-            return m.writeValueAsString(o);
+            return Json.MAPPER.writeValueAsString(o);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -121,7 +120,7 @@ public record PairResult(PairSpec pair, Status status, String error, AreaStatist
      */
     public static PairResult fromJson(String json, ChangeCodes codes) {
         try {
-            JsonNode o = new ObjectMapper().readTree(json);
+            JsonNode o = Json.MAPPER.readTree(json);
             PairSpec p = new PairSpec(o.get("id").asText(), o.get("before").asText(),
                     o.get("after").asText(), o.get("region").asText(), o.get("truth").asText());
             JsonNode s = o.get("statistics");

@@ -11,6 +11,7 @@ import io.fadconv.infer.CoRegistration;
 import io.fadconv.infer.PixelArea;
 import io.fadconv.infer.ProgressListener;
 import io.fadconv.util.ErrorMessages;
+import io.fadconv.util.FilePaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -19,7 +20,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -118,9 +118,9 @@ public final class PairRunner {
             publish(stage, out.resolve(pair.id()));
             return PairResult.mapped(pair, s, pixels, (System.nanoTime() - start) / 1e9);
         } catch (IOException | RuntimeException e) {
-            deleteTree(stage);
+            FilePaths.deleteTree(stage);
             boolean input = e instanceof IllegalArgumentException
-                    || e instanceof NoSuchFileException;
+                    || e instanceof NoSuchFileException || e instanceof FilePaths.NotAFileException;
             if (retryLater && !input) {
                 throw e;
             }
@@ -180,7 +180,7 @@ public final class PairRunner {
             found = s.filter(p -> name.test(p.getFileName().toString())).toList();
         }
         for (Path p : found) {
-            deleteTree(p);
+            FilePaths.deleteTree(p);
         }
     }
 
@@ -193,7 +193,7 @@ public final class PairRunner {
         }
         move(stage, target);
         if (old != null) {
-            deleteTree(old);
+            FilePaths.deleteTree(old);
         }
     }
 
@@ -202,17 +202,6 @@ public final class PairRunner {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to);
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -11,7 +11,6 @@ import io.fadconv.data.raster.Window;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,8 +22,7 @@ class SyntheticDatasetTest {
 
     /** 2 scenes of 256 x 256, Hi-CNA tiles of 128. */
     static SyntheticConfig small(long seed) {
-        return new SyntheticConfig(seed, 2, 256, 128, SampleType.UINT16, 0.8, 0.5, 1,
-                EnumSet.allOf(SyntheticConfig.Part.class));
+        return SyntheticConfig.demo(seed).withTile(128).withScenes(2, 256).withChangeFraction(0.5);
     }
 
     static List<Path> files(Path root) throws IOException {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fadconv.data.ClassScheme;
 import io.fadconv.data.Gid;
 import io.fadconv.data.SyntheticConfig;
@@ -17,6 +16,7 @@ import io.fadconv.data.raster.RasterInfo;
 import io.fadconv.data.raster.RasterReader;
 import io.fadconv.data.raster.RasterSpec;
 import io.fadconv.data.raster.SampleType;
+import io.fadconv.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -69,7 +69,7 @@ class CnaDetectorTest {
         Path out = tmp.resolve("true/change.tif");
         AreaStatistics s = new CnaDetector(ClassScheme.GID, CnaOptions.defaults())
                 .detect(t1, t2, Optional.of(truth), out, Map.of(), ProgressListener.NONE);
-        long lost = new ObjectMapper().readTree(data.resolve("synthetic.json").toFile())
+        long lost = Json.MAPPER.readTree(data.resolve("synthetic.json").toFile())
                 .get("croplandLossPixels").asLong();
         assertThat(lost).isPositive();
         ChangeMetrics m = s.metrics();
@@ -208,7 +208,7 @@ class CnaDetectorTest {
                 "removed by minimum mapping unit",,0,0.0000,0.000
                 "no data",255,2,0.0200,33.333
                 """);
-        JsonNode j = new ObjectMapper().readTree(s.toJson());
+        JsonNode j = Json.MAPPER.readTree(s.toJson());
         assertThat(j.get("inputs").get("run").asText()).isEqualTo("runs/x");
         assertThat(j.get("pixelAreaSquareMetres").asDouble()).isEqualTo(100);
         assertThat(j.get("croplandLoss").get("hectares").asDouble()).isEqualTo(0.05);

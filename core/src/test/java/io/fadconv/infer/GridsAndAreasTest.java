@@ -63,8 +63,7 @@ class GridsAndAreasTest {
                 .isEqualTo(4);
         assertThatThrownBy(() -> PixelArea.of(GeoReference.none(), OptionalDouble.empty(), A))
                 .hasMessage("t1.tif has no georeferencing, so the ground area of a pixel is "
-                        + "unknown; give the pixel size in metres (--pixel-size, "
-                        + "CnaOptions.withPixelSize)");
+                        + "unknown; give the pixel size in metres (--pixel-size)");
     }
 
     @Test

@@ -85,8 +85,11 @@ class OfficialFixturesTest extends EngineTest {
         long[] xs = f.shape("x");
         int groups = (int) (xs[1] / ws[2]);
         OdConv.Builder b = OdConv.builder().setFilters((int) ws[1])
-                .setKernelShape(new Shape(ws[3], ws[4])).optExperts((int) ws[0]).optGroups(groups)
-                .optTemperature(f.scalar("temperature"));
+                .setKernelShape(new Shape(ws[3], ws[4])).optExperts((int) ws[0]).optGroups(groups);
+        if (f.scalar("temperature") != 1f) {
+            // T = 1 (odconv_dw) runs as built: the official module is constructed with 1.
+            b.optTemperature(f.scalar("temperature"));
+        }
         switch (name) {
             case "odconv_a" -> b.optPadding(new Shape(1, 1));
             case "odconv_dw" -> b.optStride(new Shape(2, 2)).optPadding(new Shape(1, 1));
@@ -111,6 +114,35 @@ class OfficialFixturesTest extends EngineTest {
                     f.floats("running_mean_after"))).as("running_mean").isLessThan(TOL);
             assertThat(RefMath.relativeError(sd.get("attention.bn.running_var"),
                     f.floats("running_var_after"))).as("running_var").isLessThan(TOL);
+        }
+    }
+
+    /**
+     * A freshly built rival computes with the value its official module is constructed with
+     * (ODConv {@code Attention.temperature = 1.0}, KernelWarehouse {@code temp_value = 0},
+     * DYConv {@code Dynamic_conv2d(temperature=34)}); training's annealing starts elsewhere
+     * (ODConv 30, KernelWarehouse 1, DYConv 34), set by the first training step.
+     */
+    @org.junit.jupiter.api.Test
+    void freshlyBuiltRivalsStartWhereTheOfficialModulesDo() {
+        ConvGeometry g = ConvGeometry.same(8, 8, 3, 1);
+        OdConv od = OdConv.builder().setFilters(8).setKernelShape(new Shape(3, 3)).build();
+        KernelWarehouse kw = KernelWarehouse.builder().setInChannels(8).setFilters(8)
+                .setKernelShape(new Shape(3, 3)).build();
+        DyConv dy = DyConv.builder().setFilters(8).setKernelShape(new Shape(3, 3)).build();
+        assertThat(List.of(od.getTemperature(), kw.getTemperature(), dy.getTemperature()))
+                .containsExactly(1f, 0f, 34f);
+        assertThat(List.of(od.schedule().orElseThrow().initial(),
+                kw.schedule().orElseThrow().initial(), dy.schedule().orElseThrow().initial()))
+                .containsExactly(30f, 1f, 34f);
+        for (String spec : new String[] {"odconv", "fodconv", "kw", "fkw", "dyconv"}) {
+            Annealable a = (Annealable) Convs.create(ConvSpec.parse(spec), g);
+            assertThat(a.getTemperature()).as(spec)
+                    .isEqualTo(spec.contains("kw") ? 0f : spec.equals("dyconv") ? 34f : 1f);
+            Annealing.update((Block) a, 0, 0, 100);
+            assertThat(a.getTemperature()).as(spec + " after training's first update")
+                    .isCloseTo(spec.contains("kw") ? 1f - 1f / 2000 : spec.equals("dyconv")
+                            ? 34f : 30f - 29f / 1000, org.assertj.core.data.Offset.offset(1e-5f));
         }
     }
 

@@ -88,12 +88,17 @@ class RivalSpecTest {
         assertThat(((DyConv) dy).getStride().get(0)).isEqualTo(2);
         OdConv od = (OdConv) Convs.create(ConvSpec.parse("odconv:r=0.125"), g);
         assertThat(od.getReduction()).isEqualTo(0.125);
-        assertThat(od.getTemperature()).isEqualTo(30f);
+        assertThat(od.getTemperature()).as("built as the official module").isEqualTo(1f);
+        assertThat(od.schedule().orElseThrow().initial()).as("training's start").isEqualTo(30f);
+        OdConv od5 = (OdConv) Convs.create(ConvSpec.parse("odconv:t=5"), g);
+        assertThat(od5.getTemperature()).isEqualTo(1f);
+        assertThat(od5.schedule().orElseThrow().initial()).isEqualTo(5f);
         OdConv fod = (OdConv) Convs.create(ConvSpec.parse("fodconv:p=8,n=2"), g);
         assertThat(fod.toString()).contains("FAT(p=8, n=2, h=0, fusion=net)");
         KernelWarehouse kw = (KernelWarehouse) Convs.create(ConvSpec.parse("kw:b=1"), g);
         assertThat(kw.getWarehouse().config()).isEqualTo(new Warehouse.Config(1, 1));
-        assertThat(kw.getTemperature()).isEqualTo(1f);
+        assertThat(kw.getTemperature()).as("built as the official module").isEqualTo(0f);
+        assertThat(kw.schedule().orElseThrow().initial()).as("training's start").isEqualTo(1f);
         KernelWarehouse half = (KernelWarehouse) Convs.create(ConvSpec.parse("kw:b=0.5"), g);
         assertThat(half.getWarehouse().config()).isEqualTo(new Warehouse.Config(0.5, 0.5));
         KernelWarehouse fkw = (KernelWarehouse) Convs.create(ConvSpec.parse("fkw:p=8,h=2"), g);
@@ -119,6 +124,13 @@ class RivalSpecTest {
         assertThatThrownBy(() -> KernelWarehouse.builder().setInChannels(8).setFilters(8)
                 .setKernelShape(new ai.djl.ndarray.types.Shape(3, 3)).optTemperature(2f).build())
                 .hasMessageContaining("must be in [0, 1]");
+        assertThatThrownBy(() -> KernelWarehouse.builder().setInChannels(8).setFilters(8)
+                .setKernelShape(new ai.djl.ndarray.types.Shape(3, 3)).optAnnealFrom(2f).build())
+                .hasMessageContaining("annealFrom (the assignment weight training starts from) "
+                        + "must be in [0, 1], got 2.0");
+        assertThatThrownBy(() -> OdConv.builder().setFilters(8)
+                .setKernelShape(new ai.djl.ndarray.types.Shape(3, 3)).optAnnealFrom(-1f).build())
+                .hasMessageContaining("annealFrom must be a finite number >= 0");
         assertThatThrownBy(() -> OdConv.builder().setFilters(8)
                 .setKernelShape(new ai.djl.ndarray.types.Shape(3, 3)).optReduction(0).build())
                 .hasMessageContaining("reduction must be in (0, 1]");

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fadconv.Djl;
 import io.fadconv.data.SyntheticConfig;
 import io.fadconv.data.SyntheticDataset;
-import io.fadconv.data.raster.SampleType;
 import io.fadconv.eval.MetricsFormat;
 import io.fadconv.viz.ExperimentPlots;
 import java.io.IOException;
@@ -32,8 +31,8 @@ class ExperimentTest {
     static void makeData() throws IOException {
         Djl.engine();
         Path data = tmp.resolve("synthetic");
-        SyntheticDataset.generate(data, new SyntheticConfig(7, 1, 256, 64, SampleType.UINT16,
-                0.8, 0.3, 1, EnumSet.of(SyntheticConfig.Part.GID, SyntheticConfig.Part.HICNA)),
+        SyntheticDataset.generate(data, SyntheticConfig.demo(7).withTile(64).withScenes(1, 256)
+                .withParts(EnumSet.of(SyntheticConfig.Part.GID, SyntheticConfig.Part.HICNA)),
                 false, 2, line -> { });
         base = TrainConfig.builder(data, "synthetic-hicna").model("resnet18x0.25-unet")
                 .tile(64).batch(4).epochs(1).trainTiles(8).valTiles(4).lr(3e-3).seed(1)

@@ -3,8 +3,8 @@ package io.fadconv.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fadconv.nn.ConvSpec;
+import io.fadconv.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,7 +65,7 @@ class TrainConfigTest {
         assertThatThrownBy(() -> TrainConfig.load(f)).hasMessageContaining("'batch'");
         Files.writeString(f, "{not json");
         assertThatThrownBy(() -> TrainConfig.load(f)).hasMessageContaining("not valid JSON");
-        assertThat(new ObjectMapper().readTree(c.toJsonString()).get("loss").asText())
+        assertThat(Json.MAPPER.readTree(c.toJsonString()).get("loss").asText())
                 .isEqualTo("ce");
     }
 

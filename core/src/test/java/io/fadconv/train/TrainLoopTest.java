@@ -10,7 +10,6 @@ import ai.djl.training.ParameterStore;
 import io.fadconv.Djl;
 import io.fadconv.data.SyntheticConfig;
 import io.fadconv.data.SyntheticDataset;
-import io.fadconv.data.raster.SampleType;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
@@ -45,8 +44,8 @@ class TrainLoopTest {
     static void makeData() throws IOException {
         Djl.engine();
         data = tmp.resolve("synthetic");
-        SyntheticDataset.generate(data, new SyntheticConfig(5, 1, 256, 64, SampleType.UINT16,
-                0.8, 0.3, 1, EnumSet.of(SyntheticConfig.Part.GID, SyntheticConfig.Part.HICNA)),
+        SyntheticDataset.generate(data, SyntheticConfig.demo(5).withTile(64).withScenes(1, 256)
+                .withParts(EnumSet.of(SyntheticConfig.Part.GID, SyntheticConfig.Part.HICNA)),
                 false, 2, line -> { });
     }
 

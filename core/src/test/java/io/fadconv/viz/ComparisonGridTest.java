@@ -73,6 +73,21 @@ class ComparisonGridTest {
     }
 
     @Test
+    void theLegendNamesTheGreyOfPixelsWithoutDataOnlyWhenAPanelShowsThem() {
+        Figures.Legend full = ComparisonGrid.legend(ClassScheme.GID,
+                List.of(new int[] {0, 1, 2}, new int[] {3, 4, 5}));
+        assertThat(full.names()).isEqualTo(ClassScheme.GID.names());
+        assertThat(full.colors()).containsExactly(ClassScheme.GID.colors());
+        Figures.Legend gaps = ComparisonGrid.legend(ClassScheme.GID,
+                List.of(new int[] {0, 1, 2}, new int[] {3, 255, 5}));
+        assertThat(gaps.names()).hasSize(7).endsWith("no data");
+        assertThat(gaps.colors()[6]).isEqualTo(RgbComposite.NODATA_COLOR);
+        assertThat(ClassMapImages.render(new int[] {255}, 1, 1, ClassScheme.GID.colors())
+                .getRGB(0, 0) & 0xFFFFFF).as("the colour the panels show")
+                .isEqualTo(gaps.colors()[6]);
+    }
+
+    @Test
     void scoresAreAccuracyAndCroplandIou() {
         int[] label = {2, 2, 1, 0, 255};
         int[] pred = {2, 1, 2, 0, 2};

@@ -97,6 +97,69 @@ class MapImagesTest {
     }
 
     @Test
+    void theCnaOverlayShowsPixelsWithoutDataInTheGreyItsLegendNames() throws Exception {
+        int w = 64;
+        byte[] t1 = new byte[w * w];
+        byte[] t2 = new byte[w * w];
+        for (int i = 0; i < t1.length; i++) {
+            t1[i] = 2;
+            t2[i] = (byte) (i % w < 32 ? 2 : 1);
+        }
+        for (int i = 0; i < w * 8; i++) {
+            t1[i] = (byte) 255;
+        }
+        RasterSpec spec = RasterSpec.of(w, w, 1, SampleType.UINT8).withNodata(255)
+                .withGeo(GeoTiffReader.info(data.resolve("gid/label/scene_000_label.tif")).geo());
+        Path a = tmp.resolve("nodata/t1.tif");
+        Path b = tmp.resolve("nodata/t2.tif");
+        Files.createDirectories(a.getParent());
+        GeoTiffWriter.write(a, spec, t1);
+        GeoTiffWriter.write(b, spec, t2);
+        int top = Figures.PAD + Figures.lineHeight(Figures.TITLE) + Figures.PAD;
+        int k = ClassMapImages.enlargement(w, w);
+        for (boolean gaps : new boolean[] {true, false}) {
+            Path change = tmp.resolve("nodata/change-" + gaps + ".tif");
+            AreaStatistics s = new CnaDetector(ClassScheme.GID, CnaOptions.defaults())
+                    .detect(gaps ? a : b, b, Optional.empty(), change, Map.of(),
+                            ProgressListener.NONE);
+            Path png = out("cna_nodata_" + gaps + ".png");
+            Overlays.cna(change, s, null, null, "no data", png);
+            BufferedImage im = ImageIO.read(png.toFile());
+            int grey = RgbComposite.NODATA_COLOR;
+            assertThat(im.getRGB(Figures.PAD + 3 * k, top + 3 * k) & 0xFFFFFF)
+                    .as("a pixel without data, gaps %s", gaps).isEqualTo(gaps ? grey
+                            : Overlays.blend(0x505050, s.codes().colors()[ChangeCodes.STABLE],
+                                    Overlays.STABLE_ALPHA));
+            assertThat(swatch(im, Figures.PAD + w * k, grey)).as("a grey legend swatch, gaps %s",
+                    gaps).isEqualTo(gaps);
+        }
+    }
+
+    /** Whether a solid square of the colour, most of a legend swatch, lies right of x0. */
+    private static boolean swatch(BufferedImage im, int x0, int color) {
+        int n = Figures.SWATCH - 4;
+        for (int y = 0; y + n <= im.getHeight(); y++) {
+            for (int x = x0; x + n <= im.getWidth(); x++) {
+                if (solid(im, x, y, n, color)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean solid(BufferedImage im, int x, int y, int n, int color) {
+        for (int dy = 0; dy < n; dy++) {
+            for (int dx = 0; dx < n; dx++) {
+                if ((im.getRGB(x + dx, y + dy) & 0xFFFFFF) != color) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Test
     void theCnaOverlayPaintsLossesOverTheT2Image() throws Exception {
         Path t1 = data.resolve("gid/label/scene_000_label.tif");
         Path t2 = data.resolve("gid-t2/label/scene_000_label.tif");

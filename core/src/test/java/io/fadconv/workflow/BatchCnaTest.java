@@ -3,9 +3,9 @@ package io.fadconv.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fadconv.infer.CnaFiles;
 import io.fadconv.infer.ProgressListener;
+import io.fadconv.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -54,7 +54,7 @@ class BatchCnaTest {
     }
 
     static JsonNode json(Path f) throws Exception {
-        return new ObjectMapper().readTree(f.toFile());
+        return Json.MAPPER.readTree(f.toFile());
     }
 
     @Test
@@ -185,7 +185,7 @@ class BatchCnaTest {
         Path stale = again.resolve(".b.partial-1234");
         Files.createDirectories(stale);
         Files.write(stale.resolve("t1_classes.tif"), new byte[] {1, 2, 3});
-        PairRunner.deleteTree(again.resolve("b"));
+        io.fadconv.util.FilePaths.deleteTree(again.resolve("b"));
         Path aChange = new CnaFiles(again.resolve("a")).change();
         FileTime before = Files.getLastModifiedTime(aChange);
         Thread.sleep(20);

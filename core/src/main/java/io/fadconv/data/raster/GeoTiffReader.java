@@ -1,8 +1,8 @@
 package io.fadconv.data.raster;
 
+import io.fadconv.util.FilePaths;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -55,9 +55,7 @@ public final class GeoTiffReader implements RasterReader {
      * @throws IllegalArgumentException naming the file, when its content is not supported
      */
     public static GeoTiffReader open(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString());
-        }
+        FilePaths.requireFile(file);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
             return new GeoTiffReader(file, parse(TiffDirectory.read(ch)), ch);

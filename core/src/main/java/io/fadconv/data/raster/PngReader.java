@@ -3,8 +3,6 @@ package io.fadconv.data.raster;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 import javax.imageio.ImageIO;
@@ -36,9 +34,7 @@ public final class PngReader implements RasterReader {
      * @throws IOException when it cannot be read
      */
     public static PngReader open(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString());
-        }
+        io.fadconv.util.FilePaths.requireFile(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             var readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {

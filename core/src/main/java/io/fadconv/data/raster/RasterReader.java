@@ -19,6 +19,9 @@ public interface RasterReader extends AutoCloseable {
      * @throws IllegalArgumentException naming the file when the format is not supported
      */
     static RasterReader open(Path file) throws IOException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new io.fadconv.util.FilePaths.NotAFileException(file);
+        }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".tif") || name.endsWith(".tiff")) {
             return GeoTiffReader.open(file);

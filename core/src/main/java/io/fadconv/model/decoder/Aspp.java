@@ -60,20 +60,20 @@ public final class Aspp extends TracedBlock implements TorchModule {
         }
         var init = TorchInit.kaimingUniform(TorchInit.FanMode.FAN_IN);
         branches.add(ConvBnAct.sequential(f.conv(key + ".convs.0.0", ConvRole.ASPP,
-                new ConvGeometry(in, out, 1, 1, 0, 1, 1, false), init), ConvBnAct.Act.RELU));
+                ConvGeometry.pointwise(in, out), init), ConvBnAct.Act.RELU));
         for (int i = 0; i < 3; i++) {
             String k = key + ".convs." + (i + 1) + ".0";
             Block conv = separable
                     ? new SeparableConv(f, k, ConvRole.ASPP, in, out, 3, rates[i], init)
                     : f.conv(k, ConvRole.ASPP,
-                            new ConvGeometry(in, out, 3, 1, rates[i], rates[i], 1, false), init);
+                            ConvGeometry.same(in, out, 3, 1).withDilation(rates[i]), init);
             branches.add(ConvBnAct.sequential(conv, ConvBnAct.Act.RELU));
         }
         pooling = new ConvBnAct(f.conv(key + ".convs.4.1", ConvRole.ASPP,
-                new ConvGeometry(in, out, 1, 1, 0, 1, 1, false), init), ConvBnAct.Act.RELU,
+                ConvGeometry.pointwise(in, out), init), ConvBnAct.Act.RELU,
                 "1", "2");
         project = ConvBnAct.sequential(f.conv(key + ".project.0", ConvRole.ASPP,
-                new ConvGeometry(5 * out, out, 1, 1, 0, 1, 1, false), init), ConvBnAct.Act.RELU);
+                ConvGeometry.pointwise(5 * out, out), init), ConvBnAct.Act.RELU);
         for (int i = 0; i < branches.size(); i++) {
             addChildBlock("convs." + i, branches.get(i));
         }

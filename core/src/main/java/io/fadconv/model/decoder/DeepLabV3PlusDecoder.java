@@ -106,8 +106,8 @@ public final class DeepLabV3PlusDecoder extends Decoder {
                 "decoder.aspp.1", ConvRole.DECODER, channels, channels, 3, 1, init),
                 ConvBnAct.Act.RELU, "1", "2")) : null;
         block1 = addChildBlock("block1", ConvBnAct.sequential(f.conv("decoder.block1.0",
-                ConvRole.DECODER, new ConvGeometry(encoderChannels[2], LOW_LEVEL_CHANNELS, 1, 1, 0,
-                        1, 1, false), init), ConvBnAct.Act.RELU));
+                ConvRole.DECODER, ConvGeometry.pointwise(encoderChannels[2], LOW_LEVEL_CHANNELS),
+                init), ConvBnAct.Act.RELU));
         int cat = channels + LOW_LEVEL_CHANNELS;
         Block refine = smp
                 ? new SeparableConv(f, "decoder.block2.0", ConvRole.DECODER, cat, channels, 3, 1,

@@ -48,10 +48,9 @@ public final class SeparableConv extends TracedBlock implements TorchModule, Aff
             int dilation, ai.djl.training.initializer.Initializer init) {
         super(VERSION);
         depthwise = addChildBlock("depthwise", f.conv(key + ".0", f.scope() + ".depthwise", role,
-                new ConvGeometry(in, in, kernel, 1, dilation * (kernel - 1) / 2, dilation, in,
-                        false), init));
+                ConvGeometry.same(in, in, kernel, 1).withDilation(dilation).depthwise(), init));
         pointwise = addChildBlock("pointwise", f.conv(key + ".1", role,
-                new ConvGeometry(in, out, 1, 1, 0, 1, 1, false), init));
+                ConvGeometry.pointwise(in, out), init));
     }
 
     @Override

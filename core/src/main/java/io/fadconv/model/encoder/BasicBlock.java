@@ -56,16 +56,16 @@ public final class BasicBlock extends TracedBlock implements TorchModule {
         var init = TorchInit.kaimingNormal(TorchInit.FanMode.FAN_OUT);
         first = addChildBlock("first", new ConvBnAct(
                 f.conv(key + ".conv1", entryScope, ConvRole.BLOCK,
-                        new ConvGeometry(in, out, 3, stride, dilation, dilation, 1, false), init),
+                        ConvGeometry.same(in, out, 3, stride).withDilation(dilation), init),
                 ConvBnAct.Act.RELU, "conv1", "bn1"));
         second = addChildBlock("second", new ConvBnAct(
                 f.conv(key + ".conv2", scope, ConvRole.BLOCK,
-                        new ConvGeometry(out, out, 3, 1, dilation, dilation, 1, false), init),
+                        ConvGeometry.same(out, out, 3, 1).withDilation(dilation), init),
                 ConvBnAct.Act.NONE, "conv2", "bn2"));
         downsample = stride != 1 || in != out
                 ? addChildBlock("downsample", new ConvBnAct(
                         f.conv(key + ".downsample.0", entryScope, ConvRole.DOWNSAMPLE,
-                                new ConvGeometry(in, out, 1, stride, 0, 1, 1, false), init),
+                                ConvGeometry.pointwise(in, out).withStride(stride), init),
                         ConvBnAct.Act.NONE, "downsample.0", "downsample.1"))
                 : null;
     }

@@ -56,16 +56,16 @@ public final class InvertedResidual extends TracedBlock implements TorchModule {
         int i = 0;
         if (expansion != 1) {
             units.add(ConvBnAct.sequential(f.conv(key + ".conv.0.0", scope + ".expand",
-                    ConvRole.POINTWISE, new ConvGeometry(in, hidden, 1, 1, 0, 1, 1, false), init),
+                    ConvRole.POINTWISE, ConvGeometry.pointwise(in, hidden), init),
                     ConvBnAct.Act.RELU6));
             i++;
         }
         units.add(ConvBnAct.sequential(f.conv(key + ".conv." + i + ".0", scope + ".depthwise",
                 ConvRole.DEPTHWISE,
-                new ConvGeometry(hidden, hidden, 3, stride, 1, 1, hidden, false), init),
+                ConvGeometry.same(hidden, hidden, 3, stride).depthwise(), init),
                 ConvBnAct.Act.RELU6));
         units.add(new ConvBnAct(f.conv(key + ".conv." + (i + 1), projectScope(scope),
-                ConvRole.POINTWISE, new ConvGeometry(hidden, out, 1, 1, 0, 1, 1, false), init),
+                ConvRole.POINTWISE, ConvGeometry.pointwise(hidden, out), init),
                 ConvBnAct.Act.NONE, String.valueOf(i + 1), String.valueOf(i + 2)));
         for (int u = 0; u < units.size(); u++) {
             addChildBlock("unit" + u, units.get(u));

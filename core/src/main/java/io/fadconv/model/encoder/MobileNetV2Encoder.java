@@ -62,7 +62,7 @@ public final class MobileNetV2Encoder extends Encoder {
         var init = TorchInit.kaimingNormal(TorchInit.FanMode.FAN_OUT);
         f.scope(stageScope(0));
         features.add(ConvBnAct.sequential(f.conv("encoder.features.0.0", ConvRole.STEM,
-                new ConvGeometry(inChannels, 32, 3, 2, 1, 1, 1, false), init),
+                ConvGeometry.same(inChannels, 32, 3, 2), init),
                 ConvBnAct.Act.RELU6));
         int in = 32;
         for (int r = 0; r < TABLE.length; r++) {
@@ -78,7 +78,7 @@ public final class MobileNetV2Encoder extends Encoder {
         String last = stageScope(KW_STAGES[KW_STAGES.length - 1]);
         features.add(ConvBnAct.sequential(f.conv("encoder.features.18.0",
                 InvertedResidual.projectScope(last), ConvRole.POINTWISE,
-                new ConvGeometry(in, LAST, 1, 1, 0, 1, 1, false), init), ConvBnAct.Act.RELU6));
+                ConvGeometry.pointwise(in, LAST), init), ConvBnAct.Act.RELU6));
         for (int i = 0; i < features.size(); i++) {
             addChildBlock("features." + i, features.get(i));
         }

@@ -83,7 +83,7 @@ public final class ResNetEncoder extends Encoder {
         f.scope("encoder.stem");
         stem = addChildBlock("stem", new ConvBnAct(
                 f.conv("encoder.conv1", ConvRole.STEM,
-                        new ConvGeometry(inChannels, stemChannels, 7, 2, 3, 1, 1, false), init),
+                        ConvGeometry.same(inChannels, stemChannels, 7, 2), init),
                 ConvBnAct.Act.RELU, "conv1", "bn1"));
         int in = stemChannels;
         int dilation = 1;

@@ -3,7 +3,7 @@ package io.fadconv.data.raster;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -58,12 +58,12 @@ final class Gdal {
 
     /** {@code gdalinfo -json}. */
     static JsonNode info(Path f) throws IOException {
-        return new ObjectMapper().readTree(run("gdalinfo", "-json", f.toString()));
+        return Json.MAPPER.readTree(run("gdalinfo", "-json", f.toString()));
     }
 
     /** {@code gdalsrsinfo -o projjson}: the CRS as GDAL/PROJ understands the file's GeoKeys. */
     static JsonNode srs(Path f) throws IOException {
-        return new ObjectMapper().readTree(run("gdalsrsinfo", "-o", "projjson", f.toString()));
+        return Json.MAPPER.readTree(run("gdalsrsinfo", "-o", "projjson", f.toString()));
     }
 
     /** GDAL's geotransform of a file. */

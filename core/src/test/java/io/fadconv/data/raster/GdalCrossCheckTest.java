@@ -3,7 +3,7 @@ package io.fadconv.data.raster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ class GdalCrossCheckTest {
         Path f = tmp.resolve("scene.tif");
         GeoTiffWriter.write(f, RasterSpec.of(w, h, 4, SampleType.UINT16).withTileSize(32)
                 .withGeo(GeoTiffWriterTest.UTM).withNodata(0), data);
-        JsonNode j = new ObjectMapper().readTree(run("gdalinfo", "-json", f.toString()));
+        JsonNode j = Json.MAPPER.readTree(run("gdalinfo", "-json", f.toString()));
         assertThat(j.get("size").get(0).asInt()).isEqualTo(w);
         assertThat(j.get("size").get(1).asInt()).isEqualTo(h);
         assertThat(j.get("bands")).hasSize(4);
@@ -72,7 +72,7 @@ class GdalCrossCheckTest {
         }
         GeoTiffWriter.write(f, RasterSpec.of(50, 30, 1, SampleType.UINT8).withGeo(l7.shifted(100, 40))
                 .withColorMap(ColorMap.of(0x000000, 0xFF0000, 0x00FF00)), classes);
-        JsonNode j = new ObjectMapper().readTree(run("gdalinfo", "-json", f.toString()));
+        JsonNode j = Json.MAPPER.readTree(run("gdalinfo", "-json", f.toString()));
         assertThat(j.get("geoTransform").get(0).asDouble())
                 .isCloseTo(288776.25 + 100 * 28.5, org.assertj.core.data.Offset.offset(1e-3));
         assertThat(j.get("geoTransform").get(3).asDouble())
