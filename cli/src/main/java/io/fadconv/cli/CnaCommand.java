@@ -1,6 +1,7 @@
 package io.fadconv.cli;
 
 import io.fadconv.data.ClassScheme;
+import io.fadconv.data.DatasetKind;
 import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.ChangeCodes;
 import io.fadconv.infer.ChangeMetrics;
@@ -281,12 +282,7 @@ final class CnaCommand implements Callable<Integer> {
             throw new IllegalArgumentException("class maps need their classes: --run runs/NAME or "
                     + "--classes gid|hicna");
         }
-        return switch (classes.toLowerCase(Locale.ROOT)) {
-            case "gid" -> ClassScheme.GID;
-            case "hicna" -> ClassScheme.HICNA;
-            default -> throw new IllegalArgumentException("--classes must be gid or hicna, got '"
-                    + classes + "'");
-        };
+        return DatasetKind.classesOf(classes);
     }
 
     private int[] rgb() {

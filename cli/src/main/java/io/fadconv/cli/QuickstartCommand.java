@@ -108,8 +108,9 @@ final class QuickstartCommand implements Callable<Integer> {
             deleteTree(runs);
         }
         TrainConfig base = TrainConfig.builder(data, "synthetic-hicna").preset("hicna")
-                .model("resnet18x0.25-unet").tile(TILE).batch(BATCH).epochs(epochs)
-                .loss(Loss.BCE).seed(0).conv(ConvSpec.parse("static")).build();
+                .set("model", "resnet18x0.25-unet").set("tile", TILE).set("batch", BATCH)
+                .set("epochs", epochs)
+                .set("loss", Loss.BCE).set("seed", 0).set("conv", ConvSpec.parse("static")).build();
         w.printf(Locale.ROOT, "2. Training ResNet18(0.25x)-UNet for cropland (binary), static "
                 + "baseline then FADConv (K=4, p=16), %d epochs each on %d CPU thread(s): %s%n",
                 epochs, used, runs);
