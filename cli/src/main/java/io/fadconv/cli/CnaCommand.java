@@ -176,8 +176,8 @@ final class CnaCommand implements Callable<Integer> {
             String title;
             if (inputs.scenes != null) {
                 try (ProgressBars bars = ProgressBars.onTerminal();
-                        MappingRun source = MappingRun.open(run, windows::options)) {
-                    MappingRun opened = source.adapted(sceneBands.mapBands(source.trained()));
+                        MappingRun opened = MappingRun.open(run, windows::options,
+                                sceneBands::mapBands)) {
                     for (Path scene : List.of(inputs.scenes.before, inputs.scenes.after)) {
                         sceneBands.check(scene, opened.trained().normalization(),
                                 spec.commandLine().getErr());

@@ -1,13 +1,10 @@
 package io.fadconv.cli;
 
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fadconv.Djl;
-import io.fadconv.data.SyntheticConfig;
-import io.fadconv.data.SyntheticDataset;
 import io.fadconv.nn.ConvSpec;
 import io.fadconv.train.TrainConfig;
 import io.fadconv.util.Json;
+import io.fadconv.workflow.ExperimentReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.Field;
@@ -39,9 +36,7 @@ final class TrainOptions {
 
     @Mixin Fields fields;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads of the engine "
-            + "(default: all cores). Resumed runs are bit-identical only with the same count.")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     /**
      * The config's fields as options. Each Java field is named as the {@link TrainConfig}
@@ -175,31 +170,12 @@ final class TrainOptions {
      * @return the engine's intra-op thread count
      */
     int applyThreads() {
-        return applyThreads(threads);
+        return threads.apply();
     }
 
     /**
-     * Loads the engine with a thread count.
-     *
-     * @param n threads, or null for the engine's default (all cores)
-     * @return the engine's intra-op thread count
-     */
-    static int applyThreads(Integer n) {
-        if (n != null) {
-            if (n < 1) {
-                throw new IllegalArgumentException("--threads must be >= 1, got " + n);
-            }
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
-        }
-        Djl.engine();
-        if (n != null) {
-            JniUtils.setNumThreads(n);
-        }
-        return JniUtils.getNumThreads();
-    }
-
-    /**
-     * Generates the synthetic demo dataset when a synthetic kind points at a missing folder.
+     * Generates the synthetic demo dataset when a synthetic kind points at a missing folder,
+     * saying so.
      *
      * @param c the config
      * @param out where to say so
@@ -210,10 +186,10 @@ final class TrainOptions {
             out.println("Generating the synthetic dataset in " + c.data() + " (seed 0, "
                     + "4 scenes of 1024 x 1024) ...");
             out.flush();
-            SyntheticDataset.generate(c.data(), SyntheticConfig.demo(0), false, 2, line -> {
-                out.println("  " + line);
-                out.flush();
-            });
         }
+        ExperimentReport.generateIfMissing(c, line -> {
+            out.println("  " + line);
+            out.flush();
+        });
     }
 }
