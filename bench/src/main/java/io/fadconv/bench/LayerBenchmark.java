@@ -12,8 +12,14 @@ import io.fadconv.Djl;
 import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.nn.AttentionPath;
+import io.fadconv.nn.ConvGeometry;
+import io.fadconv.nn.ConvSpec;
+import io.fadconv.nn.Convs;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -169,6 +175,58 @@ public final class LayerBenchmark {
             }
         }
         return rows;
+    }
+
+    /** The default layers of {@code fadconv bench layer}: the baseline first. */
+    public static final List<String> DEFAULT_SPECS = List.of("static", "dyconv", "odconv", "kw",
+            "fadconv:p=8", "fadconv", "fadconv:p=32", "fodconv", "fkw");
+
+    /**
+     * Times convolution specs as 3x3 "same" layers at each stage ({@link #run}); each
+     * KernelWarehouse layer has a warehouse of its own.
+     *
+     * @param specs convolution specs, the baseline first
+     * @param stages the stage shapes
+     * @param options batch, rounds, engines
+     * @param progress progress lines
+     * @return the rows
+     */
+    public static List<Row> runSpecs(List<String> specs, List<Stage> stages, Options options,
+            Consumer<String> progress) {
+        List<Variant> variants = new ArrayList<>();
+        for (String s : specs) {
+            ConvSpec spec = ConvSpec.parse(s);
+            variants.add(new Variant(spec.toString(),
+                    c -> Convs.create(spec, ConvGeometry.same(c, c, 3, 1))));
+        }
+        return run(stages, variants, options, progress);
+    }
+
+    /**
+     * The worst ratio and attention share per non-baseline layer, against the goals.
+     *
+     * @param rows the rows of {@link #run}
+     * @return one line per layer
+     */
+    public static String summary(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        Map<String, double[]> worst = new LinkedHashMap<>();
+        String baseline = rows.isEmpty() ? "" : rows.get(0).label();
+        for (Row r : rows) {
+            if (r.label().equals(baseline)) {
+                continue;
+            }
+            double[] w = worst.computeIfAbsent(r.label(), k -> new double[] {0, Double.NaN});
+            w[0] = Math.max(w[0], r.ratio());
+            if (!Double.isNaN(r.attentionShare())) {
+                w[1] = Double.isNaN(w[1]) ? r.attentionShare() : Math.max(w[1], r.attentionShare());
+            }
+        }
+        worst.forEach((label, w) -> sb.append(String.format(Locale.ROOT,
+                "%-28s worst %.2fx %s (goal <= 1.30x)%s%n", label, w[0], baseline,
+                Double.isNaN(w[1]) ? "" : String.format(Locale.ROOT,
+                        ", attention path up to %.1f%% of the layer (goal <= 5%%)", 100 * w[1]))));
+        return sb.toString();
     }
 
     /**

@@ -31,8 +31,8 @@ final class BenchLayerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<LayerBenchmark.Row> rows = BenchCommand.run(convs.isEmpty() ? BenchCommand.DEFAULT_LAYER_SPECS : convs,
-                stages.stages(), timing.options(),
+        List<LayerBenchmark.Row> rows = LayerBenchmark.runSpecs(convs.isEmpty()
+                ? LayerBenchmark.DEFAULT_SPECS : convs, stages.stages(), timing.options(),
                 line -> {
                     out.println("  " + line);
                     out.flush();
@@ -40,7 +40,7 @@ final class BenchLayerCommand implements Callable<Integer> {
         out.println();
         out.print(LayerBenchmark.table(rows));
         out.println();
-        out.println(BenchCommand.summary(rows));
+        out.println(LayerBenchmark.summary(rows));
         return 0;
     }
 }

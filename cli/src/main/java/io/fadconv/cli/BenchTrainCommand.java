@@ -57,14 +57,12 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Untimed steps per variant first (${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--threads", paramLabel = "N",
-            description = "CPU threads of the engine (default: all cores).")
-    Integer threads;
+    @picocli.CommandLine.Mixin ThreadsOption threads;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        TrainOptions.applyThreads(threads);
+        threads.apply();
         List<String> specs = convs.isEmpty() ? List.of("static", "fadconv") : convs;
         specs.forEach(ConvSpec::parse);
         io.fadconv.bench.TrainBenchmark.Options o = new io.fadconv.bench.TrainBenchmark

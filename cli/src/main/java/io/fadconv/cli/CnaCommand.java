@@ -1,6 +1,7 @@
 package io.fadconv.cli;
 
 import io.fadconv.data.ClassScheme;
+import io.fadconv.data.DatasetKind;
 import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.ChangeCodes;
 import io.fadconv.infer.ChangeMetrics;
@@ -175,8 +176,8 @@ final class CnaCommand implements Callable<Integer> {
             String title;
             if (inputs.scenes != null) {
                 try (ProgressBars bars = ProgressBars.onTerminal();
-                        MappingRun source = MappingRun.open(run, windows::options)) {
-                    MappingRun opened = source.adapted(sceneBands.mapBands(source.trained()));
+                        MappingRun opened = MappingRun.open(run, windows::options,
+                                sceneBands::mapBands)) {
                     for (Path scene : List.of(inputs.scenes.before, inputs.scenes.after)) {
                         sceneBands.check(scene, opened.trained().normalization(),
                                 spec.commandLine().getErr());
@@ -281,12 +282,7 @@ final class CnaCommand implements Callable<Integer> {
             throw new IllegalArgumentException("class maps need their classes: --run runs/NAME or "
                     + "--classes gid|hicna");
         }
-        return switch (classes.toLowerCase(Locale.ROOT)) {
-            case "gid" -> ClassScheme.GID;
-            case "hicna" -> ClassScheme.HICNA;
-            default -> throw new IllegalArgumentException("--classes must be gid or hicna, got '"
-                    + classes + "'");
-        };
+        return DatasetKind.classesOf(classes);
     }
 
     private int[] rgb() {

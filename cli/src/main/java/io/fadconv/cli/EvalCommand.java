@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -39,13 +40,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Where to write the JSON.")
     Path json;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all).")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        TrainOptions.applyThreads(threads);
+        threads.apply();
         RunEvaluation e = RunEvaluation.evaluate(new RunFolder(run), split, batch, null);
         out.printf(Locale.ROOT, "%s on its %s part: %d tiles, %,d pixels, weights %s%n", run,
                 e.part(), e.tiles(), e.metrics().pixels(), e.weights().getFileName());

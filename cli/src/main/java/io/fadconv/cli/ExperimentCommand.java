@@ -1,11 +1,10 @@
 package io.fadconv.cli;
 
 import io.fadconv.train.Ablations;
-import io.fadconv.train.Experiment;
 import io.fadconv.train.ExperimentTable;
 import io.fadconv.train.TrainConfig;
 import io.fadconv.train.TrainLoop;
-import io.fadconv.viz.ExperimentPlots;
+import io.fadconv.workflow.ExperimentReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -70,20 +69,18 @@ final class ExperimentCommand implements Callable<Integer> {
         options.applyThreads();
         TrainOptions.generateIfMissing(base, w);
         TrainProgress progress = new TrainProgress(w, spec.commandLine().getErr(), "");
-        Experiment.Result r;
+        ExperimentReport r;
         try {
-            r = Experiment.run(base, specs, out, new TrainLoop.Options(false, 0,
+            r = ExperimentReport.run(base, specs, out, out, new TrainLoop.Options(false, 0,
                     checkpointMinutes * 60), progress);
         } finally {
             progress.closeBar();
         }
-        Path md = ExperimentTable.save(r, out);
-        List<Path> charts = ExperimentPlots.write(r, out);
         w.println();
-        w.print(ExperimentTable.markdown(r));
+        w.print(ExperimentTable.markdown(r.result()));
         w.println();
-        w.println("Wrote " + md + ", " + out.resolve("results.json") + " and "
-                + charts.stream().map(p -> p.getFileName().toString())
+        w.println("Wrote " + r.table() + ", " + r.json() + " and "
+                + r.charts().stream().map(p -> p.getFileName().toString())
                         .reduce((a, b) -> a + ", " + b).orElse(""));
         return 0;
     }

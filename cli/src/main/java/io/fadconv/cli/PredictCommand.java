@@ -57,8 +57,8 @@ final class PredictCommand implements Callable<Integer> {
         List<BatchPredict.Outcome> outcomes;
         PrintWriter err = spec.commandLine().getErr();
         try (ProgressBars bars = ProgressBars.onTerminal();
-                MappingRun source = MappingRun.open(run, windows::options)) {
-            MappingRun opened = source.adapted(sceneBands.mapBands(source.trained()));
+                MappingRun opened = MappingRun.open(run, windows::options,
+                        sceneBands::mapBands)) {
             io.fadconv.data.Normalization norm = opened.trained().normalization();
             ClassScheme classes = opened.info().classes();
             w.printf(Locale.ROOT, "Run %s: %s, weights %s, bands %s, classes %s%n", run,

@@ -56,8 +56,13 @@ final class SynthCommand implements Callable<Integer> {
                     + "(${DEFAULT-VALUE}).")
     double change;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Scenes in parallel (${DEFAULT-VALUE}).")
-    int threads;
+    @Option(names = "--workers", defaultValue = "2", paramLabel = "N",
+            description = "Scenes written in parallel (${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--threads", hidden = true, paramLabel = "N",
+            description = "Deprecated: the old name of --workers.")
+    Integer threadsAlias;
 
     @Option(names = "--force", description = "Replace --out if it exists.")
     boolean force;
@@ -86,8 +91,13 @@ final class SynthCommand implements Callable<Integer> {
             ps = EnumSet.allOf(SyntheticConfig.Part.class);
         }
         SyntheticConfig c = new SyntheticConfig(seed, scenes, size, tile, st, 0.8, change, 1, ps);
+        if (threadsAlias != null) {
+            spec.commandLine().getErr().println("fadconv: warning: synth --threads is now "
+                    + "--workers (scenes written in parallel)");
+            workers = threadsAlias;
+        }
         long t0 = System.nanoTime();
-        SyntheticDataset.Summary s = SyntheticDataset.generate(out, c, force, threads, line -> {
+        SyntheticDataset.Summary s = SyntheticDataset.generate(out, c, force, workers, line -> {
             w.println("  " + line);
             w.flush();
         });

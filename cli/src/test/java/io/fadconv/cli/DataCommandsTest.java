@@ -72,6 +72,18 @@ class DataCommandsTest {
         CliRun again = run("synth", "--out", out.toString(), "--size", "128", "--tile", "64");
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("already exists; choose another folder or replace it");
+        Path w = tmp.resolve("workers");
+        CliRun workers = run("synth", "--out", w.toString(), "--scenes", "2", "--size", "64",
+                "--tile", "32", "--parts", "gid", "--workers", "2");
+        assertThat(workers.code()).as(workers.err()).isZero();
+        assertThat(workers.err()).isEmpty();
+        CliRun old = run("synth", "--out", tmp.resolve("old").toString(), "--scenes", "2",
+                "--size", "64", "--tile", "32", "--parts", "gid", "--threads", "2");
+        assertThat(old.code()).as(old.err()).isZero();
+        assertThat(old.err()).isEqualTo("fadconv: warning: synth --threads is now --workers "
+                + "(scenes written in parallel)" + System.lineSeparator());
+        assertThat(tmp.resolve("old/gid/image/scene_001.tif")).hasSameBinaryContentAs(
+                w.resolve("gid/image/scene_001.tif"));
         CliRun bad = run("synth", "--out", tmp.resolve("x").toString(), "--parts", "gid,roads");
         assertThat(bad.err()).isEqualTo("fadconv: error: --parts: unknown part 'roads'; allowed: "
                 + "gid, gid-t2, change, hicna" + System.lineSeparator());

@@ -13,12 +13,12 @@ import java.util.List;
 public record ClassScheme(List<String> names, int[] colors, int cropland) {
 
     /** GID: 0 unlabeled, 1 built-up, 2 farmland, 3 forest, 4 meadow, 5 water. */
-    public static final ClassScheme GID = new ClassScheme(Gid.CLASS_NAMES,
-            new int[] {0x000000, 0xFF0000, 0x00FF00, 0x00FFFF, 0xFFFF00, 0x0000FF}, Gid.FARMLAND);
+    public static final ClassScheme GID = new ClassScheme(Gid.CLASS_NAMES, Gid.colors(),
+            Gid.FARMLAND);
 
     /** Hi-CNA: 0 non-cropland, 1 cropland. */
-    public static final ClassScheme HICNA = new ClassScheme(HiCna.CLASS_NAMES,
-            new int[] {0x808080, 0x00C800}, HiCna.CROPLAND);
+    public static final ClassScheme HICNA = new ClassScheme(HiCna.CLASS_NAMES, HiCna.colors(),
+            HiCna.CROPLAND);
 
     /** Validates. */
     public ClassScheme {
@@ -45,34 +45,19 @@ public record ClassScheme(List<String> names, int[] colors, int cropland) {
     }
 
     /**
-     * The scheme of a dataset kind.
+     * Classes known only by number: "class 0", "class 1", ... in colours around the hue circle;
+     * class 1 (or 0 for one class) is reported.
      *
-     * @param dataset gid, hicna, synthetic (GID classes) or folder
-     * @param classes the class count (used for folder datasets)
+     * @param classes the class count
      * @return the scheme
      */
-    public static ClassScheme forDataset(String dataset, int classes) {
-        switch (dataset) {
-            case "gid":
-            case "synthetic":
-                return GID;
-            case "hicna":
-            case "synthetic-hicna":
-                return HICNA;
-            default:
-                if (classes == 2) {
-                    return HICNA;
-                }
-                if (classes == 6) {
-                    return GID;
-                }
-                String[] n = new String[classes];
-                int[] c = new int[classes];
-                for (int i = 0; i < classes; i++) {
-                    n[i] = "class " + i;
-                    c[i] = java.awt.Color.HSBtoRGB((float) i / classes, 0.8f, 0.9f) & 0xFFFFFF;
-                }
-                return new ClassScheme(List.of(n), c, Math.min(1, classes - 1));
+    public static ClassScheme numbered(int classes) {
+        String[] n = new String[classes];
+        int[] c = new int[classes];
+        for (int i = 0; i < classes; i++) {
+            n[i] = "class " + i;
+            c[i] = java.awt.Color.HSBtoRGB((float) i / classes, 0.8f, 0.9f) & 0xFFFFFF;
         }
+        return new ClassScheme(List.of(n), c, Math.min(1, classes - 1));
     }
 }

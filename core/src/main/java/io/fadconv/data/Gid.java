@@ -31,6 +31,11 @@ public final class Gid {
 
     private Gid() {}
 
+    /** @return the label colours (0xRRGGBB) by class id, also the display colours */
+    public static int[] colors() {
+        return COLORS.clone();
+    }
+
     /**
      * The colour of a class.
      *

@@ -27,7 +27,15 @@ public final class HiCna {
     /** The cropland class id. */
     public static final int CROPLAND = 1;
 
+    /** Display colours (0xRRGGBB) by class id: grey non-cropland, green cropland. */
+    private static final int[] COLORS = {0x808080, 0x00C800};
+
     private HiCna() {}
+
+    /** @return the display colours (0xRRGGBB) by class id */
+    public static int[] colors() {
+        return COLORS.clone();
+    }
 
     /**
      * The periods under a root (sub-folders holding image and label folders), sorted.

@@ -30,6 +30,7 @@ public record ConvSpec(String type, Map<String, String> options) {
      * @return the spec
      * @throws IllegalArgumentException naming what is wrong and what is valid
      */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static ConvSpec parse(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException(
@@ -101,6 +102,7 @@ public record ConvSpec(String type, Map<String, String> options) {
     }
 
     @Override
+    @com.fasterxml.jackson.annotation.JsonValue
     public String toString() {
         if (options.isEmpty()) {
             return type;

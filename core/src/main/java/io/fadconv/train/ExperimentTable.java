@@ -34,8 +34,8 @@ public final class ExperimentTable {
         String target = c.classScheme().names().get(c.classScheme().cropland());
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s on %s data (%s)%n%n", c.model(),
-                c.dataset().startsWith("synthetic") ? "SYNTHETIC" : c.dataset(), c.data()));
-        if (c.dataset().startsWith("synthetic")) {
+                c.kind().synthetic() ? "SYNTHETIC" : c.dataset(), c.data()));
+        if (c.kind().synthetic()) {
             sb.append("The data are synthetic landscapes made by `fadconv synth`, not GID or "
                     + "Hi-CNA: the numbers show that training and evaluation work, not how the "
                     + "methods compare on real Gaofen-2 scenes.\n\n");

@@ -24,6 +24,7 @@ public enum Loss {
      * @param s the name
      * @return the loss
      */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static Loss parse(String s) {
         try {
             return valueOf(s.strip().toUpperCase(Locale.ROOT));
@@ -46,6 +47,7 @@ public enum Loss {
     }
 
     /** @return {@code ce} or {@code bce} */
+    @com.fasterxml.jackson.annotation.JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

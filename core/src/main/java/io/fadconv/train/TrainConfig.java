@@ -1,30 +1,33 @@
 package io.fadconv.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.fadconv.data.ClassScheme;
+import io.fadconv.data.DatasetKind;
 import io.fadconv.data.DatasetSource;
-import io.fadconv.data.Gid;
-import io.fadconv.data.HiCna;
 import io.fadconv.data.LabelCodec;
-import io.fadconv.data.Splits;
-import io.fadconv.data.TileFolder;
 import io.fadconv.model.ModelSpec;
 import io.fadconv.nn.ConvSpec;
 import io.fadconv.nn.Convs;
 import io.fadconv.util.AtomicFiles;
 import io.fadconv.util.Json;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Everything that defines a training run, validated on construction: the data, the network, the
@@ -33,10 +36,15 @@ import java.util.Set;
  * compared with their defaults filled in) train the same weights. Saved as {@code config.json}
  * in the run folder; {@code --config file.json} reads the same format.
  *
+ * <p>The record is the one description of the fields: JSON is bound to it by Jackson (a field
+ * per component, in component order, unknown fields an error), each component's default is its
+ * {@code @JsonProperty(defaultValue)}, and a config is made from layers of the same form: the
+ * defaults, the dataset kind's preset, a config file, a named {@link #preset}, the options given
+ * (see {@link Builder}). A new hyper-parameter is a new component here and its CLI option.
+ *
  * @param data the dataset folder (absolute)
- * @param dataset {@code gid}, {@code hicna}, {@code folder}, {@code synthetic} (the GID layout
- *     of {@code fadconv synth}, {@code <data>/gid}) or {@code synthetic-hicna} ({@code
- *     <data>/hicna}, both periods)
+ * @param dataset the dataset kind ({@link DatasetKind#names()}: gid, hicna, folder, synthetic,
+ *     synthetic-hicna, ...)
  * @param labels how a {@code folder} dataset's labels encode classes: {@code binary} (0 and 1 or
  *     255), {@code ids} (class ids), {@code gid} (GID colours); {@code auto} for the other kinds
  *     (their own encoding) and, for folders, binary with 2 classes and ids otherwise
@@ -56,21 +64,40 @@ import java.util.Set;
  * @param valTiles validation tiles, the first of the validation part (0 = all)
  * @param normSamples training tiles the normalisation statistics are computed from (0 = all)
  */
-public record TrainConfig(Path data, String dataset, String labels, int classes, String model,
-        ConvSpec conv, Map<String, String> modelOptions, List<Integer> bands, int tile,
-        int epochs, int batch, double lr, double weightDecay, Loss loss, long seed,
-        int trainTiles, int valTiles, int normSamples) {
+public record TrainConfig(
+        Path data,
+        String dataset,
+        @JsonProperty(defaultValue = "auto") String labels,
+        @JsonProperty(defaultValue = "0") int classes,
+        @JsonProperty(defaultValue = "resnet18-unet") String model,
+        @JsonProperty(defaultValue = "static") ConvSpec conv,
+        @JsonProperty(defaultValue = "{}") Map<String, String> modelOptions,
+        @JsonProperty(defaultValue = "[]") List<Integer> bands,
+        @JsonProperty(defaultValue = "512") int tile,
+        @JsonProperty(defaultValue = "50") int epochs,
+        @JsonProperty(defaultValue = "24") int batch,
+        @JsonProperty(defaultValue = "1e-4") double lr,
+        @JsonProperty(defaultValue = "1e-4") double weightDecay,
+        @JsonProperty(defaultValue = "ce") Loss loss,
+        @JsonProperty(defaultValue = "0") long seed,
+        @JsonProperty(defaultValue = "0") int trainTiles,
+        @JsonProperty(defaultValue = "0") int valTiles,
+        @JsonProperty(defaultValue = "256") int normSamples) {
 
-    /** The dataset kinds. */
-    public static final List<String> DATASETS = List.of("gid", "hicna", "folder", "synthetic",
-            "synthetic-hicna");
+    /**
+     * The paper's two settings as overlays: {@code gid} (section 4.3: lr 1e-4, weight decay
+     * 1e-4, batch 24, 50 epochs, cross-entropy) and {@code hicna} (section 4.4: lr 3e-4, weight
+     * decay 1e-4, batch 16, 50 epochs, BCE); both with 512-pixel tiles.
+     */
+    private static final Map<String, String> PRESETS = Map.of(
+            "gid", "{\"lr\": 1e-4, \"batch\": 24, \"loss\": \"ce\", \"weightDecay\": 1e-4, "
+                    + "\"epochs\": 50, \"tile\": 512}",
+            "hicna", "{\"lr\": 3e-4, \"batch\": 16, \"loss\": \"bce\", \"weightDecay\": 1e-4, "
+                    + "\"epochs\": 50, \"tile\": 512}");
 
-    /** The folder label encodings. */
-    public static final List<String> LABELS = List.of("auto", "binary", "ids", "gid");
-
-    /** The named presets of the paper's two settings. */
-    public static final List<String> PRESETS = List.of("gid", "hicna");
-
+    /** The field names, in component order. */
+    public static final List<String> FIELDS = Arrays.stream(TrainConfig.class.getRecordComponents())
+            .map(RecordComponent::getName).toList();
 
     /** Validates. */
     public TrainConfig {
@@ -78,35 +105,16 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
             throw new IllegalArgumentException("data: a dataset folder is required (--data)");
         }
         data = data.toAbsolutePath().normalize();
-        dataset = dataset == null ? null : dataset.strip().toLowerCase(Locale.ROOT);
-        if (!DATASETS.contains(dataset)) {
-            throw new IllegalArgumentException("dataset: unknown kind '" + dataset + "'; valid: "
-                    + String.join(", ", DATASETS));
-        }
+        DatasetKind kind = DatasetKind.get(dataset);
+        dataset = kind.name();
         labels = labels == null ? "auto" : labels.strip().toLowerCase(Locale.ROOT);
-        if (!LABELS.contains(labels)) {
-            throw new IllegalArgumentException("labels: unknown encoding '" + labels
-                    + "'; valid: " + String.join(", ", LABELS));
-        }
-        if (!labels.equals("auto") && !dataset.equals("folder")) {
-            throw new IllegalArgumentException("labels: only a folder dataset takes a label "
-                    + "encoding; " + dataset + " has its own");
-        }
-        int kindClasses = kindClasses(dataset);
-        if (classes != 0 && (classes < 2 || kindClasses != 0 && classes != kindClasses)) {
-            throw new IllegalArgumentException("classes: " + (kindClasses != 0 ? dataset + " has "
-                    + kindClasses + " classes" : "a folder dataset needs >= 2 classes")
-                    + ", got " + classes);
-        }
-        if (dataset.equals("folder") && labels.equals("gid") && classes != 0 && classes != 6) {
-            throw new IllegalArgumentException("classes: GID colours encode 6 classes, got "
-                    + classes);
-        }
+        kind.validate(classes, labels);
         if (conv == null) {
             throw new IllegalArgumentException("conv: a convolution spec is required (e.g. static"
                     + " or fadconv:k=4,p=16)");
         }
-        modelOptions = Map.copyOf(modelOptions == null ? Map.of() : modelOptions);
+        modelOptions = Collections.unmodifiableMap(new TreeMap<>(
+                modelOptions == null ? Map.of() : modelOptions));
         // Validates the name, options and spec with the model registry's own messages.
         ModelSpec probe = new ModelSpec(model, conv, 1, 1, modelOptions);
         model = probe.name();
@@ -142,8 +150,7 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
             throw new IllegalArgumentException("train-tiles (" + trainTiles + ") is smaller than "
                     + "one batch (" + batch + "): an epoch would have no step");
         }
-        int schemeClasses = classes != 0 ? classes : kindClasses != 0 ? kindClasses
-                : labels.equals("gid") ? 6 : 2;
+        int schemeClasses = kind.classCount(classes, labels);
         if (loss == Loss.BCE && schemeClasses != 2) {
             throw new IllegalArgumentException("loss: bce is for two classes (cropland or not); "
                     + dataset + " has " + schemeClasses + " classes: use --loss ce");
@@ -156,57 +163,131 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
         }
     }
 
-    private static int kindClasses(String dataset) {
-        return switch (dataset) {
-            case "gid", "synthetic" -> 6;
-            case "hicna", "synthetic-hicna" -> 2;
-            default -> 0;
-        };
+    // ------------------------------------------------------------------ layers
+
+    /**
+     * Every field's default, from the components' {@code @JsonProperty(defaultValue)}.
+     *
+     * @return a new object node (without {@code data} and {@code dataset})
+     */
+    public static ObjectNode defaults() {
+        ObjectNode o = Json.object();
+        for (RecordComponent c : TrainConfig.class.getRecordComponents()) {
+            // Jackson's annotation does not target record components: javac puts it on the
+            // accessor (and the field and the constructor parameter).
+            JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
+            if (p != null && !p.defaultValue().isEmpty()) {
+                o.set(c.getName(), literal(p.defaultValue()));
+            }
+        }
+        return o;
+    }
+
+    /** A default as JSON: a number, array or object as written, anything else a string. */
+    private static JsonNode literal(String text) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(text);
+            return n.isValueNode() && !n.isNumber() ? new TextNode(text) : n;
+        } catch (JsonProcessingException e) {
+            return new TextNode(text);
+        }
     }
 
     /**
-     * A builder starting from a dataset kind's preset: {@code gid} and {@code synthetic} take the
-     * GID preset, the others the Hi-CNA preset; the synthetic kinds use 256-pixel tiles (the
-     * generator's tile size).
+     * The overlay of one of the paper's settings.
+     *
+     * @param name {@code gid} or {@code hicna}
+     * @return a new object node
+     * @throws IllegalArgumentException naming the valid presets
+     */
+    public static ObjectNode preset(String name) {
+        String json = PRESETS.get(name == null ? "" : name.strip().toLowerCase(Locale.ROOT));
+        if (json == null) {
+            throw new IllegalArgumentException("preset: unknown '" + name + "'; valid: "
+                    + String.join(", ", presetNames()));
+        }
+        try {
+            return (ObjectNode) Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the preset names */
+    public static List<String> presetNames() {
+        return PRESETS.keySet().stream().sorted().toList();
+    }
+
+    /**
+     * The fields a config of a dataset kind starts from: the defaults, the kind's preset and its
+     * tile size (256 for the synthetic kinds, the generator's tile).
+     *
+     * @param data the dataset folder
+     * @param dataset the dataset kind
+     * @return a new object node
+     */
+    public static ObjectNode base(Path data, String dataset) {
+        ObjectNode o = defaults();
+        if (data != null) {
+            o.set("data", new TextNode(data.toString()));
+        }
+        o.set("dataset", dataset == null ? null : new TextNode(dataset));
+        if (dataset != null) {
+            DatasetKind kind = DatasetKind.get(dataset);
+            o.setAll(preset(kind.preset()));
+            o.put("tile", kind.defaultTile());
+        }
+        return o;
+    }
+
+    /**
+     * Binds fields to a config: every field must be known, every value of its field's type.
+     *
+     * @param fields all fields
+     * @return the validated config
+     * @throws IllegalArgumentException naming the field and what is wrong
+     */
+    public static TrainConfig bind(JsonNode fields) {
+        if (fields == null || !fields.isObject()) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        for (var it = fields.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) {
+                throw new IllegalArgumentException("unknown field '" + f + "'; valid fields: "
+                        + String.join(", ", FIELDS));
+            }
+        }
+        try {
+            return Json.MAPPER.treeToValue(fields, TrainConfig.class);
+        } catch (JsonProcessingException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof IllegalArgumentException iae) {
+                    throw iae;
+                }
+            }
+            String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                    ? m.getPath().get(m.getPath().size() - 1).getFieldName() : null;
+            throw new IllegalArgumentException((field != null ? "field '" + field + "': "
+                    : "") + e.getOriginalMessage().replaceAll("\\s*\\(through reference.*", ""),
+                    e);
+        }
+    }
+
+    /**
+     * A builder starting from a dataset kind's preset ({@link #base}).
      *
      * @param data the dataset folder
      * @param dataset the dataset kind
      * @return the builder
      */
     public static Builder builder(Path data, String dataset) {
-        Builder b = new Builder();
-        b.data = data;
-        b.dataset = dataset;
-        String kind = dataset == null ? "" : dataset.strip().toLowerCase(Locale.ROOT);
-        b.preset(kind.equals("gid") || kind.equals("synthetic") ? "gid" : "hicna");
-        if (kind.startsWith("synthetic")) {
-            b.tile = 256;
-        }
-        return b;
+        return new Builder(base(data, dataset));
     }
 
-    /** @return a builder holding this config's values */
+    /** @return a builder holding this config's fields */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.data = data;
-        b.dataset = dataset;
-        b.labels = labels;
-        b.classes = classes;
-        b.model = model;
-        b.conv = conv;
-        b.modelOptions = new LinkedHashMap<>(modelOptions);
-        b.bands = new ArrayList<>(bands);
-        b.tile = tile;
-        b.epochs = epochs;
-        b.batch = batch;
-        b.lr = lr;
-        b.weightDecay = weightDecay;
-        b.loss = loss;
-        b.seed = seed;
-        b.trainTiles = trainTiles;
-        b.valTiles = valTiles;
-        b.normSamples = normSamples;
-        return b;
+        return new Builder(toJson());
     }
 
     /**
@@ -216,33 +297,24 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
      * @return a new config
      */
     public TrainConfig withConv(ConvSpec other) {
-        return toBuilder().conv(other).build();
+        return toBuilder().set("conv", other).build();
+    }
+
+    // ------------------------------------------------------------------ what follows from it
+
+    /** @return the dataset kind */
+    public DatasetKind kind() {
+        return DatasetKind.get(dataset);
     }
 
     /** @return the class names, colours and reported class of the dataset */
     public ClassScheme classScheme() {
-        if (dataset.equals("folder")) {
-            return ClassScheme.forDataset("folder", classes != 0 ? classes
-                    : labels.equals("gid") ? 6 : 2);
-        }
-        return ClassScheme.forDataset(dataset, kindClasses(dataset));
+        return kind().classScheme(classes, labels);
     }
 
     /** @return how the labels encode classes */
     public LabelCodec labelCodec() {
-        return switch (dataset) {
-            case "gid", "synthetic" -> Gid.LABELS;
-            case "hicna", "synthetic-hicna" -> HiCna.LABELS;
-            default -> {
-                ClassScheme s = classScheme();
-                String enc = labels.equals("auto") ? s.classes() == 2 ? "binary" : "ids" : labels;
-                yield switch (enc) {
-                    case "binary" -> LabelCodec.binaryMask(s.names().get(0), s.names().get(1));
-                    case "gid" -> Gid.LABELS;
-                    default -> LabelCodec.classIds(s.names());
-                };
-            }
-        };
+        return kind().labelCodec(classes, labels);
     }
 
     /**
@@ -252,13 +324,7 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
      * @throws IOException when a folder cannot be listed
      */
     public DatasetSource source() throws IOException {
-        return switch (dataset) {
-            case "gid" -> Gid.scan(data);
-            case "synthetic" -> Gid.scan(data.resolve("gid"));
-            case "hicna" -> HiCna.scan(data);
-            case "synthetic-hicna" -> HiCna.scan(data.resolve("hicna"));
-            default -> TileFolder.scan(data, labelCodec());
-        };
+        return kind().scan(data, classes, labels);
     }
 
     /**
@@ -268,8 +334,7 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
      * @return part name to fraction
      */
     public Map<String, Double> splitFractions() {
-        return kindClasses(dataset) == 6 ? Splits.TRAIN_VAL_80_20
-                : Splits.TRAIN_VAL_TEST_60_20_20;
+        return kind().splitFractions();
     }
 
     /**
@@ -310,40 +375,22 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
      * @return true if equal
      */
     public boolean sameTraining(TrainConfig other) {
-        return other != null && toBuilder().conv(resolvedConv()).build()
-                .equals(other.toBuilder().conv(other.resolvedConv()).build());
+        return other != null && withConv(resolvedConv()).equals(
+                other.withConv(other.resolvedConv()));
     }
 
-    /** @return the config as JSON */
+    // ------------------------------------------------------------------ files
+
+    /** @return the config as JSON, a field per component in component order */
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("data", data.toString());
-        o.put("dataset", dataset);
-        o.put("labels", labels);
-        o.put("classes", classes);
-        o.put("model", model);
-        o.put("conv", conv.toString());
-        ObjectNode opts = o.putObject("modelOptions");
-        new java.util.TreeMap<>(modelOptions).forEach(opts::put);
-        bands.forEach(o.putArray("bands")::add);
-        o.put("tile", tile);
-        o.put("epochs", epochs);
-        o.put("batch", batch);
-        o.put("lr", lr);
-        o.put("weightDecay", weightDecay);
-        o.put("loss", loss.id());
-        o.put("seed", seed);
-        o.put("trainTiles", trainTiles);
-        o.put("valTiles", valTiles);
-        o.put("normSamples", normSamples);
-        return o;
+        return Json.MAPPER.valueToTree(this);
     }
 
     /** @return the JSON text */
     public String toJsonString() {
         try {
             return Json.pretty(toJson()) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -361,91 +408,16 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
             if (node == null || !node.isObject()) {
                 throw new IllegalArgumentException("not a JSON object");
             }
-            List<String> known = List.of("data", "dataset", "labels", "classes", "model", "conv",
-                    "modelOptions", "bands", "tile", "epochs", "batch", "lr", "weightDecay",
-                    "loss", "seed", "trainTiles", "valTiles", "normSamples");
-            for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
-                String f = it.next();
-                if (!known.contains(f)) {
-                    throw new IllegalArgumentException("unknown field '" + f + "'; valid fields: "
-                            + String.join(", ", known));
+            for (String f : List.of("data", "dataset")) {
+                if (!node.hasNonNull(f) || !node.get(f).isTextual()) {
+                    throw new IllegalArgumentException("field '" + f + "' must be a string");
                 }
             }
-            Builder b = builder(Path.of(text(node, "data")), text(node, "dataset"));
-            if (node.has("labels")) {
-                b.labels(text(node, "labels"));
-            }
-            if (node.has("classes")) {
-                b.classes(node.get("classes").asInt());
-            }
-            if (node.has("model")) {
-                b.model(text(node, "model"));
-            }
-            if (node.has("conv")) {
-                b.conv(ConvSpec.parse(text(node, "conv")));
-            }
-            if (node.has("modelOptions")) {
-                Map<String, String> m = new LinkedHashMap<>();
-                node.get("modelOptions").fields().forEachRemaining(e -> m.put(e.getKey(),
-                        e.getValue().asText()));
-                b.modelOptions(m);
-            }
-            if (node.has("bands")) {
-                List<Integer> bs = new ArrayList<>();
-                node.get("bands").forEach(v -> bs.add(v.asInt()));
-                b.bands(bs);
-            }
-            if (node.has("tile")) {
-                b.tile(integer(node, "tile"));
-            }
-            if (node.has("epochs")) {
-                b.epochs(integer(node, "epochs"));
-            }
-            if (node.has("batch")) {
-                b.batch(integer(node, "batch"));
-            }
-            if (node.has("lr")) {
-                b.lr(node.get("lr").asDouble());
-            }
-            if (node.has("weightDecay")) {
-                b.weightDecay(node.get("weightDecay").asDouble());
-            }
-            if (node.has("loss")) {
-                b.loss(Loss.parse(text(node, "loss")));
-            }
-            if (node.has("seed")) {
-                b.seed(node.get("seed").asLong());
-            }
-            if (node.has("trainTiles")) {
-                b.trainTiles(integer(node, "trainTiles"));
-            }
-            if (node.has("valTiles")) {
-                b.valTiles(integer(node, "valTiles"));
-            }
-            if (node.has("normSamples")) {
-                b.normSamples(integer(node, "normSamples"));
-            }
-            return b.build();
+            return builder(Path.of(node.get("data").asText()), node.get("dataset").asText())
+                    .apply(node).build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull() || !v.isTextual()) {
-            throw new IllegalArgumentException("field '" + field + "' must be a string");
-        }
-        return v.asText();
-    }
-
-    private static int integer(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new IllegalArgumentException("field '" + field + "' must be an integer, got "
-                    + v);
-        }
-        return v.asInt();
     }
 
     /**
@@ -474,179 +446,62 @@ public record TrainConfig(Path data, String dataset, String labels, int classes,
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(Files.readString(file));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not valid JSON ("
                     + e.getOriginalMessage() + ")", e);
         }
         return fromJson(node, file.toString());
     }
 
-    /** A mutable builder; {@link #build()} validates. */
+    /**
+     * Layers of fields, validated together by {@link #build()}: each {@link #apply}, {@link
+     * #set} or {@link #preset} overrides the fields it names. Field names and values are the
+     * JSON ones (a value may be any object Jackson writes as that JSON: a number, a string, a
+     * {@link ConvSpec}, a {@link Loss}, a {@link Path}, a list, a map).
+     */
     public static final class Builder {
-        private Path data;
-        private String dataset;
-        private String labels = "auto";
-        private int classes;
-        private String model = "resnet18-unet";
-        private ConvSpec conv = ConvSpec.parse("static");
-        private Map<String, String> modelOptions = new LinkedHashMap<>();
-        private List<Integer> bands = new ArrayList<>();
-        private int tile = 512;
-        private int epochs = 50;
-        private int batch = 24;
-        private double lr = 1e-4;
-        private double weightDecay = 1e-4;
-        private Loss loss = Loss.CE;
-        private long seed;
-        private int trainTiles;
-        private int valTiles;
-        private int normSamples = 256;
+        private final ObjectNode fields;
 
-        private Builder() {}
+        private Builder(ObjectNode fields) {
+            this.fields = fields;
+        }
 
         /**
-         * Applies one of the paper's settings: {@code gid} (section 4.3: lr 1e-4, weight decay
-         * 1e-4, batch 24, 50 epochs, cross-entropy) or {@code hicna} (section 4.4: lr 3e-4,
-         * weight decay 1e-4, batch 16, 50 epochs, BCE); both with 512-pixel tiles.
+         * Overrides the fields of an overlay.
+         *
+         * @param overlay an object of fields
+         * @return this
+         */
+        public Builder apply(JsonNode overlay) {
+            overlay.fields().forEachRemaining(e -> fields.set(e.getKey(), e.getValue()));
+            return this;
+        }
+
+        /**
+         * Overrides one field.
+         *
+         * @param field the field's name ({@link #FIELDS})
+         * @param value its value
+         * @return this
+         */
+        public Builder set(String field, Object value) {
+            fields.set(field, Json.MAPPER.valueToTree(value));
+            return this;
+        }
+
+        /**
+         * Applies one of the paper's settings ({@link TrainConfig#preset}).
          *
          * @param name the preset
          * @return this
          */
         public Builder preset(String name) {
-            String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
-            switch (n) {
-                case "gid" -> {
-                    lr = 1e-4;
-                    batch = 24;
-                    loss = Loss.CE;
-                }
-                case "hicna" -> {
-                    lr = 3e-4;
-                    batch = 16;
-                    loss = Loss.BCE;
-                }
-                default -> throw new IllegalArgumentException("preset: unknown '" + name
-                        + "'; valid: " + String.join(", ", PRESETS));
-            }
-            weightDecay = 1e-4;
-            epochs = 50;
-            tile = 512;
-            return this;
-        }
-
-        /** @param v the dataset folder @return this */
-        public Builder data(Path v) {
-            data = v;
-            return this;
-        }
-
-        /** @param v the dataset kind @return this */
-        public Builder dataset(String v) {
-            dataset = v;
-            return this;
-        }
-
-        /** @param v folder label encoding @return this */
-        public Builder labels(String v) {
-            labels = v;
-            return this;
-        }
-
-        /** @param v classes of a folder dataset @return this */
-        public Builder classes(int v) {
-            classes = v;
-            return this;
-        }
-
-        /** @param v the model name @return this */
-        public Builder model(String v) {
-            model = v;
-            return this;
-        }
-
-        /** @param v the convolution spec @return this */
-        public Builder conv(ConvSpec v) {
-            conv = v;
-            return this;
-        }
-
-        /** @param v model options @return this */
-        public Builder modelOptions(Map<String, String> v) {
-            modelOptions = new LinkedHashMap<>(v);
-            return this;
-        }
-
-        /** @param v input bands (empty = all) @return this */
-        public Builder bands(List<Integer> v) {
-            bands = new ArrayList<>(v);
-            return this;
-        }
-
-        /** @param v tile size @return this */
-        public Builder tile(int v) {
-            tile = v;
-            return this;
-        }
-
-        /** @param v epochs @return this */
-        public Builder epochs(int v) {
-            epochs = v;
-            return this;
-        }
-
-        /** @param v batch size @return this */
-        public Builder batch(int v) {
-            batch = v;
-            return this;
-        }
-
-        /** @param v learning rate @return this */
-        public Builder lr(double v) {
-            lr = v;
-            return this;
-        }
-
-        /** @param v weight decay @return this */
-        public Builder weightDecay(double v) {
-            weightDecay = v;
-            return this;
-        }
-
-        /** @param v the loss @return this */
-        public Builder loss(Loss v) {
-            loss = v;
-            return this;
-        }
-
-        /** @param v the seed @return this */
-        public Builder seed(long v) {
-            seed = v;
-            return this;
-        }
-
-        /** @param v tiles per epoch (0 = all) @return this */
-        public Builder trainTiles(int v) {
-            trainTiles = v;
-            return this;
-        }
-
-        /** @param v validation tiles (0 = all) @return this */
-        public Builder valTiles(int v) {
-            valTiles = v;
-            return this;
-        }
-
-        /** @param v normalisation samples (0 = all) @return this */
-        public Builder normSamples(int v) {
-            normSamples = v;
-            return this;
+            return apply(TrainConfig.preset(name));
         }
 
         /** @return the validated config */
         public TrainConfig build() {
-            return new TrainConfig(data, dataset, labels, classes, model, conv, modelOptions,
-                    bands, tile, epochs, batch, lr, weightDecay, loss, seed, trainTiles, valTiles,
-                    normSamples);
+            return bind(fields);
         }
     }
 }

@@ -264,7 +264,7 @@ public final class TrainLoop {
             }
             Checkpoint c = Checkpoint.peek(folder.checkpoint());
             TrainConfig saved = c.log().config();
-            if (!saved.sameTraining(config.toBuilder().epochs(saved.epochs()).build())) {
+            if (!saved.sameTraining(config.toBuilder().set("epochs", saved.epochs()).build())) {
                 throw new IllegalArgumentException(folder.dir() + ": the checkpoint was made "
                         + "with another config (" + differences(saved, config) + "); resume with "
                         + "the same options, or use another --out");
@@ -304,8 +304,8 @@ public final class TrainLoop {
      * @return e.g. {@code lr 1.0E-4 vs 3.0E-4, batch 24 vs 16}
      */
     static String differences(TrainConfig a, TrainConfig b) {
-        var ja = a.toBuilder().conv(a.resolvedConv()).build().toJson();
-        var jb = b.toBuilder().conv(b.resolvedConv()).build().toJson();
+        var ja = a.withConv(a.resolvedConv()).toJson();
+        var jb = b.withConv(b.resolvedConv()).toJson();
         StringBuilder sb = new StringBuilder();
         ja.fieldNames().forEachRemaining(f -> {
             if (!ja.get(f).equals(jb.get(f))) {

@@ -1,13 +1,19 @@
 package io.fadconv.util;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import java.nio.file.Path;
 
 /**
  * The project's one JSON mapper and the helpers its files share. Every JSON file and message is
@@ -16,10 +22,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class Json {
 
-    /** The mapper: unknown fields fail, numbers stay as written. */
+    /**
+     * The mapper. Binding is strict: unknown fields, nulls for numbers, fractions for integers
+     * and numbers written as strings (or the reverse) are errors; paths are plain strings.
+     */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .addModule(new SimpleModule("paths")
+                    .addSerializer(Path.class, new ToStringSerializer(Path.class))
+                    .addDeserializer(Path.class, new FromStringDeserializer<Path>(Path.class) {
+                        private static final long serialVersionUID = 1L;
+
+                        @Override
+                        protected Path _deserialize(String value, DeserializationContext ctx) {
+                            return Path.of(value);
+                        }
+                    }))
             .build();
 
     private static final ObjectWriter PRETTY = MAPPER.writer(SerializationFeature.INDENT_OUTPUT);

@@ -27,7 +27,7 @@ public final class ExperimentPlots {
      */
     public static List<Path> write(Experiment.Result r, Path dir) throws IOException {
         String target = r.base().classScheme().names().get(r.base().classScheme().cropland());
-        String data = r.base().dataset().startsWith("synthetic") ? "synthetic data"
+        String data = r.base().kind().synthetic() ? "synthetic data"
                 : r.base().dataset();
         List<Path> files = new ArrayList<>();
 

@@ -9,6 +9,7 @@ import io.fadconv.run.RunInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A finished run opened for mapping: the network with its weights and the normalisation, held
@@ -33,17 +34,6 @@ public final class MappingRun implements AutoCloseable {
     }
 
     /**
-     * The same opened run reading the scenes another way (a band mapping): a view that shares
-     * the network; closing the view leaves the run open.
-     *
-     * @param adapted the run's network with another normalisation
-     * @return the view
-     */
-    public MappingRun adapted(RunFolder.Trained adapted) {
-        return new MappingRun(dir, manager, adapted, options, false);
-    }
-
-    /**
      * Opens a run.
      *
      * @param dir the run folder
@@ -53,9 +43,24 @@ public final class MappingRun implements AutoCloseable {
      */
     public static MappingRun open(Path dir, Function<RunInfo, PredictOptions> windows)
             throws IOException {
+        return open(dir, windows, UnaryOperator.identity());
+    }
+
+    /**
+     * Opens a run that reads scenes another way: the network with the normalisation the
+     * adapter gives (a band mapping, {@link RunFolder.Trained#withNormalization}).
+     *
+     * @param dir the run folder
+     * @param windows the window settings for the run
+     * @param adapter the run as scenes are mapped with it
+     * @return the opened run; close it
+     * @throws IOException when a file of the run cannot be read
+     */
+    public static MappingRun open(Path dir, Function<RunInfo, PredictOptions> windows,
+            UnaryOperator<RunFolder.Trained> adapter) throws IOException {
         NDManager m = Djl.engine().newBaseManager();
         try {
-            RunFolder.Trained t = new RunFolder(dir).open(m, 64);
+            RunFolder.Trained t = adapter.apply(new RunFolder(dir).open(m, 64));
             return new MappingRun(dir, m, t, windows.apply(t.info()), true);
         } catch (IOException | RuntimeException e) {
             m.close();

@@ -34,9 +34,10 @@ class ExperimentTest {
         SyntheticDataset.generate(data, SyntheticConfig.demo(7).withTile(64).withScenes(1, 256)
                 .withParts(EnumSet.of(SyntheticConfig.Part.GID, SyntheticConfig.Part.HICNA)),
                 false, 2, line -> { });
-        base = TrainConfig.builder(data, "synthetic-hicna").model("resnet18x0.25-unet")
-                .tile(64).batch(4).epochs(1).trainTiles(8).valTiles(4).lr(3e-3).seed(1)
-                .normSamples(8).build();
+        base = TrainConfig.builder(data, "synthetic-hicna").set("model", "resnet18x0.25-unet")
+                .set("tile", 64).set("batch", 4).set("epochs", 1).set("trainTiles", 8)
+                .set("valTiles", 4).set("lr", 3e-3).set("seed", 1)
+                .set("normSamples", 8).build();
     }
 
     @Test
@@ -89,7 +90,7 @@ class ExperimentTest {
         assertThat(ExperimentTable.markdown(again)).contains("static (reused)");
 
         // Another config in the same folders is refused, not silently mixed.
-        assertThatThrownBy(() -> Experiment.run(base.toBuilder().seed(2).build(),
+        assertThatThrownBy(() -> Experiment.run(base.toBuilder().set("seed", 2).build(),
                 List.of("static"), out, TrainLoop.Options.defaults(), l))
                 .hasMessageContaining("another config").hasMessageContaining("seed 1 vs 2");
         assertThatThrownBy(() -> Experiment.run(base, List.of("fadconv", "fadconv:k=4"), out,

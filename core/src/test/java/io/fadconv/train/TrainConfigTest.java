@@ -36,7 +36,8 @@ class TrainConfigTest {
         assertThat(hicna.classScheme().classes()).isEqualTo(2);
         assertThat(hicna.splitFractions().keySet()).containsExactly("train", "val", "test");
 
-        TrainConfig synth = TrainConfig.builder(tmp, "synthetic").preset("hicna").loss(Loss.CE)
+        TrainConfig synth = TrainConfig.builder(tmp, "synthetic").preset("hicna")
+                .set("loss", Loss.CE)
                 .build();
         assertThat(synth.lr()).isEqualTo(3e-4);
         assertThat(synth.tile()).isEqualTo(512); // an explicit preset sets the paper's tile
@@ -45,14 +46,29 @@ class TrainConfigTest {
 
     @Test
     void jsonRoundTripAndFileFormat() throws Exception {
-        TrainConfig c = TrainConfig.builder(tmp, "folder").labels("ids").classes(3)
-                .model("resnet18x0.25-unet").conv(ConvSpec.parse("fadconv:k=2,p=8"))
-                .modelOptions(Map.of("decoder", "64/32/16/8/4")).bands(List.of(2, 1, 0))
-                .tile(128).epochs(3).batch(2).lr(1e-3).weightDecay(0).loss(Loss.CE).seed(42)
-                .trainTiles(10).valTiles(5).normSamples(0).build();
+        TrainConfig c = TrainConfig.builder(tmp, "folder").set("labels", "ids").set("classes", 3)
+                .set("model", "resnet18x0.25-unet").set("conv", ConvSpec.parse("fadconv:k=2,p=8"))
+                .set("modelOptions", Map.of("decoder", "64/32/16/8/4"))
+                .set("bands", List.of(2, 1, 0))
+                .set("tile", 128).set("epochs", 3).set("batch", 2).set("lr", 1e-3)
+                .set("weightDecay", 0).set("loss", Loss.CE).set("seed", 42)
+                .set("trainTiles", 10).set("valTiles", 5).set("normSamples", 0).build();
         Path f = tmp.resolve("c.json");
         c.save(f);
         assertThat(TrainConfig.load(f)).isEqualTo(c);
+        // config.json's format: a field per component, in component order, options sorted.
+        assertThat(Files.readString(f)).isEqualTo(String.join("\n", "{",
+                "  \"data\" : \"" + tmp.toAbsolutePath().normalize() + "\",",
+                "  \"dataset\" : \"folder\",", "  \"labels\" : \"ids\",", "  \"classes\" : 3,",
+                "  \"model\" : \"resnet18x0.25-unet\",", "  \"conv\" : \"fadconv:k=2,p=8\",",
+                "  \"modelOptions\" : {", "    \"decoder\" : \"64/32/16/8/4\"", "  },",
+                "  \"bands\" : [ 2, 1, 0 ],", "  \"tile\" : 128,", "  \"epochs\" : 3,",
+                "  \"batch\" : 2,", "  \"lr\" : 0.001,", "  \"weightDecay\" : 0.0,",
+                "  \"loss\" : \"ce\",", "  \"seed\" : 42,", "  \"trainTiles\" : 10,",
+                "  \"valTiles\" : 5,", "  \"normSamples\" : 0", "}", ""));
+        List<String> written = new java.util.ArrayList<>();
+        c.toJson().fieldNames().forEachRemaining(written::add);
+        assertThat(written).isEqualTo(TrainConfig.FIELDS);
         // A hand-written file needs only data and dataset; the rest comes from the preset.
         Files.writeString(f, "{\"data\": \"" + tmp + "\", \"dataset\": \"gid\", \"epochs\": 2}");
         TrainConfig minimal = TrainConfig.load(f);
@@ -63,6 +79,11 @@ class TrainConfigTest {
                 .hasMessageContaining("unknown field 'epoch'").hasMessageContaining("epochs");
         Files.writeString(f, "{\"data\": \"x\", \"dataset\": \"gid\", \"batch\": 2.5}");
         assertThatThrownBy(() -> TrainConfig.load(f)).hasMessageContaining("'batch'");
+        Files.writeString(f, "{\"data\": \"x\", \"dataset\": \"gid\", \"epochs\": \"2\"}");
+        assertThatThrownBy(() -> TrainConfig.load(f)).as("a number written as a string")
+                .hasMessageContaining("c.json").hasMessageContaining("'epochs'");
+        Files.writeString(f, "{\"data\": \"x\", \"dataset\": \"gid\", \"loss\": \"mse\"}");
+        assertThatThrownBy(() -> TrainConfig.load(f)).hasMessageContaining("unknown loss 'mse'");
         Files.writeString(f, "{not json");
         assertThatThrownBy(() -> TrainConfig.load(f)).hasMessageContaining("not valid JSON");
         assertThat(Json.MAPPER.readTree(c.toJsonString()).get("loss").asText())
@@ -70,14 +91,35 @@ class TrainConfigTest {
     }
 
     @Test
+    void defaultsAndPresetsAreOverlaysOfTheRecordsFields() {
+        assertThat(TrainConfig.defaults().toString()).isEqualTo("{\"labels\":\"auto\","
+                + "\"classes\":0,\"model\":\"resnet18-unet\",\"conv\":\"static\","
+                + "\"modelOptions\":{},\"bands\":[],\"tile\":512,\"epochs\":50,\"batch\":24,"
+                + "\"lr\":1.0E-4,\"weightDecay\":1.0E-4,\"loss\":\"ce\",\"seed\":0,"
+                + "\"trainTiles\":0,\"valTiles\":0,\"normSamples\":256}");
+        assertThat(TrainConfig.presetNames()).containsExactly("gid", "hicna");
+        assertThat(TrainConfig.FIELDS).containsAll(() -> TrainConfig.preset("hicna")
+                .fieldNames());
+        TrainConfig hicna = TrainConfig.builder(tmp, "hicna").build();
+        assertThat(TrainConfig.builder(tmp, "hicna").build()).isEqualTo(TrainConfig.bind(
+                TrainConfig.defaults().put("data", tmp.toString()).put("dataset", "hicna")
+                        .setAll(TrainConfig.preset("hicna"))));
+        assertThat(hicna.normSamples()).as("a default no preset names").isEqualTo(256);
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").set("epoch", 3).build())
+                .hasMessageContaining("unknown field 'epoch'; valid fields: data, dataset, "
+                        + "labels");
+    }
+
+    @Test
     void sameTrainingComparesSpecsWithDefaultsFilledIn() {
-        TrainConfig a = TrainConfig.builder(tmp, "hicna").conv(ConvSpec.parse("fadconv")).build();
+        TrainConfig a = TrainConfig.builder(tmp, "hicna").set("conv", ConvSpec.parse("fadconv"))
+                .build();
         TrainConfig b = a.withConv(ConvSpec.parse("fadconv:k=4,p=16,fusion=net"));
         TrainConfig c = a.withConv(ConvSpec.parse("fadconv:p=32"));
         assertThat(a.sameTraining(b)).isTrue();
         assertThat(a.sameTraining(c)).isFalse();
-        assertThat(a.sameTraining(a.toBuilder().seed(1).build())).isFalse();
-        assertThat(TrainLoop.differences(a, a.toBuilder().lr(1e-3).batch(4).build()))
+        assertThat(a.sameTraining(a.toBuilder().set("seed", 1).build())).isFalse();
+        assertThat(TrainLoop.differences(a, a.toBuilder().set("lr", 1e-3).set("batch", 4).build()))
                 .contains("lr 3.0E-4 vs 0.001").contains("batch 16 vs 4");
     }
 
@@ -85,25 +127,27 @@ class TrainConfigTest {
     void invalidSettingsNameTheFieldAndTheAllowedValues() {
         assertThatThrownBy(() -> TrainConfig.builder(tmp, "gidd").build())
                 .hasMessageContaining("dataset").hasMessageContaining("gid, hicna, folder");
-        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").loss(Loss.BCE).build())
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").set("loss", Loss.BCE).build())
                 .hasMessageContaining("bce is for two classes").hasMessageContaining("--loss ce");
-        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").tile(500).build())
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").set("tile", 500).build())
                 .hasMessageContaining("tile").hasMessageContaining("multiple of 32");
-        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").lr(0).build())
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").set("lr", 0).build())
                 .hasMessageContaining("lr");
-        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").weightDecay(-1).build())
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").set("weightDecay", -1).build())
                 .hasMessageContaining("wd");
-        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").epochs(0).build())
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").set("epochs", 0).build())
                 .hasMessageContaining("epochs");
-        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").model("unet").build())
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").set("model", "unet").build())
                 .hasMessageContaining("resnet18-unet");
-        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").classes(2).build())
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").set("classes", 2).build())
                 .hasMessageContaining("gid has 6 classes");
-        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").labels("binary").build())
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").set("labels", "binary").build())
                 .hasMessageContaining("only a folder dataset");
-        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").bands(List.of(0, 0)).build())
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").set("bands", List.of(0, 0))
+                .build())
                 .hasMessageContaining("bands");
-        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").batch(8).trainTiles(4).build())
+        assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").set("batch", 8)
+                .set("trainTiles", 4).build())
                 .hasMessageContaining("smaller than one batch");
         assertThatThrownBy(() -> TrainConfig.builder(tmp, "gid").preset("coco"))
                 .hasMessageContaining("gid, hicna");

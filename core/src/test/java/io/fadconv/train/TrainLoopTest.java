@@ -51,9 +51,10 @@ class TrainLoopTest {
 
     /** 20 training tiles of 64 x 64 (Hi-CNA layout, two periods), 3 steps of 4 per epoch. */
     static TrainConfig config(String conv, int epochs) {
-        return TrainConfig.builder(data, "synthetic-hicna").model("resnet18x0.25-unet")
-                .conv(ConvSpec.parse(conv)).tile(64).batch(4).epochs(epochs).trainTiles(12)
-                .valTiles(4).lr(3e-3).seed(3).normSamples(8).build();
+        return TrainConfig.builder(data, "synthetic-hicna").set("model", "resnet18x0.25-unet")
+                .set("conv", ConvSpec.parse(conv)).set("tile", 64).set("batch", 4)
+                .set("epochs", epochs).set("trainTiles", 12)
+                .set("valTiles", 4).set("lr", 3e-3).set("seed", 3).set("normSamples", 8).build();
     }
 
     @Test
@@ -206,7 +207,8 @@ class TrainLoopTest {
         assertThat(Files.readAllBytes(new RunFolder(every).checkpoint())).isEqualTo(kept[0]);
 
         // A learning rate of 1e30 overflows the weights after the first step.
-        assertThatThrownBy(() -> TrainLoop.run(config("static", 2).toBuilder().lr(1e30).build(),
+        assertThatThrownBy(() -> TrainLoop.run(config("static", 2).toBuilder().set("lr", 1e30)
+                .build(),
                 tmp.resolve("huge-lr"), TrainLoop.Options.defaults(), new TrainListener() { }))
                 .isInstanceOf(TrainingDivergedException.class)
                 .hasMessageContaining("at epoch 1, step 2")
