@@ -105,8 +105,9 @@ final class CnaCommand implements Callable<Integer> {
         Path image;
     }
 
-    @Option(names = "--classes", description = "Classes of the maps without --run: gid or "
-            + "hicna.")
+    @Option(names = "--classes", paramLabel = "KIND", completionCandidates =
+            DatasetKinds.WithClasses.class, description = "Classes of the maps without --run: "
+            + "a dataset kind with classes of its own (${COMPLETION-CANDIDATES}).")
     String classes;
 
     @Option(names = "--out", required = true, description = "The output folder (many pairs: OUT/<id>/ "

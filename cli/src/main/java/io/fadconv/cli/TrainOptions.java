@@ -49,9 +49,10 @@ final class TrainOptions {
         @Option(names = "--data", paramLabel = "DIR", description = "The dataset folder.")
         Path data;
 
-        @Option(names = "--dataset", paramLabel = "KIND", description = "gid, hicna, folder, "
-                + "synthetic (the GID layout of 'fadconv synth', generated when DIR is missing) "
-                + "or synthetic-hicna (its Hi-CNA tiles).")
+        @Option(names = "--dataset", paramLabel = "KIND", completionCandidates =
+                DatasetKinds.class, description = "The dataset kind: ${COMPLETION-CANDIDATES} "
+                + "(synthetic: the GID layout of 'fadconv synth', generated when DIR is missing; "
+                + "synthetic-hicna: its Hi-CNA tiles).")
         String dataset;
 
         @Option(names = "--model", paramLabel = "NAME", description = "The network (default "

@@ -124,6 +124,15 @@ class HelpTest {
         }
     }
 
+    @Test
+    void helpListsTheRegisteredDatasetKinds() {
+        String train = CliRun.of("train", "--help").out().replaceAll("\\s+", " ");
+        assertThat(train).contains("The dataset kind: " + String.join(", ",
+                io.fadconv.data.DatasetKind.names()) + " (synthetic:");
+        String cna = CliRun.of("cna", "--help").out().replaceAll("\\s+", " ");
+        assertThat(cna).contains("(gid, hicna, synthetic, synthetic-hicna)");
+    }
+
     private static String[] annotation(OptionSpec o) {
         Object where = o.userObject();
         if (where instanceof AnnotatedElement e
