@@ -16,8 +16,9 @@ import java.util.Random;
 /**
  * Which memory layout is faster on this machine, in training and in inference separately: what
  * the project's networks are made of, at three of their shapes (a wide shallow stage, a deep
- * small one, a thin one at full resolution; batch 8): residual blocks of two static 3 x 3
- * convolutions with BatchNorm and ReLU and a third convolution per sample as the dynamic layers run it (batch folded into
+ * small one with a per-sample convolution each; a thin one at full resolution, as the decoders
+ * end, all static): residual blocks of two static 3 x 3 convolutions with BatchNorm and ReLU and
+ * a third convolution, per sample as the dynamic layers run it (batch folded into
  * groups, in NCHW, which the tuner can choose under channels-last too), forward and backward
  * (training statistics) and forward alone (running statistics, no gradients), the layouts
  * interleaved round by round. Run once per kind of machine; the winner is remembered in
@@ -29,10 +30,13 @@ public final class LayoutRace {
      * The workload's version: a winner remembered for another version is raced again. Raise it
      * whenever {@link #pass} changes.
      */
-    public static final int WORKLOAD = 5;
+    public static final int WORKLOAD = 7;
 
-    /** batch, channels, size of each residual pair. */
-    private static final int[][] STAGES = {{8, 64, 64}, {8, 256, 16}, {8, 16, 128}};
+    /**
+     * batch, channels, size of each residual block, and whether its last convolution is per
+     * sample (encoder stages) or static (the decoder's thin full-resolution stage).
+     */
+    private static final int[][] STAGES = {{8, 64, 64, 1}, {8, 256, 16, 1}, {4, 16, 256, 0}};
     private static final int ROUNDS = 3;
 
     /**
@@ -115,7 +119,10 @@ public final class LayoutRace {
             NDArray[][] data = new NDArray[STAGES.length][];
             for (int i = 0; i < STAGES.length; i++) {
                 int[] s = STAGES[i];
-                data[i] = new NDArray[] {m.create(DATA[i][0], new Shape(s[0], s[1], s[2], s[2])),
+                NDArray x = m.create(DATA[i][0], new Shape(s[0], s[1], s[2], s[2]));
+                // the input already in the layout, as activations inside a network are
+                data[i] = new NDArray[] {layout == ConvLayout.CHANNELS_LAST
+                        ? EngineConv.channelsLast(x) : x,
                     m.create(DATA[i][1], new Shape(s[1], s[1], 3, 3)),
                     m.create(DATA[i][2], new Shape(s[1], s[1], 3, 3))};
             }
@@ -134,12 +141,17 @@ public final class LayoutRace {
                         one, one, one, 1), training));
                 h = Activation.relu(batchNorm(m, EngineConv.conv2d(layout, h, w1, null, one, one,
                         one, 1), training));
-                // per sample, as the dynamic layers convolve: the batch folded into groups
-                NDArray perSample = w2.expandDims(0).repeat(0, s[0])
-                        .reshape(s[0] * s[1], s[1], 3, 3);
-                NDArray z = EngineConv.unfoldBatch(ConvLayout.NCHW, EngineConv.conv2d(
-                        ConvLayout.NCHW, EngineConv.foldBatch(ConvLayout.NCHW, h), perSample,
-                        null, one, one, one, s[0]), s[0]);
+                NDArray z;
+                if (s[3] == 1) {
+                    // per sample, as the dynamic layers convolve: the batch folded into groups
+                    NDArray perSample = w2.expandDims(0).repeat(0, s[0])
+                            .reshape(s[0] * s[1], s[1], 3, 3);
+                    z = EngineConv.unfoldBatch(ConvLayout.NCHW, EngineConv.conv2d(
+                            ConvLayout.NCHW, EngineConv.foldBatch(ConvLayout.NCHW, h), perSample,
+                            null, one, one, one, s[0]), s[0]);
+                } else {
+                    z = EngineConv.conv2d(layout, h, w2, null, one, one, one, 1);
+                }
                 NDArray y = Activation.relu(batchNorm(m, z, training).add(x));
                 if (training) {
                     NDArray loss = y.mul(y).sum();
