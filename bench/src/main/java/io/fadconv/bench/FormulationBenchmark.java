@@ -76,7 +76,7 @@ public final class FormulationBenchmark {
                     if (s.applies(b, 1, experts)) {
                         column.add(i + 1);
                         runs.add(() -> Timing.forwardBackwardMs(m, leaves, sub ->
-                                DynamicConv2d.mixture(x, att, ex, null, one, one, one, 1, s)));
+                                DynamicConv2d.mixture(x, att, ex, null, null, one, one, one, 1, s)));
                     }
                 }
                 double[][] t = Timing.interleaved(runs, options.warmup(), options.rounds());

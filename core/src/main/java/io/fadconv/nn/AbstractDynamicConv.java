@@ -64,9 +64,8 @@ public abstract class AbstractDynamicConv extends AbstractBlock implements Annea
      */
     protected final NDArray mixAndConvolve(NDArray x, NDArray attention, NDArray experts,
             NDArray expertBias, NDArray shift) {
-        NDArray y = DynamicConv2d.mixture(x, attention, experts, expertBias, stride, padding,
+        return DynamicConv2d.mixture(x, attention, experts, expertBias, shift, stride, padding,
                 dilation, groups);
-        return shift == null ? y : y.add(shift.reshape(1, filters, 1, 1));
     }
 
     /**

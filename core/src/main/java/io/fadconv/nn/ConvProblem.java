@@ -135,7 +135,7 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
         NDArray x = nhwc ? xLeaf.transpose(0, 3, 1, 2) : xLeaf;
         long t0 = System.nanoTime();
         NDArray y = experts > 0
-                ? DynamicConv2d.mixture(x, a, kLeaf, null, stride, padding, dilation, groups,
+                ? DynamicConv2d.mixture(x, a, kLeaf, null, null, stride, padding, dilation, groups,
                         strategy)
                 : DynamicConv2d.conv2d(x, kLeaf, null, stride, padding, dilation, groups,
                         strategy);

@@ -148,6 +148,7 @@ public final class DynamicConv2d {
      * @param attention {@code [B, K]}
      * @param experts {@code [K, O, C / groups, kh, kw]}
      * @param biasExperts {@code [K, O]} or null
+     * @param shift {@code [O]} added to every sample's bias (a folded BatchNorm's shift), or null
      * @param stride the stride
      * @param padding the padding
      * @param dilation the dilation
@@ -155,11 +156,13 @@ public final class DynamicConv2d {
      * @return {@code [B, O, H', W']}
      */
     public static NDArray mixture(NDArray x, NDArray attention, NDArray experts,
-            NDArray biasExperts, Shape stride, Shape padding, Shape dilation, int groups) {
+            NDArray biasExperts, NDArray shift, Shape stride, Shape padding, Shape dilation,
+            int groups) {
         Strategy s = x.getShape().get(0) == 1 ? Strategy.GROUPED
                 : ConvTuner.strategy(ConvProblem.of(x, experts.getShape(),
                         (int) experts.getShape().get(0), stride, padding, dilation, groups));
-        return mixture(x, attention, experts, biasExperts, stride, padding, dilation, groups, s);
+        return mixture(x, attention, experts, biasExperts, shift, stride, padding, dilation,
+                groups, s);
     }
 
     /**
@@ -169,6 +172,7 @@ public final class DynamicConv2d {
      * @param attention {@code [B, K]}
      * @param experts {@code [K, O, C / groups, kh, kw]}
      * @param biasExperts {@code [K, O]} or null
+     * @param shift {@code [O]} added to every sample's bias (a folded BatchNorm's shift), or null
      * @param stride the stride
      * @param padding the padding
      * @param dilation the dilation
@@ -177,9 +181,12 @@ public final class DynamicConv2d {
      * @return {@code [B, O, H', W']}
      */
     public static NDArray mixture(NDArray x, NDArray attention, NDArray experts,
-            NDArray biasExperts, Shape stride, Shape padding, Shape dilation, int groups,
-            Strategy strategy) {
+            NDArray biasExperts, NDArray shift, Shape stride, Shape padding, Shape dilation,
+            int groups, Strategy strategy) {
         NDArray bias = biasExperts == null ? null : mix(attention, biasExperts);
+        if (shift != null) {
+            bias = bias == null ? ChannelAffine.perSample(shift, x) : bias.add(shift);
+        }
         if (strategy != Strategy.EXPERT_SUM) {
             return conv2d(x, mix(attention, experts), bias, stride, padding, dilation, groups,
                     strategy);

@@ -128,4 +128,18 @@ public final class Tensors {
         }
         return f;
     }
+
+    /**
+     * Sets the accumulated gradients of leaves to zero (PyTorch adds each backward pass's to
+     * them); null leaves are skipped.
+     *
+     * @param leaves arrays that require gradients
+     */
+    public static void clearGradients(NDArray... leaves) {
+        for (NDArray leaf : leaves) {
+            if (leaf != null) {
+                leaf.getGradient().subi(leaf.getGradient());
+            }
+        }
+    }
 }
