@@ -64,14 +64,15 @@ public final class LayoutRace {
         double[][] train = new double[configs.size()][ROUNDS];
         double[][] infer = new double[configs.size()][ROUNDS];
         boolean gradMode = JniUtils.isGradMode();
+        float[][][] data = draw();
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             for (int r = -1; r < ROUNDS; r++) {
                 for (int i = 0; i < configs.size(); i++) {
                     apply.accept(configs.get(i));
                     JniUtils.setGradMode(true);
-                    double t = pass(m, configs.get(i).layout(true), true);
+                    double t = pass(m, data, configs.get(i).layout(true), true);
                     JniUtils.setGradMode(false);
-                    double f = pass(m, configs.get(i).layout(false), false);
+                    double f = pass(m, data, configs.get(i).layout(false), false);
                     if (r >= 0) {
                         train[i][r] = t;
                         infer[i][r] = f;
@@ -113,18 +114,19 @@ public final class LayoutRace {
      * One pass over the stages in milliseconds: forward and backward (training), or forward
      * alone.
      */
-    private static double pass(NDManager parent, ConvLayout layout, boolean training) {
+    private static double pass(NDManager parent, float[][][] values, ConvLayout layout,
+            boolean training) {
         Shape one = new Shape(1, 1);
         try (NDManager m = parent.newSubManager()) {
             NDArray[][] data = new NDArray[STAGES.length][];
             for (int i = 0; i < STAGES.length; i++) {
                 int[] s = STAGES[i];
-                NDArray x = m.create(DATA[i][0], new Shape(s[0], s[1], s[2], s[2]));
+                NDArray x = m.create(values[i][0], new Shape(s[0], s[1], s[2], s[2]));
                 // the input already in the layout, as activations inside a network are
                 data[i] = new NDArray[] {layout == ConvLayout.CHANNELS_LAST
                         ? EngineConv.channelsLast(x) : x,
-                    m.create(DATA[i][1], new Shape(s[1], s[1], 3, 3)),
-                    m.create(DATA[i][2], new Shape(s[1], s[1], 3, 3))};
+                    m.create(values[i][1], new Shape(s[1], s[1], 3, 3)),
+                    m.create(values[i][2], new Shape(s[1], s[1], 3, 3))};
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < STAGES.length; i++) {
@@ -173,9 +175,7 @@ public final class LayoutRace {
                 .singletonOrThrow();
     }
 
-    /** The race's data, drawn once: per stage the input and two kernels. */
-    private static final float[][][] DATA = draw();
-
+    /** The race's data, drawn once per race: per stage the input and two kernels. */
     private static float[][][] draw() {
         Random random = new Random(3);
         float[][][] out = new float[STAGES.length][][];

@@ -67,11 +67,23 @@ public final class MachineFile {
      * @param field the entry
      * @param value its value
      */
-    public synchronized void put(String field, JsonNode value) {
+    public void put(String field, JsonNode value) {
+        ObjectNode one = Json.object();
+        one.set(field, value);
+        putAll(one);
+    }
+
+    /**
+     * Sets several entries of this machine's object in one atomic write, so that no reader sees
+     * some of them without the others.
+     *
+     * @param fields the entries
+     */
+    public synchronized void putAll(ObjectNode fields) {
         try {
             ObjectNode root = root();
             ObjectNode mine = root.get(key) instanceof ObjectNode o ? o : root.putObject(key);
-            mine.set(field, value);
+            mine.setAll(fields);
             Files.createDirectories(file.getParent());
             AtomicFiles.writeString(file,
                     Json.pretty(root) + "\n");

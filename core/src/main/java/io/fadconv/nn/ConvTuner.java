@@ -204,10 +204,11 @@ public final class ConvTuner {
                     p.groups()), "rule", new double[0]);
         }
         MachineFile f = machineFile();
-        if (f != null && f.read().get(key) != null) {
+        com.fasterxml.jackson.databind.JsonNode known = f == null ? null : f.read().get(key);
+        if (known != null) {
             try {
-                return new Choice(DynamicConv2d.Strategy.valueOf(f.read().get(key).asText()),
-                        "cached", new double[0]);
+                return new Choice(DynamicConv2d.Strategy.valueOf(known.asText()), "cached",
+                        new double[0]);
             } catch (IllegalArgumentException e) {
                 // decided afresh below
             }
