@@ -48,10 +48,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (rounds != null && rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         }
-        if (race) {
-            System.setProperty(EngineSetup.RACE_PROPERTY, "again");
-        }
-        EngineStatus s = Djl.status();
+        EngineStatus s = race ? EngineSetup.raceOnceMore() : Djl.status();
         EngineCheck.Report again = rounds == null ? null : EngineCheck.run(s.config(), rounds);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? json(s, again) : text(s, again));

@@ -93,6 +93,29 @@ public final class EngineSetup {
     }
 
     /**
+     * Races the correct configurations again instead of taking the winner remembered for this
+     * machine, makes the new winner the one in use and remembers it ({@code fadconv doctor
+     * --race}); a forced configuration stays forced.
+     *
+     * @return the new decision
+     */
+    public static synchronized EngineStatus raceOnceMore() {
+        EngineStatus before = ensure();
+        String property = System.getProperty(RACE_PROPERTY);
+        System.setProperty(RACE_PROPERTY, "again");
+        try {
+            status = select(forced(), failing(), before.pytorch(), before.djl());
+            return status;
+        } finally {
+            if (property == null) {
+                System.clearProperty(RACE_PROPERTY);
+            } else {
+                System.setProperty(RACE_PROPERTY, property);
+            }
+        }
+    }
+
+    /**
      * The configuration convolutions run under (setting the engine up on first call).
      *
      * @return the configuration
@@ -252,12 +275,13 @@ public final class EngineSetup {
     private static LayoutRace.Result race(List<EngineConfig> correct, String key) {
         MachineFile file = MachineFile.open("engine-speed", key);
         // a winner counts only for the workload it won (the race's workload has changed before)
-        if (file != null && !raceAgain() && file.read().get("fastest") != null
-                && file.read().path("workload").asInt() == LayoutRace.WORKLOAD) {
+        ObjectNode known = file == null ? null : file.read();
+        if (known != null && !raceAgain() && known.hasNonNull("fastest")
+                && known.path("workload").asInt() == LayoutRace.WORKLOAD) {
             try {
-                EngineConfig known = EngineConfig.of(file.read().get("fastest").asText());
-                if (known.coveredBy(correct)) {
-                    return new LayoutRace.Result(Map.of(), Map.of(), known, "cached");
+                EngineConfig winner = EngineConfig.of(known.get("fastest").asText());
+                if (winner.coveredBy(correct)) {
+                    return new LayoutRace.Result(Map.of(), Map.of(), winner, "cached");
                 }
             } catch (IllegalArgumentException e) {
                 // raced again below
@@ -265,15 +289,15 @@ public final class EngineSetup {
         }
         LayoutRace.Result r = LayoutRace.run(correct, EngineSetup::apply);
         if (file != null) {
-            file.put("fastest", JsonNodeFactory.instance.textNode(r.fastest().id()));
-            file.put("workload", JsonNodeFactory.instance.numberNode(LayoutRace.WORKLOAD));
-            ObjectNode ms = JsonNodeFactory.instance.objectNode();
+            ObjectNode entry = JsonNodeFactory.instance.objectNode();
+            entry.put("fastest", r.fastest().id());
+            entry.put("workload", LayoutRace.WORKLOAD);
+            ObjectNode ms = entry.putObject("millis");
             r.millis().forEach((c, v) -> ms.put(c.id(), Math.round(v * 10) / 10.0));
-            file.put("millis", ms);
-            ObjectNode inference = JsonNodeFactory.instance.objectNode();
+            ObjectNode inference = entry.putObject("inferenceMillis");
             r.inferenceMillis().forEach((c, v) -> inference.put(c.id(),
                     Math.round(v * 10) / 10.0));
-            file.put("inferenceMillis", inference);
+            file.putAll(entry);
         }
         return r;
     }
