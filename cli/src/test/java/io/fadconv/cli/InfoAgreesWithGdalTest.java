@@ -1,16 +1,13 @@
 package io.fadconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fadconv.data.raster.Gdal;
 import io.fadconv.util.Json;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,27 +21,6 @@ class InfoAgreesWithGdalTest {
 
     @TempDir Path tmp;
 
-    static String gdal(String... cmd) throws IOException {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            fail("GDAL's command-line tools are needed by this test: install them with "
-                    + "'apt-get install gdal-bin' (.ci/run does)");
-            throw e;
-        }
-        try {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
         "-co COMPRESS=LZW -co PREDICTOR=2 -co TILED=YES",
@@ -56,6 +32,7 @@ class InfoAgreesWithGdalTest {
         "-co COMPRESS=DEFLATE -a_srs EPSG:4326 -a_ullr -35 -8 -34 -9"
     })
     void infoAgreesWithGdal(String options) throws Exception {
+        Gdal.require();
         Path f = tmp.resolve("f.tif");
         List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q"));
         for (String o : options.split(" ")) { // '~' stands for a space inside one argument
@@ -63,10 +40,9 @@ class InfoAgreesWithGdalTest {
         }
         cmd.add(DataCommandsTest.L7.toString());
         cmd.add(f.toString());
-        gdal(cmd.toArray(String[]::new));
-        JsonNode g = Json.MAPPER.readTree(gdal("gdalinfo", "-json", f.toString()));
-        JsonNode srs = Json.MAPPER.readTree(gdal("gdalsrsinfo", "-o", "projjson",
-                f.toString()));
+        Gdal.run(cmd.toArray(String[]::new));
+        JsonNode g = Gdal.info(f);
+        JsonNode srs = Gdal.srs(f);
         CliRun r = CliRun.of("info", "--json", f.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode o = Json.MAPPER.readTree(r.out());
@@ -112,13 +88,14 @@ class InfoAgreesWithGdalTest {
         "-co COMPRESS=LZMA; unsupported compression LZMA (34925)"
     })
     void whatWeCannotReadIsAOneLineErrorNamingIt(String option, String message) throws Exception {
+        Gdal.require();
         Path f = tmp.resolve("f.tif");
         List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q"));
         cmd.addAll(List.of(option.split(" ")));
         cmd.add(DataCommandsTest.L7.toString());
         cmd.add(f.toString());
-        gdal(cmd.toArray(String[]::new));
-        gdal("gdalinfo", f.toString()); // GDAL opens it
+        Gdal.run(cmd.toArray(String[]::new));
+        Gdal.run("gdalinfo", f.toString()); // GDAL opens it
         CliRun r = CliRun.of("info", f.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().lines()).hasSize(1);

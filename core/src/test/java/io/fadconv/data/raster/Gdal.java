@@ -20,14 +20,14 @@ import java.util.concurrent.TimeUnit;
  * They are required: {@code .ci/run} installs them; elsewhere a test fails with the command that
  * installs them rather than being skipped.
  */
-final class Gdal {
+public final class Gdal {
 
     private static Boolean available;
 
     private Gdal() {}
 
     /** Fails the calling test with what to install when GDAL's tools are missing. */
-    static synchronized void require() {
+    public static synchronized void require() {
         if (available == null) {
             try {
                 available = run("gdalinfo", "--version").startsWith("GDAL");
@@ -42,7 +42,7 @@ final class Gdal {
     }
 
     /** Runs a command; its output, or a failure with the output when it exits non-zero. */
-    static String run(String... cmd) throws IOException {
+    public static String run(String... cmd) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -57,12 +57,12 @@ final class Gdal {
     }
 
     /** {@code gdalinfo -json}. */
-    static JsonNode info(Path f) throws IOException {
+    public static JsonNode info(Path f) throws IOException {
         return Json.MAPPER.readTree(run("gdalinfo", "-json", f.toString()));
     }
 
     /** {@code gdalsrsinfo -o projjson}: the CRS as GDAL/PROJ understands the file's GeoKeys. */
-    static JsonNode srs(Path f) throws IOException {
+    public static JsonNode srs(Path f) throws IOException {
         return Json.MAPPER.readTree(run("gdalsrsinfo", "-o", "projjson", f.toString()));
     }
 
