@@ -5,6 +5,7 @@ import io.fadconv.engine.EngineCheck;
 import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
+import io.fadconv.engine.NativeMemory;
 import io.fadconv.nn.ConvTuner;
 import io.fadconv.util.Json;
 import java.io.PrintWriter;
@@ -63,6 +64,7 @@ final class DoctorCommand implements Callable<Integer> {
         root.put("status", s);
         root.put("fallback", s.fallback());
         root.put("warning", s.warning());
+        root.put("nativeMemory", NativeMemory.measure());
         if (again != null) {
             root.put("recheck", again);
         }
@@ -84,6 +86,13 @@ final class DoctorCommand implements Callable<Integer> {
                 : s.maxIsa());
         line(sb, "  C++ log level  %s", new String[] {"INFO", "WARNING", "ERROR", "FATAL"}
                 [Math.max(0, Math.min(3, s.logLevel()))]);
+        NativeMemory.Cost memory = NativeMemory.measure();
+        line(sb, "  Freed memory   %s; a 64 MB tensor costs %.1f ms in new memory (paid again "
+                + "each time memory is given back), %.1f ms in memory held", memory.kept() ? "kept in the process (" + NativeMemory.VARIABLE
+                        + " as the fadconv launcher sets it)"
+                : "given back to the system (start the JVM with " + NativeMemory.VARIABLE + "="
+                        + NativeMemory.TUNABLES + ", as the fadconv launcher does)",
+                memory.freshMillis(), memory.reusedMillis());
         line(sb, "Configuration in use: %s (%s)", s.config(), s.forced() ? "forced"
                 : s.fallback() ? "automatic fallback: PyTorch's default is wrong here"
                 : s.race() != null ? "automatic: the faster of the correct ones here"

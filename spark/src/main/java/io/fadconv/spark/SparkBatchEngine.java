@@ -1,5 +1,6 @@
 package io.fadconv.spark;
 
+import io.fadconv.engine.NativeMemory;
 import io.fadconv.infer.ChangeCodes;
 import io.fadconv.run.RunFolder;
 import io.fadconv.run.RunInfo;
@@ -71,6 +72,11 @@ public final class SparkBatchEngine implements BatchEngine {
         }
         if (master.startsWith("local")) {
             b.config("spark.ui.enabled", "false");
+        }
+        String executorMemory = "spark.executorEnv." + NativeMemory.VARIABLE;
+        if (System.getProperty(executorMemory) == null) {
+            // executors allocate tensors every window as the launcher's JVM does (NativeMemory)
+            b.config(executorMemory, NativeMemory.TUNABLES);
         }
         SparkSession spark = b.getOrCreate();
         long total = 0;

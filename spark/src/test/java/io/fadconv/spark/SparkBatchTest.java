@@ -2,6 +2,7 @@ package io.fadconv.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fadconv.engine.NativeMemory;
 import io.fadconv.infer.CnaFiles;
 import io.fadconv.workflow.BatchCna;
 import io.fadconv.workflow.BatchFixture;
@@ -78,8 +79,11 @@ class SparkBatchTest {
     void localTwoGivesTheSingleMachineJobsFilesAndSummary() throws Exception {
         Path out = tmp.resolve("spark");
         int[] progress = new int[1];
+        PairTask.Hook executorConf = (pair, attempt, what) -> EXECUTOR_MEMORY_ENV.set(
+                org.apache.spark.SparkEnv.get().conf().get("spark.executorEnv."
+                        + NativeMemory.VARIABLE, "unset"));
         BatchSummary spark = BatchCna.run(fx.job(out), pairs, false,
-                new SparkBatchEngine("local[2]"), new BatchListener() {
+                new SparkBatchEngine("local[2]", executorConf), new BatchListener() {
                     @Override
                     public void progress(long done, long total, int pairsDone, int n) {
                         progress[0] = pairsDone;
@@ -87,7 +91,12 @@ class SparkBatchTest {
                 });
         assertSameAsTheSingleMachineJob(out, spark);
         assertThat(progress[0]).isEqualTo(3);
+        assertThat(EXECUTOR_MEMORY_ENV.get()).as("executors start with the launcher's allocator "
+                + "settings").isEqualTo(NativeMemory.TUNABLES);
     }
+
+    static final java.util.concurrent.atomic.AtomicReference<String> EXECUTOR_MEMORY_ENV =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     static final AtomicInteger FAILED_ATTEMPTS = new AtomicInteger();
     static final AtomicInteger HALF_WRITTEN_FILES = new AtomicInteger();
