@@ -11,16 +11,17 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Chooses how {@link DynamicConv2d} convolves each sample with its own kernel by timing the
  * candidate {@link DynamicConv2d.Strategy strategies} on the machine at hand, the first time a
- * geometry is met (as cuDNN's benchmark mode does): forward only for inference, forward and
- * backward for training, on data of the same shapes drawn from Java's generator (the engine's is
- * left alone, so seeded runs stay reproducible), outside the caller's autograd graph.
+ * geometry is met (as cuDNN's benchmark mode does): forward only for inference; for training
+ * every candidate's forward, then forward and backward of the fastest few, whose forwards also
+ * decide the same geometry in inference (a training run evaluates, so it would otherwise time the
+ * forwards twice). On data of the same shapes spread by hashing (no generator is touched, so
+ * seeded runs stay reproducible), outside the caller's autograd graph.
  *
  * <p>Choices are kept per process, and per kind of machine in {@code conv-tuning.json} (see
  * {@link MachineFile}) so a later process makes the same choice without timing. A training run
@@ -40,6 +41,9 @@ public final class ConvTuner {
      */
     private static final double RERUN_WITHIN = 1.25;
 
+    /** Training candidates timed forward and backward: the fastest forwards. */
+    private static final int FINALISTS = 2;
+
     private static final Map<String, Choice> CHOICES = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicLong TUNING_NANOS =
             new java.util.concurrent.atomic.AtomicLong();
@@ -50,7 +54,9 @@ public final class ConvTuner {
      * One decision.
      *
      * @param strategy the strategy used
-     * @param how {@code timed}, {@code cached} (from an earlier process), {@code preset} (from a
+     * @param how {@code timed}, {@code from training} (an inference geometry decided by the
+     *     forwards its training twin timed), {@code cached} (from an earlier process), {@code
+     *     preset} (from a
      *     checkpoint), {@code rule} (tuning off) or {@code only} (a single candidate)
      * @param millis the fastest times of the candidates, in {@link DynamicConv2d.Strategy} order
      *     (NaN where not applicable or not timed)
@@ -204,49 +210,78 @@ public final class ConvTuner {
                     p.groups()), "rule", new double[0]);
         }
         MachineFile f = machineFile();
-        com.fasterxml.jackson.databind.JsonNode known = f == null ? null : f.read().get(key);
+        Choice known = remembered(f, key);
         if (known != null) {
-            try {
-                return new Choice(DynamicConv2d.Strategy.valueOf(known.asText()), "cached",
-                        new double[0]);
-            } catch (IllegalArgumentException e) {
-                // decided afresh below
+            return known;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode learned =
+                JsonNodeFactory.instance.objectNode();
+        Choice c;
+        if (!p.training()) {
+            double[] ms = timeInference(candidates, p);
+            c = new Choice(fastest(candidates, ms), "timed", ms);
+        } else {
+            double[][] forwardTotal = timeTraining(candidates, p);
+            c = new Choice(fastest(candidates, forwardTotal[1]), "timed", forwardTotal[1]);
+            // The same forwards decide the geometry in inference, where both modes run one layout.
+            String inference = p.inference().key();
+            if (EngineSetup.active().layout(true) == EngineSetup.active().layout(false)
+                    && !CHOICES.containsKey(inference) && remembered(f, inference) == null) {
+                Choice i = new Choice(fastest(candidates, forwardTotal[0]), "from training",
+                        forwardTotal[0]);
+                CHOICES.put(inference, i);
+                learned.put(inference, i.strategy().name());
             }
         }
-        double[] ms = time(candidates, p);
+        learned.put(key, c.strategy().name());
+        if (f != null) {
+            f.putAll(learned);
+        }
+        return c;
+    }
+
+    private static Choice remembered(MachineFile f, String key) {
+        com.fasterxml.jackson.databind.JsonNode known = f == null ? null : f.read().get(key);
+        if (known == null) {
+            return null;
+        }
+        try {
+            return new Choice(DynamicConv2d.Strategy.valueOf(known.asText()), "cached",
+                    new double[0]);
+        } catch (IllegalArgumentException e) {
+            return null; // a strategy of another version: decided afresh
+        }
+    }
+
+    private static DynamicConv2d.Strategy fastest(List<DynamicConv2d.Strategy> candidates,
+            double[] ms) {
         DynamicConv2d.Strategy best = candidates.get(0);
         for (DynamicConv2d.Strategy c : candidates) {
             if (ms[c.ordinal()] < ms[best.ordinal()]) {
                 best = c;
             }
         }
-        if (f != null) {
-            f.put(key, JsonNodeFactory.instance.textNode(best.name()));
-        }
-        return new Choice(best, "timed", ms);
+        return best;
     }
 
     /**
-     * Times the candidates on one draw of data, cheaply enough for a first use: each runs once
-     * (a training candidate whose forward alone is slower than the best complete run has lost
-     * and stops there), then those close to the best run once more, keeping each one's faster
-     * time. Outside the caller's graph, with the caller's gradient mode restored.
+     * Times inference candidates on one draw of data, cheaply enough for a first use: each runs
+     * once, then those within {@link #RERUN_WITHIN} of the best run once more (a first run also
+     * pays one-off costs), keeping each one's faster time. Gradients off, restored after.
      *
-     * @return milliseconds in {@link DynamicConv2d.Strategy} order (NaN where not a candidate,
-     *     infinity where stopped after the forward)
+     * @return milliseconds in {@link DynamicConv2d.Strategy} order (NaN where not a candidate)
      */
-    private static double[] time(List<DynamicConv2d.Strategy> candidates, ConvProblem p) {
-        double[] ms = new double[DynamicConv2d.Strategy.values().length];
-        java.util.Arrays.fill(ms, Double.NaN);
+    private static double[] timeInference(List<DynamicConv2d.Strategy> candidates,
+            ConvProblem p) {
+        double[] ms = untimed();
         boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(p.training());
+        JniUtils.setGradMode(false);
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
-            ConvProblem.Data data = p.draw(new Random(7));
-            double best = Double.POSITIVE_INFINITY;
+            ConvProblem.Data data = p.draw();
             for (DynamicConv2d.Strategy s : candidates) {
-                ms[s.ordinal()] = once(p, s, m, data, best);
-                best = Math.min(best, ms[s.ordinal()]);
+                ms[s.ordinal()] = once(p, s, m, data, false).forwardMs();
             }
+            double best = ms[fastest(candidates, ms).ordinal()];
             List<DynamicConv2d.Strategy> close = new ArrayList<>();
             for (DynamicConv2d.Strategy s : candidates) {
                 if (ms[s.ordinal()] <= RERUN_WITHIN * best) {
@@ -256,7 +291,7 @@ public final class ConvTuner {
             if (close.size() > 1) {
                 for (DynamicConv2d.Strategy s : close) {
                     ms[s.ordinal()] = Math.min(ms[s.ordinal()],
-                            once(p, s, m, data, Double.POSITIVE_INFINITY));
+                            once(p, s, m, data, false).forwardMs());
                 }
             }
             return ms;
@@ -265,10 +300,57 @@ public final class ConvTuner {
         }
     }
 
-    private static double once(ConvProblem p, DynamicConv2d.Strategy s, NDManager parent,
-            ConvProblem.Data data, double abortMs) {
+    /**
+     * Times training candidates on one draw of data in two rounds: every candidate's forward
+     * (recording gradients, as in training), then forward and backward of the
+     * {@link #FINALISTS} fastest forwards and of any other within {@link #RERUN_WITHIN} of the
+     * fastest. The backward is where the candidates differ most and costs twice the forward, so
+     * it is paid only where it can decide. Gradient mode restored after.
+     *
+     * @return forward milliseconds (the faster of a candidate's runs) and whole-run milliseconds
+     *     (infinity for a candidate whose forward lost), in {@link DynamicConv2d.Strategy} order,
+     *     NaN where not a candidate
+     */
+    private static double[][] timeTraining(List<DynamicConv2d.Strategy> candidates,
+            ConvProblem p) {
+        double[] forward = untimed();
+        double[] total = untimed();
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            ConvProblem.Data data = p.draw();
+            for (DynamicConv2d.Strategy s : candidates) {
+                forward[s.ordinal()] = once(p, s, m, data, false).forwardMs();
+            }
+            List<DynamicConv2d.Strategy> byForward = new ArrayList<>(candidates);
+            byForward.sort(java.util.Comparator.comparingDouble(s -> forward[s.ordinal()]));
+            double fastest = forward[byForward.get(0).ordinal()];
+            for (int i = 0; i < byForward.size(); i++) {
+                DynamicConv2d.Strategy s = byForward.get(i);
+                if (i < FINALISTS || forward[s.ordinal()] <= RERUN_WITHIN * fastest) {
+                    ConvProblem.Run r = once(p, s, m, data, true);
+                    total[s.ordinal()] = r.totalMs();
+                    forward[s.ordinal()] = Math.min(forward[s.ordinal()], r.forwardMs());
+                } else {
+                    total[s.ordinal()] = Double.POSITIVE_INFINITY;
+                }
+            }
+            return new double[][] {forward, total};
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private static double[] untimed() {
+        double[] ms = new double[DynamicConv2d.Strategy.values().length];
+        java.util.Arrays.fill(ms, Double.NaN);
+        return ms;
+    }
+
+    private static ConvProblem.Run once(ConvProblem p, DynamicConv2d.Strategy s,
+            NDManager parent, ConvProblem.Data data, boolean backward) {
         try (NDManager run = parent.newSubManager()) {
-            return p.timeMs(s, run, data, abortMs);
+            return p.run(s, run, data, backward);
         }
     }
 

@@ -53,7 +53,7 @@ class ConvTunerTest {
     }
 
     @Test
-    void aTrainingGeometryTimesForwardAndBackwardAndStopsCandidatesThatLostInTheirForward() {
+    void aTrainingGeometryTimesEveryForwardThenTheFastestForwardAndBackwardAndDecidesItsInferenceTwin() {
         Djl.engine();
         ConvProblem p = new ConvProblem(new Shape(4, 8, 12, 12), new Shape(8, 8, 3, 3), ONE, ONE,
                 ONE, 1, 4, true);
@@ -61,6 +61,7 @@ class ConvTunerTest {
         ConvTuner.Choice c = ConvTuner.choices().get(p.key());
         assertThat(c.how()).isEqualTo("timed");
         assertThat(p.key()).startsWith("train B4 C8 12x12 O8 k3x3");
+        int complete = 0;
         for (DynamicConv2d.Strategy each : DynamicConv2d.Strategy.values()) {
             double t = c.millis()[each.ordinal()];
             if (!each.applies(4, 1, 4)) {
@@ -73,9 +74,27 @@ class ConvTunerTest {
                     .isGreaterThan(0);
             assertThat(t).as(each + " against the chosen " + s)
                     .isGreaterThanOrEqualTo(c.millis()[s.ordinal()]);
+            complete += Double.isFinite(t) ? 1 : 0;
         }
+        assertThat(complete).as("the two fastest forwards ran forward and backward")
+                .isGreaterThanOrEqualTo(2);
         assertThat(c.millis()[s.ordinal()]).as("the chosen one ran forward and backward")
                 .isFinite();
+        // the forwards decide the same geometry in inference where both modes share a layout
+        ConvTuner.Choice twin = ConvTuner.choices().get(p.inference().key());
+        if (io.fadconv.engine.EngineSetup.active().layout(true)
+                == io.fadconv.engine.EngineSetup.active().layout(false)) {
+            assertThat(twin.how()).isEqualTo("from training");
+            for (DynamicConv2d.Strategy each : DynamicConv2d.Strategy.values()) {
+                double t = twin.millis()[each.ordinal()];
+                if (each.applies(4, 1, 4)) {
+                    assertThat(t).as(each.name()).isFinite().isGreaterThan(0)
+                            .isGreaterThanOrEqualTo(twin.millis()[twin.strategy().ordinal()]);
+                }
+            }
+        } else {
+            assertThat(twin).as("layouts differ: inference is timed on its own").isNull();
+        }
         // the caller's gradient mode is left as it was
         assertThat(ai.djl.pytorch.jni.JniUtils.isGradMode()).isFalse();
     }
