@@ -273,7 +273,7 @@ public final class EngineSetup {
 
     /** The faster of the correct configurations: remembered for this machine, or timed now. */
     private static LayoutRace.Result race(List<EngineConfig> correct, String key) {
-        MachineFile file = MachineFile.open("engine-speed", key);
+        MachineFile file = MachineFile.open("engine-speed", key + NativeMemory.timingKey());
         // a winner counts only for the workload it won (the race's workload has changed before)
         ObjectNode known = file == null ? null : file.read();
         if (known != null && !raceAgain() && known.hasNonNull("fastest")

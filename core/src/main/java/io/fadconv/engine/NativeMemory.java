@@ -58,6 +58,16 @@ public final class NativeMemory {
     }
 
     /**
+     * How timings learned on this machine are told apart by the allocator they were taken
+     * under (a choice timed while every step faulted its memory in need not hold without).
+     *
+     * @return {@code " memory=kept"} or {@code " memory=returned"}
+     */
+    public static String timingKey() {
+        return kept() ? " memory=kept" : " memory=returned";
+    }
+
+    /**
      * Whether a value of {@code GLIBC_TUNABLES} holds every one of {@link #TUNABLES}, with none of
      * them overridden by a later entry.
      *

@@ -304,8 +304,9 @@ public final class ConvTuner {
      * Times training candidates on one draw of data in two rounds: every candidate's forward
      * (recording gradients, as in training), then forward and backward of the
      * {@link #FINALISTS} fastest forwards and of any other within {@link #RERUN_WITHIN} of the
-     * fastest. The backward is where the candidates differ most and costs twice the forward, so
-     * it is paid only where it can decide. Gradient mode restored after.
+     * fastest, and once more for those within {@link #RERUN_WITHIN} of the best of them. The
+     * backward is where the candidates differ most and costs twice the forward, so it is paid
+     * only where it can decide. Gradient mode restored after.
      *
      * @return forward milliseconds (the faster of a candidate's runs) and whole-run milliseconds
      *     (infinity for a candidate whose forward lost), in {@link DynamicConv2d.Strategy} order,
@@ -335,6 +336,21 @@ public final class ConvTuner {
                     total[s.ordinal()] = Double.POSITIVE_INFINITY;
                 }
             }
+            // a first backward also builds its kernels: close finalists run once more
+            double best = total[fastest(candidates, total).ordinal()];
+            List<DynamicConv2d.Strategy> close = new ArrayList<>();
+            for (DynamicConv2d.Strategy s : candidates) {
+                if (total[s.ordinal()] <= RERUN_WITHIN * best) {
+                    close.add(s);
+                }
+            }
+            if (close.size() > 1) {
+                for (DynamicConv2d.Strategy s : close) {
+                    ConvProblem.Run r = once(p, s, m, data, true);
+                    total[s.ordinal()] = Math.min(total[s.ordinal()], r.totalMs());
+                    forward[s.ordinal()] = Math.min(forward[s.ordinal()], r.forwardMs());
+                }
+            }
             return new double[][] {forward, total};
         } finally {
             JniUtils.setGradMode(gradMode);
@@ -356,8 +372,10 @@ public final class ConvTuner {
 
     private static MachineFile machineFile() {
         if (!fileLoaded) {
-            // keyed by the candidates too: a choice made among fewer is timed again
+            // keyed by the allocator and the candidates too: a choice made under another, or
+            // among fewer, is timed again
             file = MachineFile.open("conv-tuning", EngineSetup.ensure().machineKey()
+                    + io.fadconv.engine.NativeMemory.timingKey()
                     + " strategies=" + java.util.Arrays.toString(DynamicConv2d.Strategy.values()));
             fileLoaded = true;
         }
