@@ -58,6 +58,64 @@ class FrequencyAttentionTest {
         }
     }
 
+    /**
+     * Every form's gradient with respect to the input, against the reference: the coefficients
+     * are linear in the input, so the gradient of {@code sum(G * coefficients)} at pixel
+     * {@code (i, j)} is {@code sum_k G_k} times coefficient k of the unit map at {@code (i, j)},
+     * each from pool -> full DCT -> crop in double precision.
+     */
+    @ParameterizedTest(name = "{0}x{1} p={2} n={3} h={4}")
+    @CsvSource({"64,32,16,3,2", "48,48,16,4,0", "40,24,16,4,2"})
+    void everyFormsInputGradientEqualsTheReference(int h, int w, int p, int low, int high) {
+        Djl.engine();
+        FrequencyAttention fat = FrequencyAttention.builder().optPoolSize(p)
+                .optLowFrequencies(low).optHighFrequencies(high).build();
+        int c = 2;
+        int f = low * low + high * high;
+        double[][] unit = new double[h * w][f]; // coefficient k of the unit map at (i, j)
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < w; j++) {
+                double[][] e = new double[h][w];
+                e[i][j] = 1;
+                double[][] full = RefMath.dct2(RefMath.adaptiveAvgPool(e, p));
+                int k = 0;
+                for (int u = 0; u < low; u++) {
+                    for (int v = 0; v < low; v++) {
+                        unit[i * w + j][k++] = full[u][v];
+                    }
+                }
+                for (int u = p - high; u < p; u++) {
+                    for (int v = p - high; v < p; v++) {
+                        unit[i * w + j][k++] = full[u][v];
+                    }
+                }
+            }
+        }
+        float[] g = Tensors.uniform(new Random(5), 2 * c * f);
+        double[] expected = new double[2 * c * h * w];
+        for (int bc = 0; bc < 2 * c; bc++) {
+            for (int px = 0; px < h * w; px++) {
+                for (int k = 0; k < f; k++) {
+                    expected[bc * h * w + px] += g[bc * f + k] * unit[px][k];
+                }
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (FrequencyAttention.Form form : FrequencyAttention.Form.values()) {
+                NDArray x = m.create(Tensors.uniform(new Random(h + w), 2 * c * h * w),
+                        new Shape(2, c, h, w));
+                x.setRequiresGradient(true);
+                try (ai.djl.training.GradientCollector gc =
+                        Djl.engine().newGradientCollector()) {
+                    gc.backward(fat.coefficients(x, form).mul(m.create(g, new Shape(2, c, f)))
+                            .sum());
+                }
+                assertThat(RefMath.relativeError(expected, x.getGradient().toFloatArray()))
+                        .as(form.name()).isLessThan(1e-5);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}x{0} p={1}")
     @CsvSource({"16,16", "32,16", "16,32", "128,16"})
     void truncatedDctCostsLessThanThePapersFullDctOnMapsUpToTwiceThePoolSize(int size, int p) {
