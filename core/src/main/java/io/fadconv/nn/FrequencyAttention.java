@@ -11,6 +11,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.fadconv.engine.ConvLayout;
+import io.fadconv.engine.EngineSetup;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -143,12 +145,18 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
         long c = s.get(1);
         int h = (int) s.get(2);
         int w = (int) s.get(3);
+        // channels-last input is read in place as [B, H W, C] (see coefficients)
+        boolean nhwc = EngineSetup.active().layout() == ConvLayout.CHANNELS_LAST;
+        NDArray pixels = nhwc ? x.transpose(0, 2, 3, 1).reshape(b, (long) h * w, c)
+                : x.reshape(b, c, (long) h * w);
+        int pixelAxis = nhwc ? 1 : 2;
         if (mode == AttentionMode.GAP) {
-            return new NDList(x.reshape(b, c, (long) h * w).mean(new int[] {2}));
+            return new NDList(pixels.mean(new int[] {pixelAxis}));
         }
         if (fusion == FrequencyFusion.FCA) {
             NDArray filter = constants(h, w, x)[0]; // [C, H*W]
-            return new NDList(x.reshape(b, c, (long) h * w).mul(filter).sum(new int[] {2}));
+            return new NDList(pixels.mul(nhwc ? filter.transpose() : filter)
+                    .sum(new int[] {pixelAxis}));
         }
         NDArray features = coefficients(x);
         NDArray descriptor;
@@ -210,26 +218,60 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
     }
 
     /**
-     * The kept DCT coefficients computed in a given {@link Form}.
+     * The kept DCT coefficients computed in a given {@link Form}, reading the input in the memory
+     * order the engine configuration's convolutions leave it in.
      *
      * @param x the input {@code [B, C, H, W]}
      * @param form how to multiply
      * @return {@code [B, C, n*n + h*h]}
      */
     public NDArray coefficients(NDArray x, Form form) {
+        return coefficients(x, form, EngineSetup.active().layout());
+    }
+
+    /**
+     * The kept DCT coefficients computed in a given {@link Form} from input held in a given
+     * memory order. The products of the NCHW order would copy a channels-last input whole (and
+     * its gradient back) before reading it, so channels-last input is read in place as
+     * {@code [B, H, W, C]}: same numbers to float32 rounding, no copy of the input.
+     *
+     * @param x the input {@code [B, C, H, W]}
+     * @param form how to multiply
+     * @param memory the order x's memory is in (either is correct for any x; the other costs a
+     *     copy)
+     * @return {@code [B, C, n*n + h*h]}
+     */
+    public NDArray coefficients(NDArray x, Form form, ConvLayout memory) {
         Shape s = x.getShape();
         long b = s.get(0);
         long c = s.get(1);
         int h = (int) s.get(2);
         int w = (int) s.get(3);
+        int m = low + high;
         NDArray[] mats = constants(h, w, form, x);
+        if (memory == ConvLayout.CHANNELS_LAST) {
+            NDArray nhwc = x.transpose(0, 2, 3, 1); // a view of channels-last memory
+            if (form == Form.ONE_PRODUCT) {
+                // [B, f, H W] (the basis, broadcast) x [B, H W, C] -> [B, f, C]
+                long f = frequencyFeatures();
+                NDArray basis = Layers.reshapeFor(mats[0], x, mats[0].getShape())
+                        .broadcast(new Shape(b, f, (long) h * w));
+                return basis.batchMatMul(nhwc.reshape(b, (long) h * w, c)).transpose(0, 2, 1);
+            }
+            // [B H, m, W] x [B H, W, C] -> [B, H, m C]; [B, m, H] x that -> [B, m, m, C]
+            NDArray aw = Layers.reshapeFor(mats[1], x, mats[1].getShape())
+                    .broadcast(new Shape(b * h, m, w));
+            NDArray right = aw.batchMatMul(nhwc.reshape(b * h, w, c)).reshape(b, h, (long) m * c);
+            NDArray ah = Layers.reshapeFor(mats[0], x, mats[0].getShape())
+                    .broadcast(new Shape(b, m, h));
+            return kept(ah.batchMatMul(right).reshape(b, m, m, c).transpose(0, 3, 1, 2));
+        }
         if (form == Form.ONE_PRODUCT) {
             // [B*C, H*W] x [H*W, f] (the basis stored as [f, H*W], read transposed); the product
             // lives in x's manager (its first operand's)
             return x.reshape(b * c, (long) h * w).matMul(Layers.reshapeFor(mats[0], x,
                     mats[0].getShape()).transpose()).reshape(b, c, frequencyFeatures());
         }
-        int m = low + high;
         // [B*C*H, W] x [W, m] -> [B*C, H, m] (A_w stored as [m, W] and read transposed: each
         // output is a dot product of two contiguous rows, much faster for so few columns); then
         // [m, H] x [B*C, H, m] -> [B*C, m, m]
@@ -240,11 +282,21 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
         // The product would live in the constants' manager (its first operand's) for as long as
         // the layer, and everything computed from it after: hand it to the batch's manager.
         z.attach(x.getManager());
+        return kept(z.reshape(b, c, m, m));
+    }
+
+    /** The kept blocks of {@code [B, C, m, m]} products, flattened as the reference does. */
+    private NDArray kept(NDArray z) {
+        Shape s = z.getShape();
+        long b = s.get(0);
+        long c = s.get(1);
         if (high == 0) {
             return z.reshape(b, c, (long) low * low);
         }
-        NDArray lo = z.get(new NDIndex(":, :{}, :{}", low, low)).reshape(b, c, (long) low * low);
-        NDArray hi = z.get(new NDIndex(":, {}:, {}:", low, low)).reshape(b, c, (long) high * high);
+        NDArray lo = z.get(new NDIndex(":, :, :{}, :{}", low, low)).reshape(b, c,
+                (long) low * low);
+        NDArray hi = z.get(new NDIndex(":, :, {}:, {}:", low, low)).reshape(b, c,
+                (long) high * high);
         return lo.concat(hi, 2);
     }
 

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.fadconv.Djl;
+import io.fadconv.engine.ConvLayout;
+import io.fadconv.engine.EngineConv;
 import io.fadconv.testing.RefMath;
 import io.fadconv.testing.Tensors;
 import java.util.Random;
@@ -48,9 +50,13 @@ class FrequencyAttentionTest {
                     }
                 }
             }
+            NDArray nhwc = EngineConv.channelsLast(x);
             for (FrequencyAttention.Form form : FrequencyAttention.Form.values()) {
-                float[] got = fat.coefficients(x, form).toFloatArray();
+                float[] got = fat.coefficients(x, form, ConvLayout.NCHW).toFloatArray();
                 assertThat(RefMath.relativeError(expected, got)).as(form.name()).isLessThan(1e-5);
+                got = fat.coefficients(nhwc, form, ConvLayout.CHANNELS_LAST).toFloatArray();
+                assertThat(RefMath.relativeError(expected, got)).as(form + " channels-last")
+                        .isLessThan(1e-5);
             }
             assertThat(fat.coefficients(x).toFloatArray()).as("the chosen form")
                     .containsExactly(fat.coefficients(x, FrequencyAttention.Form.choose(h, w))
@@ -102,16 +108,20 @@ class FrequencyAttentionTest {
         }
         try (NDManager m = NDManager.newBaseManager()) {
             for (FrequencyAttention.Form form : FrequencyAttention.Form.values()) {
-                NDArray x = m.create(Tensors.uniform(new Random(h + w), 2 * c * h * w),
-                        new Shape(2, c, h, w));
-                x.setRequiresGradient(true);
-                try (ai.djl.training.GradientCollector gc =
-                        Djl.engine().newGradientCollector()) {
-                    gc.backward(fat.coefficients(x, form).mul(m.create(g, new Shape(2, c, f)))
-                            .sum());
+                for (ConvLayout memory : ConvLayout.values()) {
+                    NDArray x = m.create(Tensors.uniform(new Random(h + w), 2 * c * h * w),
+                            new Shape(2, c, h, w));
+                    x.setRequiresGradient(true);
+                    try (ai.djl.training.GradientCollector gc =
+                            Djl.engine().newGradientCollector()) {
+                        NDArray in = memory == ConvLayout.CHANNELS_LAST
+                                ? EngineConv.channelsLast(x) : x;
+                        gc.backward(fat.coefficients(in, form, memory)
+                                .mul(m.create(g, new Shape(2, c, f))).sum());
+                    }
+                    assertThat(RefMath.relativeError(expected, x.getGradient().toFloatArray()))
+                            .as(form + " " + memory).isLessThan(1e-5);
                 }
-                assertThat(RefMath.relativeError(expected, x.getGradient().toFloatArray()))
-                        .as(form.name()).isLessThan(1e-5);
             }
         }
     }
