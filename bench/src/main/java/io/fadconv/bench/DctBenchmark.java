@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.fadconv.Djl;
+import io.fadconv.engine.ConvLayout;
+import io.fadconv.engine.EngineConv;
+import io.fadconv.engine.EngineSetup;
 import io.fadconv.nn.AdaptivePooling;
 import io.fadconv.nn.DctBasis;
 import io.fadconv.nn.FrequencyAttention;
@@ -64,7 +67,12 @@ public final class DctBenchmark {
                 int c = st.channels();
                 int h = st.size();
                 NDArray x = m.randomNormal(new Shape(b, c, h, h));
+                // the layer's forms get the map in the memory order the configuration's
+                // convolutions leave it in (channels-last: NHWC), the reference's in NCHW
+                NDArray held = EngineSetup.active().layout(true) == ConvLayout.CHANNELS_LAST
+                        ? EngineConv.channelsLast(x) : x;
                 x.setRequiresGradient(true);
+                held.setRequiresGradient(true);
                 NDArray pool = m.create(flat(AdaptivePooling.matrix(h, poolSize)),
                         new Shape(poolSize, h));
                 NDArray poolT = pool.transpose();
@@ -72,10 +80,10 @@ public final class DctBenchmark {
                         new Shape(poolSize, poolSize));
                 NDArray basisT = basis.transpose();
                 List<Supplier<Double>> runs = List.of(
-                        () -> Timing.forwardBackwardMs(m, List.of(x),
-                                s -> fat.coefficients(x, FrequencyAttention.Form.ONE_PRODUCT)),
-                        () -> Timing.forwardBackwardMs(m, List.of(x),
-                                s -> fat.coefficients(x, FrequencyAttention.Form.TWO_PRODUCTS)),
+                        () -> Timing.forwardBackwardMs(m, List.of(held),
+                                s -> fat.coefficients(held, FrequencyAttention.Form.ONE_PRODUCT)),
+                        () -> Timing.forwardBackwardMs(m, List.of(held),
+                                s -> fat.coefficients(held, FrequencyAttention.Form.TWO_PRODUCTS)),
                         () -> Timing.forwardBackwardMs(m, List.of(x), s -> {
                             // [B*C*H, W] x [W, p] -> [B*C, H, p]; [p, H] x . -> [B*C, p, p]
                             NDArray pooled = pool.matMul(x.reshape((long) b * c * h, h)

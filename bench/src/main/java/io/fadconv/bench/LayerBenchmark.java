@@ -9,7 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.fadconv.Djl;
+import io.fadconv.engine.ConvLayout;
 import io.fadconv.engine.EngineConfig;
+import io.fadconv.engine.EngineConv;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.nn.AttentionPath;
 import io.fadconv.nn.ConvGeometry;
@@ -141,7 +143,11 @@ public final class LayerBenchmark {
                 Shape in = new Shape(options.batch(), stage.channels(), stage.size(),
                         stage.size());
                 NDArray x = m.randomNormal(in);
+                // the same values in channels-last memory, as a channels-last network's
+                // convolutions hand them to the next layer (made outside the timed passes)
+                NDArray xNhwc = EngineConv.channelsLast(x);
                 x.setRequiresGradient(true);
+                xNhwc.setRequiresGradient(true);
                 List<Block> blocks = new ArrayList<>();
                 for (Variant v : variants) {
                     Block b = v.factory().apply(stage.channels());
@@ -152,15 +158,16 @@ public final class LayerBenchmark {
                 List<Supplier<Double>> runs = new ArrayList<>();
                 List<String> labels = new ArrayList<>();
                 for (EngineConfig config : options.enginesOrActive()) {
+                    NDArray input = config.layout(true) == ConvLayout.CHANNELS_LAST ? xNhwc : x;
                     for (int i = 0; i < blocks.size(); i++) {
                         Block b = blocks.get(i);
                         labels.add(options.label(variants.get(i).label(), config));
                         runs.add(Timing.under(config, () -> Timing.forwardBackwardMs(m,
-                                List.of(x), sub -> b.forward(ps, new NDList(x), true)
+                                List.of(input), sub -> b.forward(ps, new NDList(input), true)
                                         .singletonOrThrow())));
                         runs.add(b instanceof AttentionPath p
                                 ? Timing.under(config, () -> Timing.forwardBackwardMs(m,
-                                        List.of(x), sub -> p.attentionPath(ps, x, true)))
+                                        List.of(input), sub -> p.attentionPath(ps, input, true)))
                                 : () -> Double.NaN);
                     }
                 }

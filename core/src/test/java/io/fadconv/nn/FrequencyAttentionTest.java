@@ -133,7 +133,7 @@ class FrequencyAttentionTest {
         long c = 64;
         long ours = fat.madds(new Shape(1, c, size, size)).get(Costed.DCT);
         long paper = fat.paperDctMadds(c) + c * size * size; // full DCT plus the pooling pass
-        // Two products, C (H W m + H m^2) with m = 4, or on maps up to 16 x 16 one product with
+        // Two products, C (H W m + W m^2) with m = 4, or on maps up to 16 x 16 one product with
         // the [H W, f] basis, C H W f with f = 16; against 2 C p^3 + C H W.
         assertThat(ours).isEqualTo(size * size <= 256 ? c * size * size * 16L
                 : c * ((long) size * size * 4 + size * 16L));
