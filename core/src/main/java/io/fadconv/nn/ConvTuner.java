@@ -41,6 +41,9 @@ public final class ConvTuner {
      */
     private static final double RERUN_WITHIN = 1.25;
 
+    /** Raised whenever the timing procedure changes, so earlier choices are timed again. */
+    private static final int TIMING_PROCEDURE = 2;
+
     /** Training candidates timed forward and backward: the fastest forwards. */
     private static final int FINALISTS = 2;
 
@@ -372,11 +375,13 @@ public final class ConvTuner {
 
     private static MachineFile machineFile() {
         if (!fileLoaded) {
-            // keyed by the allocator and the candidates too: a choice made under another, or
-            // among fewer, is timed again
+            // keyed by the allocator, the candidates and the way of timing too: a choice made
+            // under another allocator, among fewer candidates or by an older procedure is timed
+            // again
             file = MachineFile.open("conv-tuning", EngineSetup.ensure().machineKey()
                     + io.fadconv.engine.NativeMemory.timingKey()
-                    + " strategies=" + java.util.Arrays.toString(DynamicConv2d.Strategy.values()));
+                    + " strategies=" + java.util.Arrays.toString(DynamicConv2d.Strategy.values())
+                    + " timing=" + TIMING_PROCEDURE);
             fileLoaded = true;
         }
         return file;
