@@ -63,7 +63,7 @@ public final class BatchCna {
         List<Long> pixels = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {
             PairSpec p = pairs.get(i);
-            Optional<AreaStatistics> done = resume ? PairRunner.completed(out, p, codes)
+            Optional<AreaStatistics> done = resume ? PairRunner.completed(job, p, codes)
                     : Optional.empty();
             if (done.isPresent()) {
                 results[i] = PairResult.reused(p, done.get());

@@ -131,15 +131,18 @@ public final class PairRunner {
 
     /**
      * The statistics of a pair completed by an earlier run of the same job, if its folder is
-     * complete and was made from the same scenes and truth.
+     * complete and was made from the same scenes and truth, with the same trained run and the
+     * same minimum mapping unit (what the statistics record; window, margin and pixel size are
+     * not recorded and so not compared).
      *
-     * @param out the output folder
+     * @param job the job
      * @param pair the pair
      * @param codes the run's change codes
      * @return the statistics, or empty when the pair must be mapped
      */
-    public static Optional<AreaStatistics> completed(Path out, PairSpec pair, ChangeCodes codes) {
-        Path json = new CnaFiles(out.resolve(pair.id())).statisticsJson();
+    public static Optional<AreaStatistics> completed(CnaJob job, PairSpec pair,
+            ChangeCodes codes) {
+        Path json = new CnaFiles(job.outDir().resolve(pair.id())).statisticsJson();
         if (!Files.isRegularFile(json)) {
             return Optional.empty();
         }
@@ -149,11 +152,19 @@ public final class PairRunner {
             boolean same = pair.beforePath().toString().equals(s.inputs().get("beforeScene"))
                     && pair.afterPath().toString().equals(s.inputs().get("afterScene"))
                     && pair.truthPath().map(Path::toString).orElse("")
-                            .equals(s.inputs().getOrDefault("truth", ""));
+                            .equals(s.inputs().getOrDefault("truth", ""))
+                    && sameFile(job.runDir(), s.inputs().get("run"))
+                    && s.sieve().minPatch() == job.minPatch()
+                    && s.sieve().connectivity() == job.connectivity();
             return same ? Optional.of(s) : Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean sameFile(Path path, String recorded) {
+        return recorded != null && path.toAbsolutePath().normalize()
+                .equals(Path.of(recorded).toAbsolutePath().normalize());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.fadconv.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fadconv.infer.PatchSieve;
 import io.fadconv.infer.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,10 +68,17 @@ class PairRunnerTest {
             assertThat(names(out.resolve("a"))).containsExactly("change.png", "change.tif",
                     "statistics.csv", "statistics.json", "t1_classes.png", "t1_classes.tif",
                     "t2_classes.png", "t2_classes.tif");
-            assertThat(PairRunner.completed(out, a, ok.statistics().codes())).isPresent();
-            assertThat(PairRunner.completed(out, new PairSpec("a", a.before(), a.before(), "",
+            assertThat(PairRunner.completed(job, a, ok.statistics().codes())).isPresent();
+            assertThat(PairRunner.completed(job, new PairSpec("a", a.before(), a.before(), "",
                     ""), ok.statistics().codes())).as("other scenes: not the same pair")
                     .isEmpty();
+            CnaJob otherUnit = CnaJob.of(job.runDir(), out, 128, 32, 2, job.cnaOptions()
+                    .withMinPatch(job.minPatch() + 1, PatchSieve.Connectivity.EIGHT));
+            assertThat(PairRunner.completed(otherUnit, a, ok.statistics().codes()))
+                    .as("another minimum mapping unit: mapped again").isEmpty();
+            CnaJob otherRun = CnaJob.of(out, out, 128, 32, 2, job.cnaOptions());
+            assertThat(PairRunner.completed(otherRun, a, ok.statistics().codes()))
+                    .as("another trained run: mapped again").isEmpty();
         }
     }
 }
