@@ -145,7 +145,9 @@ public final class LayerBenchmark {
                 NDArray x = m.randomNormal(in);
                 // the same values in channels-last memory, as a channels-last network's
                 // convolutions hand them to the next layer (made outside the timed passes)
-                NDArray xNhwc = EngineConv.channelsLast(x);
+                NDArray xNhwc = options.enginesOrActive().stream()
+                        .anyMatch(c -> c.layout(true) == ConvLayout.CHANNELS_LAST)
+                        ? EngineConv.channelsLast(x) : x;
                 x.setRequiresGradient(true);
                 xNhwc.setRequiresGradient(true);
                 List<Block> blocks = new ArrayList<>();

@@ -3,9 +3,10 @@ package io.fadconv.nn;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.MachineFile;
+import io.fadconv.util.Json;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,6 +49,7 @@ public final class ConvTuner {
     private static final int FINALISTS = 2;
 
     private static final Map<String, Choice> CHOICES = new ConcurrentHashMap<>();
+    private static final Map<Lookup, String> KEYS = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicLong TUNING_NANOS =
             new java.util.concurrent.atomic.AtomicLong();
     private static volatile MachineFile file;
@@ -88,7 +90,10 @@ public final class ConvTuner {
      * @return the strategy
      */
     public static DynamicConv2d.Strategy strategy(ConvProblem p) {
-        String key = p.key();
+        // every forward of every dynamic layer comes here: the formatted key is built once per
+        // problem and configuration, not per call
+        String key = KEYS.computeIfAbsent(new Lookup(p, EngineSetup.active()),
+                l -> l.problem().key());
         Choice c = CHOICES.get(key);
         if (c == null) {
             long t0 = System.nanoTime();
@@ -196,7 +201,11 @@ public final class ConvTuner {
     public static void clear() {
         CHOICES.clear();
         TUNING_NANOS.set(0);
+        fileLoaded = false; // the cache's place may have changed (fadconv.engine.cache.dir)
     }
+
+    /** A problem under a configuration: what a geometry key is made of. */
+    private record Lookup(ConvProblem problem, io.fadconv.engine.EngineConfig config) {}
 
     private static Choice decide(String key, ConvProblem p) {
         List<DynamicConv2d.Strategy> candidates = new ArrayList<>();
@@ -213,12 +222,12 @@ public final class ConvTuner {
                     p.groups()), "rule", new double[0]);
         }
         MachineFile f = machineFile();
-        Choice known = remembered(f, key);
+        ObjectNode onDisk = f == null ? Json.object() : f.read(); // read once per decision
+        Choice known = remembered(onDisk, key);
         if (known != null) {
             return known;
         }
-        com.fasterxml.jackson.databind.node.ObjectNode learned =
-                JsonNodeFactory.instance.objectNode();
+        ObjectNode learned = Json.object();
         Choice c;
         if (!p.training()) {
             double[] ms = timeInference(candidates, p);
@@ -229,7 +238,7 @@ public final class ConvTuner {
             // The same forwards decide the geometry in inference, where both modes run one layout.
             String inference = p.inference().key();
             if (EngineSetup.active().layout(true) == EngineSetup.active().layout(false)
-                    && !CHOICES.containsKey(inference) && remembered(f, inference) == null) {
+                    && !CHOICES.containsKey(inference) && remembered(onDisk, inference) == null) {
                 Choice i = new Choice(fastest(candidates, forwardTotal[0]), "from training",
                         forwardTotal[0]);
                 CHOICES.put(inference, i);
@@ -243,8 +252,8 @@ public final class ConvTuner {
         return c;
     }
 
-    private static Choice remembered(MachineFile f, String key) {
-        com.fasterxml.jackson.databind.JsonNode known = f == null ? null : f.read().get(key);
+    private static Choice remembered(ObjectNode onDisk, String key) {
+        com.fasterxml.jackson.databind.JsonNode known = onDisk.get(key);
         if (known == null) {
             return null;
         }

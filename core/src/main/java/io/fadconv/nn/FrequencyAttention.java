@@ -147,19 +147,19 @@ public final class FrequencyAttention extends AbstractBlock implements TorchModu
         int h = (int) s.get(2);
         int w = (int) s.get(3);
         // channels-last input is read in place as [B, H W, C] (see coefficients)
-        boolean nhwc = EngineSetup.active().layout() == ConvLayout.CHANNELS_LAST;
-        NDArray pixels = nhwc ? x.transpose(0, 2, 3, 1).reshape(b, (long) h * w, c)
-                : x.reshape(b, c, (long) h * w);
-        int pixelAxis = nhwc ? 1 : 2;
-        if (mode == AttentionMode.GAP) {
-            return new NDList(pixels.mean(new int[] {pixelAxis}));
-        }
-        if (fusion == FrequencyFusion.FCA) {
+        ConvLayout memory = EngineSetup.active().layout();
+        boolean nhwc = memory == ConvLayout.CHANNELS_LAST;
+        if (mode == AttentionMode.GAP || fusion == FrequencyFusion.FCA) {
+            NDArray pixels = nhwc ? x.transpose(0, 2, 3, 1).reshape(b, (long) h * w, c)
+                    : x.reshape(b, c, (long) h * w);
+            int[] pixelAxis = {nhwc ? 1 : 2};
+            if (mode == AttentionMode.GAP) {
+                return new NDList(pixels.mean(pixelAxis));
+            }
             NDArray filter = constants(h, w, x)[0]; // [C, H*W]
-            return new NDList(pixels.mul(nhwc ? filter.transpose() : filter)
-                    .sum(new int[] {pixelAxis}));
+            return new NDList(pixels.mul(nhwc ? filter.transpose() : filter).sum(pixelAxis));
         }
-        NDArray features = coefficients(x);
+        NDArray features = coefficients(x, Form.choose(h, w), memory);
         NDArray descriptor;
         switch (fusion) {
             case NETWORK:

@@ -165,11 +165,10 @@ class TrainLoopTest {
             TrainLoop.run(config("fadconv:p=8", 2), crashed, everyStep.withResume(true),
                     new TrainListener() { });
             Map<String, ConvTuner.Choice> now = ConvTuner.choices();
+            assertThat(now.keySet()).containsAll(recorded.strategies().keySet());
             for (Map.Entry<String, String> e : recorded.strategies().entrySet()) {
-                if (now.containsKey(e.getKey())) {
-                    assertThat(now.get(e.getKey()).how()).as(e.getKey()).isEqualTo("preset");
-                    assertThat(now.get(e.getKey()).strategy().name()).isEqualTo(e.getValue());
-                }
+                assertThat(now.get(e.getKey()).how()).as(e.getKey()).isEqualTo("preset");
+                assertThat(now.get(e.getKey()).strategy().name()).isEqualTo(e.getValue());
             }
             assertBitIdentical("tuned, resumed", expected, weights(crashed));
         } finally {
