@@ -117,6 +117,16 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
     record Run(double forwardMs, double totalMs) {}
 
     /**
+     * A timed forward whose autograd graph is still alive (while its manager is open), so its
+     * backward can be timed after other candidates' forwards.
+     *
+     * @param forwardMs milliseconds of the forward (with the loss when training)
+     * @param loss the loss {@code sum(y^2)}, null in inference
+     * @param kernels the kernel leaf, whose gradient completes the backward
+     */
+    record Forward(double forwardMs, NDArray loss, NDArray kernels) {}
+
+    /**
      * The same geometry in inference.
      *
      * @return this problem with {@code training} false
@@ -127,10 +137,7 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
 
     /**
      * Times one run of the problem with a strategy: the forward, and when training and asked the
-     * backward of {@code sum(y^2)/2} (a dense gradient, as inside a network). The input is handed
-     * over in the memory layout the engine's convolutions receive inside a network
-     * (channels-last under that configuration). Gradients are recorded when training (the
-     * caller sets the mode).
+     * backward of {@code sum(y^2)/2} (a dense gradient, as inside a network).
      *
      * @param strategy the strategy
      * @param m where the run's arrays live (closed by the caller)
@@ -139,6 +146,23 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
      * @return the times
      */
     Run run(DynamicConv2d.Strategy strategy, NDManager m, Data data, boolean backward) {
+        Forward f = forward(strategy, m, data);
+        return new Run(f.forwardMs(), backward && training ? f.forwardMs() + backward(f, false)
+                : Double.NaN);
+    }
+
+    /**
+     * Times the forward of the problem with a strategy. The input is handed over in the memory
+     * layout the engine's convolutions receive inside a network (channels-last under that
+     * configuration). Gradients are recorded when training (the caller sets the mode), and the
+     * graph lives as long as {@code m}.
+     *
+     * @param strategy the strategy
+     * @param m where the run's arrays live (closed by the caller)
+     * @param data the data
+     * @return the forward
+     */
+    Forward forward(DynamicConv2d.Strategy strategy, NDManager m, Data data) {
         long b = batch();
         boolean nhwc = EngineSetup.active().layout() == io.fadconv.engine.ConvLayout.CHANNELS_LAST;
         NDArray xLeaf = nhwc ? m.create(data.x(), new Shape(b, input.get(2), input.get(3),
@@ -160,18 +184,26 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
                         strategy);
         if (!training) {
             y.get(0).toFloatArray(); // forces completion
-            return new Run((System.nanoTime() - t0) / 1e6, Double.NaN);
+            return new Forward((System.nanoTime() - t0) / 1e6, null, kLeaf);
         }
         NDArray loss = y.mul(y).sum();
         loss.toFloatArray(); // the forward has completed
-        double forward = (System.nanoTime() - t0) / 1e6;
-        if (!backward) {
-            return new Run(forward, Double.NaN);
-        }
-        ai.djl.pytorch.jni.JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) loss,
-                (ai.djl.pytorch.engine.PtNDArray) loss.onesLike(), false, false);
-        kLeaf.getGradient().get(0).toFloatArray(); // forces completion
-        return new Run(forward, (System.nanoTime() - t0) / 1e6);
+        return new Forward((System.nanoTime() - t0) / 1e6, loss, kLeaf);
+    }
+
+    /**
+     * Times the backward of a training forward.
+     *
+     * @param f the forward, its manager still open
+     * @param keepGraph whether the graph stays for another backward
+     * @return milliseconds
+     */
+    double backward(Forward f, boolean keepGraph) {
+        long t0 = System.nanoTime();
+        ai.djl.pytorch.jni.JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) f.loss(),
+                (ai.djl.pytorch.engine.PtNDArray) f.loss().onesLike(), keepGraph, false);
+        f.kernels().getGradient().get(0).toFloatArray(); // forces completion
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     private static float[] spread(long n, long salt) {

@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Chooses how {@link DynamicConv2d} convolves each sample with its own kernel by timing the
  * candidate {@link DynamicConv2d.Strategy strategies} on the machine at hand, the first time a
  * geometry is met (as cuDNN's benchmark mode does): forward only for inference; for training
- * every candidate's forward, then forward and backward of the fastest few, whose forwards also
+ * every candidate's forward, then the backward of the fastest few on the graphs those forwards
+ * left (a forward is not paid twice), and the forwards also
  * decide the same geometry in inference (a training run evaluates, so it would otherwise time the
  * forwards twice). On data of the same shapes spread by hashing (no generator is touched, so
  * seeded runs stay reproducible), outside the caller's autograd graph.
@@ -42,7 +43,11 @@ public final class ConvTuner {
      */
     private static final double RERUN_WITHIN = 1.25;
 
-    /** Raised whenever the timing procedure changes, so earlier choices are timed again. */
+    /**
+     * Raised whenever a change of the timing procedure makes earlier choices suspect, so they are
+     * timed again (2: no single cold run decides; kept when round two started reusing the
+     * forwards' graphs, which saves time but does not decide differently).
+     */
     private static final int TIMING_PROCEDURE = 2;
 
     /** Training candidates timed forward and backward: the fastest forwards. */
@@ -209,8 +214,10 @@ public final class ConvTuner {
 
     private static Choice decide(String key, ConvProblem p) {
         List<DynamicConv2d.Strategy> candidates = new ArrayList<>();
+        // in the problem's mode: a training geometry may be met with gradients off (tests, twins)
+        io.fadconv.engine.ConvLayout layout = EngineSetup.active().layout(p.training());
         for (DynamicConv2d.Strategy s : DynamicConv2d.Strategy.values()) {
-            if (s.applies(p.batch(), p.groups(), p.experts())) {
+            if (s.applies(p.batch(), p.groups(), p.experts(), layout)) {
                 candidates.add(s);
             }
         }
@@ -313,12 +320,14 @@ public final class ConvTuner {
     }
 
     /**
-     * Times training candidates on one draw of data in two rounds: every candidate's forward
-     * (recording gradients, as in training), then forward and backward of the
-     * {@link #FINALISTS} fastest forwards and of any other within {@link #RERUN_WITHIN} of the
-     * fastest, and once more for those within {@link #RERUN_WITHIN} of the best of them. The
-     * backward is where the candidates differ most and costs twice the forward, so it is paid
-     * only where it can decide. Gradient mode restored after.
+     * Times training candidates on one draw of data in rounds: every candidate's forward
+     * (recording gradients, as in training); then the backward of the {@link #FINALISTS} fastest
+     * forwards and of any other within {@link #RERUN_WITHIN} of the fastest, on the graphs their
+     * timed forwards left (kept only while a candidate can still be a finalist, so no forward is
+     * paid twice); then forward and backward once more for those within {@link #RERUN_WITHIN} of
+     * the best total (a first run also builds its kernels). The backward is where the candidates
+     * differ most and costs twice the forward, so it is paid only where it can decide. Gradient
+     * mode restored after.
      *
      * @return forward milliseconds (the faster of a candidate's runs) and whole-run milliseconds
      *     (infinity for a candidate whose forward lost), in {@link DynamicConv2d.Strategy} order,
@@ -330,25 +339,36 @@ public final class ConvTuner {
         double[] total = untimed();
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
+        Map<DynamicConv2d.Strategy, Graph> alive = new java.util.EnumMap<>(
+                DynamicConv2d.Strategy.class); // graphs of candidates that can still be finalists
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             ConvProblem.Data data = p.draw();
-            for (DynamicConv2d.Strategy s : candidates) {
-                forward[s.ordinal()] = once(p, s, m, data, false).forwardMs();
-            }
-            List<DynamicConv2d.Strategy> byForward = new ArrayList<>(candidates);
-            byForward.sort(java.util.Comparator.comparingDouble(s -> forward[s.ordinal()]));
-            double fastest = forward[byForward.get(0).ordinal()];
-            for (int i = 0; i < byForward.size(); i++) {
-                DynamicConv2d.Strategy s = byForward.get(i);
-                if (i < FINALISTS || forward[s.ordinal()] <= RERUN_WITHIN * fastest) {
-                    ConvProblem.Run r = once(p, s, m, data, true);
-                    total[s.ordinal()] = r.totalMs();
-                    forward[s.ordinal()] = Math.min(forward[s.ordinal()], r.forwardMs());
-                } else {
-                    total[s.ordinal()] = Double.POSITIVE_INFINITY;
+            try {
+                for (DynamicConv2d.Strategy s : candidates) {
+                    NDManager run = m.newSubManager();
+                    try {
+                        alive.put(s, new Graph(run, p.forward(s, run, data)));
+                    } catch (RuntimeException e) {
+                        run.close();
+                        throw e;
+                    }
+                    forward[s.ordinal()] = alive.get(s).forward().forwardMs();
+                    dropLosers(alive, forward);
                 }
+                for (DynamicConv2d.Strategy s : candidates) {
+                    Graph g = alive.remove(s);
+                    if (g == null) {
+                        total[s.ordinal()] = Double.POSITIVE_INFINITY;
+                    } else {
+                        try (NDManager run = g.manager()) {
+                            total[s.ordinal()] = g.forward().forwardMs()
+                                    + p.backward(g.forward(), false);
+                        }
+                    }
+                }
+            } finally {
+                alive.values().forEach(g -> g.manager().close());
             }
-            // a first backward also builds its kernels: close finalists run once more
             double best = total[fastest(candidates, total).ordinal()];
             List<DynamicConv2d.Strategy> close = new ArrayList<>();
             for (DynamicConv2d.Strategy s : candidates) {
@@ -366,6 +386,26 @@ public final class ConvTuner {
             return new double[][] {forward, total};
         } finally {
             JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** A timed forward whose graph is kept for its backward, and where its arrays live. */
+    private record Graph(NDManager manager, ConvProblem.Forward forward) {}
+
+    /**
+     * Frees the graphs of candidates that can no longer be finalists: those behind the
+     * {@link #FINALISTS} fastest forwards so far and beyond {@link #RERUN_WITHIN} of the fastest
+     * (later forwards only make the bar harder).
+     */
+    private static void dropLosers(Map<DynamicConv2d.Strategy, Graph> alive, double[] forward) {
+        List<DynamicConv2d.Strategy> byForward = new ArrayList<>(alive.keySet());
+        byForward.sort(java.util.Comparator.comparingDouble(s -> forward[s.ordinal()]));
+        double fastest = forward[byForward.get(0).ordinal()];
+        for (int i = FINALISTS; i < byForward.size(); i++) {
+            DynamicConv2d.Strategy s = byForward.get(i);
+            if (forward[s.ordinal()] > RERUN_WITHIN * fastest) {
+                alive.remove(s).manager().close();
+            }
         }
     }
 

@@ -84,13 +84,25 @@ public final class DynamicConv2d {
          * @return true when applicable
          */
         public boolean applies(long batch, int groups, int experts) {
+            return applies(batch, groups, experts, EngineSetup.active().layout());
+        }
+
+        /**
+         * Whether the strategy can run a geometry in a layout.
+         *
+         * @param batch the batch size
+         * @param groups the groups of each sample's convolution
+         * @param experts the experts of a mixture, 0 for given per-sample kernels
+         * @param layout the layout the engine runs the mode's convolutions in
+         * @return true when applicable
+         */
+        public boolean applies(long batch, int groups, int experts, ConvLayout layout) {
             return switch (this) {
                 case GROUPED -> true;
                 case IM2COL_BMM -> groups == 1 && batch > 1;
                 case PER_SAMPLE -> batch > 1;
                 case CHUNKED_GROUPED -> batch >= 4;
-                case GROUPED_NCHW -> batch > 1
-                        && EngineSetup.active().layout() == ConvLayout.CHANNELS_LAST;
+                case GROUPED_NCHW -> batch > 1 && layout == ConvLayout.CHANNELS_LAST;
                 case EXPERT_SUM -> experts > 0 && groups == 1 && batch > 1;
             };
         }
