@@ -64,6 +64,17 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
     }
 
     /**
+     * Multiply-adds of convolving each sample with its own kernel (a mixture's
+     * {@link DynamicConv2d.Strategy#EXPERT_SUM} does {@code experts} times as many).
+     *
+     * @return multiply-adds
+     */
+    public long madds() {
+        return batch() * kernel.get(0) * kernel.get(1) * kernel.get(2) * kernel.get(3)
+                * outPixels();
+    }
+
+    /**
      * The key choices are kept under: the geometry, training or inference, and the engine
      * configuration in use (a choice under one need not hold under another).
      *

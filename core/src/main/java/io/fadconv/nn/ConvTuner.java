@@ -53,6 +53,22 @@ public final class ConvTuner {
     /** Training candidates timed forward and backward: the fastest forwards. */
     private static final int FINALISTS = 2;
 
+    /**
+     * How much faster than the dense convolution measured here ({@link #denseRate}) a candidate's
+     * multiply-adds could possibly run: the margin of the bound that spares timing
+     * {@link DynamicConv2d.Strategy#EXPERT_SUM} where its K-fold work cannot win.
+     */
+    private static final double BEYOND_DENSE = 1.5;
+
+    /** The time recorded for a candidate not timed because its work alone loses. */
+    static final double CANNOT_WIN = Double.MAX_VALUE;
+
+    /**
+     * A dense convolution's best rate in GMAC/s, per configuration and layout, measured once per
+     * process.
+     */
+    private static final Map<String, Double> DENSE_RATE = new ConcurrentHashMap<>();
+
     private static final Map<String, Choice> CHOICES = new ConcurrentHashMap<>();
     private static final Map<Lookup, String> KEYS = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicLong TUNING_NANOS =
@@ -154,7 +170,9 @@ public final class ConvTuner {
                     key, c.strategy(), c.how()));
             DynamicConv2d.Strategy[] all = DynamicConv2d.Strategy.values();
             for (int i = 0; i < c.millis().length; i++) {
-                if (Double.isInfinite(c.millis()[i])) {
+                if (c.millis()[i] == CANNOT_WIN) {
+                    sb.append("  ").append(all[i]).append(" not timed (K times the work)");
+                } else if (Double.isInfinite(c.millis()[i])) {
                     sb.append("  ").append(all[i]).append(" lost in its forward");
                 } else if (!Double.isNaN(c.millis()[i])) {
                     sb.append(String.format(Locale.ROOT, "  %s %.1f ms", all[i], c.millis()[i]));
@@ -205,6 +223,7 @@ public final class ConvTuner {
     /** Forgets every decision of this process, as a new process starts without them. */
     public static void clear() {
         CHOICES.clear();
+        DENSE_RATE.clear();
         TUNING_NANOS.set(0);
         fileLoaded = false; // the cache's place may have changed (fadconv.engine.cache.dir)
     }
@@ -298,7 +317,9 @@ public final class ConvTuner {
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             ConvProblem.Data data = p.draw();
             for (DynamicConv2d.Strategy s : candidates) {
-                ms[s.ordinal()] = once(p, s, m, data, false).forwardMs();
+                ms[s.ordinal()] = s == DynamicConv2d.Strategy.EXPERT_SUM
+                        && cannotWin(expertSumBoundMs(p), ms, 1) ? CANNOT_WIN
+                        : once(p, s, m, data, false).forwardMs();
             }
             double best = ms[fastest(candidates, ms).ordinal()];
             List<DynamicConv2d.Strategy> close = new ArrayList<>();
@@ -345,6 +366,11 @@ public final class ConvTuner {
             ConvProblem.Data data = p.draw();
             try {
                 for (DynamicConv2d.Strategy s : candidates) {
+                    if (s == DynamicConv2d.Strategy.EXPERT_SUM
+                            && cannotWin(expertSumBoundMs(p), forward, FINALISTS)) {
+                        forward[s.ordinal()] = CANNOT_WIN;
+                        continue;
+                    }
                     NDManager run = m.newSubManager();
                     try {
                         alive.put(s, new Graph(run, p.forward(s, run, data)));
@@ -406,6 +432,78 @@ public final class ConvTuner {
             if (forward[s.ordinal()] > RERUN_WITHIN * fastest) {
                 alive.remove(s).manager().close();
             }
+        }
+    }
+
+    /**
+     * Whether timing a candidate can change nothing: its forward takes at least
+     * {@code boundMs}, beyond {@link #RERUN_WITHIN} of the fastest forward timed so far, and
+     * {@code needed} candidates were already faster (the finalists of training, the winner of
+     * inference).
+     *
+     * @param boundMs the least time the candidate's forward can take
+     * @param forward the forwards timed so far, NaN where not timed
+     * @param needed how many candidates must be faster than the bound
+     * @return true when the candidate need not be timed
+     */
+    static boolean cannotWin(double boundMs, double[] forward, int needed) {
+        double fastest = Double.POSITIVE_INFINITY;
+        int faster = 0;
+        for (double t : forward) {
+            if (!Double.isNaN(t) && t != CANNOT_WIN) {
+                fastest = Math.min(fastest, t);
+                faster += t < boundMs ? 1 : 0;
+            }
+        }
+        return faster >= needed && boundMs > RERUN_WITHIN * fastest;
+    }
+
+    /**
+     * The least time {@link DynamicConv2d.Strategy#EXPERT_SUM}'s forward can take: K times the
+     * multiply-adds, at {@link #BEYOND_DENSE} times the best rate of a dense convolution here.
+     */
+    private static double expertSumBoundMs(ConvProblem p) {
+        double rate = denseRate(EngineSetup.active().layout(p.training()));
+        return (double) p.experts() * p.madds() / (BEYOND_DENSE * rate * 1e6);
+    }
+
+    /**
+     * The best rate of a dense 3 x 3 convolution (256 channels, 16 x 16, batch 8, the input in
+     * the layout) over three forwards, in GMAC/s: what this machine's engine reaches on a
+     * convolution it runs well. Measured once per process, configuration and layout (about
+     * 40 ms).
+     *
+     * @param layout the layout
+     * @return GMAC/s
+     */
+    static double denseRate(io.fadconv.engine.ConvLayout layout) {
+        return DENSE_RATE.computeIfAbsent(EngineSetup.active() + " " + layout,
+                k -> measureDenseRate(layout));
+    }
+
+    private static double measureDenseRate(io.fadconv.engine.ConvLayout layout) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        ai.djl.ndarray.types.Shape one = new ai.djl.ndarray.types.Shape(1, 1);
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            ai.djl.ndarray.NDArray x = m.ones(new ai.djl.ndarray.types.Shape(8, 256, 16, 16));
+            if (layout == io.fadconv.engine.ConvLayout.CHANNELS_LAST) {
+                x = io.fadconv.engine.EngineConv.channelsLast(x);
+            }
+            ai.djl.ndarray.NDArray w = m.ones(new ai.djl.ndarray.types.Shape(256, 256, 3, 3))
+                    .mul(0.01f);
+            double best = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                try (ai.djl.ndarray.NDArray y = io.fadconv.engine.EngineConv.conv2d(layout, x, w,
+                        null, one, one, one, 1); ai.djl.ndarray.NDArray corner = y.get(0, 0)) {
+                    corner.toFloatArray(); // forces completion
+                }
+                best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+            }
+            return 8.0 * 256 * 256 * 9 * 256 / (best * 1e6);
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
     }
 

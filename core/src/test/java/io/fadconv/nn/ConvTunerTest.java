@@ -189,4 +189,32 @@ class ConvTunerTest {
             assertThat(ConvTuner.strategies()).containsEntry(key, "PER_SAMPLE").hasSize(1);
         }
     }
+
+    @Test
+    void aCandidateIsLeftUntimedOnlyWhereItsLeastTimeCannotChangeTheOutcome() {
+        double nan = Double.NaN;
+        double[] forward = {10, 12, nan, 30, nan, nan};
+        assertThat(ConvTuner.cannotWin(20, forward, 2))
+                .as("two forwards faster than 20 ms, and 20 > 1.25 x 10").isTrue();
+        assertThat(ConvTuner.cannotWin(12.4, forward, 1))
+                .as("within 1.25 x the fastest, it would be timed again").isFalse();
+        assertThat(ConvTuner.cannotWin(12.6, forward, 1)).isTrue();
+        assertThat(ConvTuner.cannotWin(11, forward, 2))
+                .as("only one forward faster: it could be a finalist").isFalse();
+        assertThat(ConvTuner.cannotWin(13, new double[] {10, nan, ConvTuner.CANNOT_WIN}, 2))
+                .as("a candidate left untimed is not a faster one").isFalse();
+        assertThat(ConvTuner.cannotWin(13, new double[] {nan, nan}, 0))
+                .as("nothing timed yet").isFalse();
+    }
+
+    @Test
+    void theDenseRateIsMeasuredOncePerLayoutAndIsARateAMachineReaches() {
+        Djl.engine();
+        for (io.fadconv.engine.ConvLayout layout : io.fadconv.engine.ConvLayout.values()) {
+            double rate = ConvTuner.denseRate(layout);
+            // 2 cores: well above a scalar loop (~1 GMAC/s), below 2 x 64 MAC/cycle at 5 GHz
+            assertThat(rate).as(layout.name()).isBetween(2.0, 640.0);
+            assertThat(ConvTuner.denseRate(layout)).as("remembered").isEqualTo(rate);
+        }
+    }
 }
