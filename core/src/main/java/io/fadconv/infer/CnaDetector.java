@@ -2,7 +2,6 @@ package io.fadconv.infer;
 
 import io.fadconv.data.ClassScheme;
 import io.fadconv.data.raster.ColorMap;
-import io.fadconv.data.raster.GeoTiffReader;
 import io.fadconv.data.raster.GeoTiffWriter;
 import io.fadconv.data.raster.RasterInfo;
 import io.fadconv.data.raster.RasterSpec;
@@ -64,7 +63,9 @@ public final class CnaDetector {
 
     /**
      * Predicts both dates with a run and detects the change, writing every file of
-     * {@link CnaFiles} except the PNGs (see io.fadconv.viz for those).
+     * {@link CnaFiles} except the PNGs (see io.fadconv.viz for those). The scenes are not
+     * checked here: check them first ({@link SceneCheck#pair}), or a pair that cannot be
+     * compared is found only after both dates are mapped.
      *
      * @param mapper the run's mapper
      * @param before the t1 scene
@@ -79,10 +80,6 @@ public final class CnaDetector {
     public AreaStatistics detectScenes(SceneMapper mapper, Path before, Path after,
             Optional<Path> truth, CnaFiles out, Map<String, String> inputs,
             ProgressListener progress) throws IOException {
-        RasterInfo a = GeoTiffReader.info(before);
-        RasterInfo b = GeoTiffReader.info(after);
-        CoRegistration.check(a, before, b, after);
-        PixelArea.of(a.geo(), options.pixelSize(), before); // fail before hours of prediction
         mapper.map(before, out.beforeClasses(), progress);
         mapper.map(after, out.afterClasses(), progress);
         Map<String, String> in = new LinkedHashMap<>(inputs);

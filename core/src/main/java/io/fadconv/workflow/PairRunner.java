@@ -1,14 +1,8 @@
 package io.fadconv.workflow;
 
-import io.fadconv.data.Normalization;
-import io.fadconv.data.raster.GeoTiffReader;
-import io.fadconv.data.raster.RasterInfo;
 import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.ChangeCodes;
 import io.fadconv.infer.CnaFiles;
-import io.fadconv.infer.CnaOptions;
-import io.fadconv.infer.CoRegistration;
-import io.fadconv.infer.PixelArea;
 import io.fadconv.infer.ProgressListener;
 import io.fadconv.util.ErrorMessages;
 import io.fadconv.util.FilePaths;
@@ -19,15 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * One pair of a batch, the same on one machine and on a Spark executor: check its files, map it
- * into a staging folder {@code OUT/.id.partial-<random>/}, and rename that folder to
+ * One pair of a batch, the same on one machine and on a Spark executor: map it into a staging
+ * folder {@code OUT/.id.partial-<random>/}, and rename that folder to
  * {@code OUT/id/} when every file is written. {@code OUT/id/} therefore exists only complete;
  * a crash or a failed attempt leaves at most a staging folder, which the next attempt at the
  * pair (or the next run of the job) deletes.
@@ -40,55 +33,9 @@ public final class PairRunner {
     private PairRunner() {}
 
     /**
-     * Checks a pair's files without mapping: both scenes readable GeoTIFFs with the run's bands,
-     * on one pixel grid, with a known pixel area, and the truth (if any) on the same grid.
-     *
-     * @param pair the pair
-     * @param norm the run's normalisation (the bands it reads)
-     * @param options the CNA options (pixel size)
-     * @return the pixels of one date (width x height)
-     * @throws IllegalArgumentException saying what is wrong with which file
-     * @throws IOException when a file cannot be read
-     */
-    public static long check(PairSpec pair, Normalization norm, CnaOptions options)
-            throws IOException {
-        RasterInfo a = header(pair.beforePath(), "before");
-        RasterInfo b = header(pair.afterPath(), "after");
-        int needed = Arrays.stream(norm.bands()).max().orElse(0) + 1;
-        for (int k = 0; k < 2; k++) {
-            RasterInfo info = k == 0 ? a : b;
-            if (info.bands() < needed) {
-                throw new IllegalArgumentException((k == 0 ? pair.before() : pair.after())
-                        + ": has " + info.bands() + " band(s) but the run reads bands "
-                        + Arrays.toString(norm.bands()) + " (0-based), so it needs at least "
-                        + needed);
-            }
-        }
-        CoRegistration.check(a, pair.beforePath(), b, pair.afterPath());
-        PixelArea.of(a.geo(), options.pixelSize(), pair.beforePath());
-        Optional<Path> truth = pair.truthPath();
-        if (truth.isPresent()) {
-            CoRegistration.check(a, pair.beforePath(), header(truth.get(), "truth"), truth.get());
-        }
-        return a.extent().pixels();
-    }
-
-    private static RasterInfo header(Path file, String role) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(role + " file " + file + ": "
-                    + (Files.isDirectory(file) ? "is a folder, not a GeoTIFF" : "no such file"));
-        }
-        try {
-            return GeoTiffReader.info(file);
-        } catch (IllegalArgumentException | IOException e) {
-            String m = ErrorMessages.oneLine(e);
-            throw new IllegalArgumentException(m.contains(file.toString()) ? m
-                    : file + ": " + m, e);
-        }
-    }
-
-    /**
-     * Maps one pair into {@code OUT/id/}: every file {@code fadconv cna} writes for a pair.
+     * Maps one pair into {@code OUT/id/}: every file {@code fadconv cna} writes for a pair. The
+     * pair's files were checked before ({@link BatchCna}, with
+     * {@link io.fadconv.infer.SceneCheck#pair}), on the driver when the engine is Spark.
      *
      * @param run the opened run
      * @param job the job
@@ -106,13 +53,13 @@ public final class PairRunner {
         Path stage = out.resolve("." + pair.id() + PARTIAL + UUID.randomUUID());
         try {
             deleteLeftovers(out, pair.id());
-            CnaOptions options = job.cnaOptions();
-            long pixels = 2 * check(pair, run.trained().normalization(), options);
             Files.createDirectories(stage);
             CnaFiles files = new CnaFiles(stage);
-            AreaStatistics s = CnaWorkflow.scenes(run, pair.beforePath(), pair.afterPath(),
-                    pair.truthPath(), options, files, new CnaFiles(out.resolve(pair.id())),
-                    progress);
+            AreaStatistics s = CnaWorkflow.checkedScenes(run, pair.beforePath(),
+                    pair.afterPath(), pair.truthPath(), job.cnaOptions(), files,
+                    new CnaFiles(out.resolve(pair.id())), progress);
+            // every pixel of a date is counted once, with data or without; both dates mapped
+            long pixels = 2 * (s.validPixels() + s.nodataPixels());
             CnaWorkflow.overlay(files, s, pair.afterPath(), null,
                     CnaWorkflow.title(pair.beforePath(), pair.afterPath()));
             publish(stage, out.resolve(pair.id()));

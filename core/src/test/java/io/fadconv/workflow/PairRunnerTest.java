@@ -56,11 +56,14 @@ class PairRunnerTest {
             assertThat(last.error()).isEqualTo("disk went away");
             assertThat(names(out)).isEmpty();
 
-            PairSpec shifted = fx.pairs.get(2);
-            PairResult bad = PairRunner.process(run, job, shifted, ProgressListener.NONE, true);
+            // Checked pairs only reach process (BatchCna checks them); bad input found while
+            // mapping (corrupt tile data behind a valid header) is still an input error.
+            PairResult bad = PairRunner.process(run, job, fx.corruptPair(),
+                    ProgressListener.NONE, true);
             assertThat(bad.status()).as("bad input is not worth a retry")
                     .isEqualTo(PairResult.Status.FAILED);
-            assertThat(bad.error()).contains("co-registered");
+            assertThat(bad.error()).contains("x_t2.tif");
+            assertThat(names(out)).as("nothing of the corrupt pair is left").isEmpty();
 
             PairResult ok = PairRunner.process(run, job, a, ProgressListener.NONE, true);
             assertThat(ok.status()).isEqualTo(PairResult.Status.MAPPED);
