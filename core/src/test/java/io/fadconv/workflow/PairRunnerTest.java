@@ -84,4 +84,23 @@ class PairRunnerTest {
                     .as("another trained run: mapped again").isEmpty();
         }
     }
+
+    @Test
+    void anAttemptDeletesWhatDeadAttemptsAtItsPairLeftAndNothingElse() throws Exception {
+        Path out = tmp.resolve("leftovers");
+        CnaJob job = fx.job(out);
+        Path dead = Files.createDirectories(out.resolve(".a.partial"));
+        Files.write(dead.resolve("t1_classes.tif"), new byte[] {1, 2, 3});
+        Files.createDirectories(out.resolve(".a.old")); // killed while replacing a/
+        Files.createDirectories(out.resolve(".b.partial"));
+        assertThat(PairRunner.staging(out, "a")).isEqualTo(dead);
+        try (MappingRun run = MappingRun.open(fx.run, job::predictOptions)) {
+            PairResult r = PairRunner.process(run, job, fx.pairs.get(0), ProgressListener.NONE,
+                    false);
+            assertThat(r.status()).as(r.error()).isEqualTo(PairResult.Status.MAPPED);
+        }
+        assertThat(names(out)).as("b's staging folder is b's attempt's to delete")
+                .containsExactly(".b.partial", "a");
+        assertThat(names(out.resolve("a"))).contains("t1_classes.tif", "statistics.json");
+    }
 }

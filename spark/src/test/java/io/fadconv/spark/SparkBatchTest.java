@@ -10,6 +10,7 @@ import io.fadconv.workflow.BatchListener;
 import io.fadconv.workflow.BatchSummary;
 import io.fadconv.workflow.LocalBatchEngine;
 import io.fadconv.workflow.PairResult;
+import io.fadconv.workflow.PairRunner;
 import io.fadconv.workflow.PairSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,9 +117,8 @@ class SparkBatchTest {
         String outDir = out.toString();
         PairTask.Hook dieOnce = (pair, attempt, what) -> {
             if (pair.equals("b") && attempt == 0 && what.equals("change map")) {
-                try (Stream<Path> s = Files.walk(Path.of(outDir))) {
-                    HALF_WRITTEN_FILES.set((int) s.filter(p -> p.toString().contains(".b.partial-")
-                            && Files.isRegularFile(p)).count());
+                try (Stream<Path> s = Files.walk(PairRunner.staging(Path.of(outDir), "b"))) {
+                    HALF_WRITTEN_FILES.set((int) s.filter(Files::isRegularFile).count());
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
