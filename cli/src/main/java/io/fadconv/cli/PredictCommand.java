@@ -1,6 +1,7 @@
 package io.fadconv.cli;
 
 import io.fadconv.data.ClassScheme;
+import io.fadconv.infer.SceneCheck;
 import io.fadconv.infer.SceneMapper;
 import io.fadconv.infer.WindowGrid;
 import io.fadconv.workflow.BatchPredict;
@@ -66,7 +67,7 @@ final class PredictCommand implements Callable<Integer> {
                     oneBased(norm.bands()), String.join(", ", classes.names()));
             w.flush();
             if (!folder) {
-                BatchPredict.check(scenes.get(0).scene(), norm);
+                SceneCheck.scene(scenes.get(0).scene(), norm);
                 sceneBands.check(scenes.get(0).scene(), norm, err);
             }
             outcomes = BatchPredict.run(opened, scenes, !noPreview, bars, o -> {

@@ -48,6 +48,21 @@ public final class SceneCheck {
     }
 
     /**
+     * Checks one scene: a readable GeoTIFF with every band the run reads.
+     *
+     * @param scene the scene
+     * @param norm the run's normalisation (the bands it reads)
+     * @return its header
+     * @throws IllegalArgumentException saying what is wrong, naming the file
+     * @throws IOException when it cannot be read
+     */
+    public static RasterInfo scene(Path scene, Normalization norm) throws IOException {
+        RasterInfo info = header(scene, "scene");
+        bands(info, scene, norm);
+        return info;
+    }
+
+    /**
      * Checks that a scene has every band a run reads.
      *
      * @param info the scene's header

@@ -1,9 +1,7 @@
 package io.fadconv.workflow;
 
-import io.fadconv.data.Normalization;
-import io.fadconv.data.raster.GeoTiffReader;
-import io.fadconv.data.raster.RasterInfo;
 import io.fadconv.infer.ProgressListener;
+import io.fadconv.infer.SceneCheck;
 import io.fadconv.infer.SceneMapper;
 import io.fadconv.util.AtomicFiles;
 import io.fadconv.util.ErrorMessages;
@@ -13,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -102,30 +99,6 @@ public final class BatchPredict {
     }
 
     /**
-     * Checks that a scene can be mapped by a run: a readable GeoTIFF with the run's bands.
-     *
-     * @param scene the scene
-     * @param norm the run's normalisation
-     * @throws IllegalArgumentException naming the file and what is wrong
-     */
-    public static void check(Path scene, Normalization norm) {
-        RasterInfo info;
-        try {
-            info = GeoTiffReader.info(scene);
-        } catch (IOException | IllegalArgumentException e) {
-            String m = ErrorMessages.oneLine(e);
-            throw new IllegalArgumentException(m.contains(scene.toString()) ? m
-                    : scene + ": " + m, e);
-        }
-        int needed = Arrays.stream(norm.bands()).max().orElse(0) + 1;
-        if (info.bands() < needed) {
-            throw new IllegalArgumentException(scene + ": has " + info.bands() + " band(s) but "
-                    + "the run reads bands " + Arrays.toString(norm.bands()) + " (0-based, from "
-                    + "its normalization.json), so it needs at least " + needed);
-        }
-    }
-
-    /**
      * Checks every scene, then maps the good ones.
      *
      * @param run the opened run
@@ -142,7 +115,7 @@ public final class BatchPredict {
         Outcome[] out = new Outcome[scenes.size()];
         for (int i = 0; i < scenes.size(); i++) {
             try {
-                check(scenes.get(i).scene(), run.trained().normalization());
+                SceneCheck.scene(scenes.get(i).scene(), run.trained().normalization());
                 inputCheck.check(scenes.get(i).scene());
             } catch (IOException | IllegalArgumentException e) {
                 out[i] = new Outcome(scenes.get(i), null, null, ErrorMessages.oneLine(e));
