@@ -48,18 +48,24 @@ public final class SceneCheck {
     }
 
     /**
-     * Checks one scene: a readable GeoTIFF with every band the run reads.
+     * Opens one scene checked: a readable GeoTIFF with every band the run reads. The caller
+     * reads the scene through the reader, so its header is read once.
      *
      * @param scene the scene
      * @param norm the run's normalisation (the bands it reads)
-     * @return its header
+     * @return the open scene; close it
      * @throws IllegalArgumentException saying what is wrong, naming the file
      * @throws IOException when it cannot be read
      */
-    public static RasterInfo scene(Path scene, Normalization norm) throws IOException {
-        RasterInfo info = header(scene, "scene");
-        bands(info, scene, norm);
-        return info;
+    public static GeoTiffReader open(Path scene, Normalization norm) throws IOException {
+        GeoTiffReader r = open(scene, "scene");
+        try {
+            bands(r.info(), scene, norm);
+            return r;
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
     }
 
     /**
@@ -80,12 +86,19 @@ public final class SceneCheck {
     }
 
     private static RasterInfo header(Path file, String role) throws IOException {
+        try (GeoTiffReader r = open(file, role)) {
+            return r.info();
+        }
+    }
+
+    /** Opens a GeoTIFF, every error naming the file (and what it is for when it is missing). */
+    private static GeoTiffReader open(Path file, String role) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(role + " file " + file + ": "
                     + (Files.isDirectory(file) ? "is a folder, not a GeoTIFF" : "no such file"));
         }
         try {
-            return GeoTiffReader.info(file);
+            return GeoTiffReader.open(file);
         } catch (IllegalArgumentException | IOException e) {
             String m = ErrorMessages.oneLine(e);
             throw new IllegalArgumentException(m.contains(file.toString()) ? m

@@ -1,5 +1,8 @@
 package io.fadconv.workflow;
 
+import io.fadconv.data.Normalization;
+import io.fadconv.data.raster.GeoTiffReader;
+import io.fadconv.data.raster.RasterReader;
 import io.fadconv.infer.ProgressListener;
 import io.fadconv.infer.SceneCheck;
 import io.fadconv.infer.SceneMapper;
@@ -99,7 +102,8 @@ public final class BatchPredict {
     }
 
     /**
-     * Checks every scene, then maps the good ones.
+     * Checks every scene, then maps the good ones. A single scene is mapped through the file
+     * its check opened, so its header is read once.
      *
      * @param run the opened run
      * @param scenes the scenes
@@ -112,14 +116,18 @@ public final class BatchPredict {
      */
     public static List<Outcome> run(MappingRun run, List<Scene> scenes, boolean previews,
             ProgressListener progress, Consumer<Outcome> finished, InputCheck inputCheck) {
+        Normalization norm = run.trained().normalization();
+        boolean one = scenes.size() == 1;
         Outcome[] out = new Outcome[scenes.size()];
-        for (int i = 0; i < scenes.size(); i++) {
-            try {
-                SceneCheck.scene(scenes.get(i).scene(), run.trained().normalization());
-                inputCheck.check(scenes.get(i).scene());
-            } catch (IOException | IllegalArgumentException e) {
-                out[i] = new Outcome(scenes.get(i), null, null, ErrorMessages.oneLine(e));
-                finished.accept(out[i]);
+        if (!one) {
+            // all checked before any is mapped: bad scenes are reported at once
+            for (int i = 0; i < scenes.size(); i++) {
+                try {
+                    open(scenes.get(i).scene(), norm, inputCheck).close();
+                } catch (IOException | IllegalArgumentException e) {
+                    out[i] = new Outcome(scenes.get(i), null, null, ErrorMessages.oneLine(e));
+                    finished.accept(out[i]);
+                }
             }
         }
         SceneMapper mapper = run.mapper();
@@ -128,8 +136,9 @@ public final class BatchPredict {
                 continue;
             }
             Scene s = scenes.get(i);
-            try {
-                SceneMapper.Result r = mapper.map(s.scene(), s.classMap(), progress);
+            try (RasterReader in = one ? open(s.scene(), norm, inputCheck)
+                    : GeoTiffReader.open(s.scene())) {
+                SceneMapper.Result r = mapper.map(in, s.classMap(), progress);
                 Path png = null;
                 if (previews) {
                     png = preview(s.classMap());
@@ -145,6 +154,19 @@ public final class BatchPredict {
         return List.of(out);
     }
 
+    /** Opens a scene checked by {@link SceneCheck#open} and the further check. */
+    private static RasterReader open(Path scene, Normalization norm, InputCheck further)
+            throws IOException {
+        RasterReader r = SceneCheck.open(scene, norm);
+        try {
+            further.check(r);
+            return r;
+        } catch (IOException | RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
     /** A check of one scene before mapping. */
     @FunctionalInterface
     public interface InputCheck {
@@ -154,11 +176,11 @@ public final class BatchPredict {
         /**
          * Checks a scene.
          *
-         * @param scene the scene
+         * @param scene the open scene
          * @throws IOException when it cannot be read
          * @throws IllegalArgumentException when it is refused, saying why
          */
-        void check(Path scene) throws IOException;
+        void check(RasterReader scene) throws IOException;
     }
 
     /**

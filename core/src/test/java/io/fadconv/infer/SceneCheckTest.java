@@ -42,7 +42,11 @@ class SceneCheckTest {
     void aGoodPairGivesThePixelsOfOneDate() throws Exception {
         assertThat(SceneCheck.pair(t1, t2, Optional.of(t2), FOUR, CnaOptions.defaults()))
                 .isEqualTo(96L * 64);
-        assertThat(SceneCheck.scene(t1, FOUR).bands()).isEqualTo(4);
+        try (var r = SceneCheck.open(t1, FOUR)) {
+            assertThat(r.info().bands()).isEqualTo(4);
+            assertThat(r.readWindow(new io.fadconv.data.raster.Window(95, 63, 1, 1), 0))
+                    .as("open for reading").hasSize(1);
+        }
     }
 
     @Test
@@ -54,8 +58,9 @@ class SceneCheckTest {
                 CnaOptions.defaults()))
                 .hasMessage("before file " + tmp + ": is a folder, not a GeoTIFF");
         Path text = Files.writeString(tmp.resolve("text.tif"), "not an image");
-        assertThatThrownBy(() -> SceneCheck.scene(text, FOUR))
+        assertThatThrownBy(() -> SceneCheck.open(text, FOUR))
                 .hasMessageStartingWith(text + ": not a TIFF file");
+        assertThatThrownBy(() -> SceneCheck.open(rgb, FOUR)).hasMessageContaining("has 3 band");
         assertThatThrownBy(() -> SceneCheck.pair(t1, rgb, Optional.empty(), FOUR,
                 CnaOptions.defaults()))
                 .hasMessage(rgb + ": has 3 band(s) but the run reads bands [0, 1, 2, 3] (0-based, "
