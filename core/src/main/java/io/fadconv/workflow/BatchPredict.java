@@ -7,6 +7,7 @@ import io.fadconv.infer.ProgressListener;
 import io.fadconv.infer.SceneCheck;
 import io.fadconv.infer.SceneMapper;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Csv;
 import io.fadconv.util.ErrorMessages;
 import io.fadconv.util.FilePaths;
 import io.fadconv.viz.ClassMapImages;
@@ -203,9 +204,9 @@ public final class BatchPredict {
     public static void saveSummary(Path csv, List<Outcome> outcomes) throws IOException {
         StringBuilder sb = new StringBuilder("scene,class_map,status,error,width,height,seconds\n");
         for (Outcome o : outcomes) {
-            sb.append(quote(o.job().scene().toString())).append(',')
-                    .append(o.ok() ? quote(o.job().classMap().toString()) : "").append(',')
-                    .append(o.ok() ? "mapped" : "failed").append(',').append(quote(o.error()))
+            sb.append(Csv.field(o.job().scene().toString())).append(',')
+                    .append(o.ok() ? Csv.field(o.job().classMap().toString()) : "").append(',')
+                    .append(o.ok() ? "mapped" : "failed").append(',').append(Csv.field(o.error()))
                     .append(',');
             if (o.ok()) {
                 sb.append(o.result().width()).append(',').append(o.result().height()).append(',')
@@ -216,9 +217,5 @@ public final class BatchPredict {
             sb.append('\n');
         }
         AtomicFiles.writeString(csv, sb.toString());
-    }
-
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 }
