@@ -109,7 +109,10 @@ class TrainCommandsTest {
         CliRun r = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes", "1",
                 "--scene-size", "768");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("1. Synthetic data").contains("2. Training")
+        assertThat(r.out()).contains("1. Synthetic data")
+                .contains("   Generating the synthetic dataset in " + out.resolve("data")
+                        + " (seed 0, 1 scene of 768 x 768) ...")
+                .contains("     scene 1/1 written").contains("2. Training")
                 .contains("[1/2] static").contains("[2/2] fadconv:k=4,p=16")
                 .contains("SYNTHETIC").contains("not GID or Hi-CNA").contains("1 epochs")
                 .contains("| static |").contains("| fadconv:k=4,p=16 |")
