@@ -135,21 +135,6 @@ public final class BatchSummary {
             return pairs;
         }
 
-        /** @return pairs with a true change mask */
-        public int truthPairs() {
-            return truthPairs;
-        }
-
-        /**
-         * Pixels of a quantity.
-         *
-         * @param quantity a name of {@link #quantities()}
-         * @return the sum
-         */
-        public long pixels(String quantity) {
-            return pixels[index(quantity)];
-        }
-
         /**
          * Hectares of a quantity.
          *
@@ -158,16 +143,6 @@ public final class BatchSummary {
          */
         public double hectares(String quantity) {
             return hectares[index(quantity)];
-        }
-
-        /** @return pixels with data at both dates */
-        public long pixelsWithData() {
-            return withData;
-        }
-
-        /** @return pixels without data */
-        public long nodataPixels() {
-            return nodata;
         }
 
         /** @return the added counts of the pairs with a truth, or null when none has one */

@@ -75,7 +75,7 @@ class DatasetKindTest {
                 .hasMessage("--classes must be one of gid, hicna, synthetic, synthetic-hicna (a "
                         + "dataset kind with classes of its own), got 'folder'");
         assertThat(DatasetKind.classesOf("hicna")).isSameAs(ClassScheme.HICNA);
-        assertThatThrownBy(() -> DatasetKind.register(new DatasetKind("gid", "again",
+        assertThatThrownBy(() -> DatasetKind.register(new DatasetKind("gid",
                 (root, labels) -> null, null, null, Splits.TRAIN_VAL_80_20, "gid", 512, false)))
                 .hasMessageContaining("'gid' is registered already");
     }
