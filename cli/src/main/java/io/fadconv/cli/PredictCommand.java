@@ -65,14 +65,12 @@ final class PredictCommand implements Callable<Integer> {
                     opened.modelName(), opened.trained().weights().getFileName(),
                     oneBased(norm.bands()), String.join(", ", classes.names()));
             w.flush();
-            if (!folder) {
-                BatchPredict.check(scenes.get(0).scene(), norm);
-                sceneBands.check(scenes.get(0).scene(), norm, err);
-            }
             outcomes = BatchPredict.run(opened, scenes, !noPreview, bars, o -> {
                 bars.close();
-                print(w, o, opened, classes);
-            }, folder ? scene -> sceneBands.check(scene, norm, err) : BatchPredict.InputCheck.NONE);
+                if (folder || o.ok()) { // one scene's error is the command's, printed once
+                    print(w, o, opened, classes);
+                }
+            }, scene -> sceneBands.check(scene, norm, err));
         }
         List<BatchPredict.Outcome> bad = outcomes.stream().filter(o -> !o.ok()).toList();
         if (!folder) {

@@ -57,20 +57,33 @@ final class SceneBands {
      */
     void check(Path scene, Normalization norm, PrintWriter err) throws IOException {
         try (RasterReader r = RasterReader.open(scene)) {
-            Warnings.print(err, scene, r.warnings());
-            InputCheck check = InputCheck.of(r, norm);
-            for (String note : check.notes()) {
-                err.println("fadconv: note: " + note);
-            }
-            for (String w : check.warnings()) {
-                if (strict) {
-                    throw new IllegalArgumentException(w + " (refused by --strict; drop it to "
-                            + "map anyway)");
-                }
-                err.println("fadconv: warning: " + w);
-            }
-            err.flush();
+            check(r, norm, err);
         }
+    }
+
+    /**
+     * The same for an open scene (left open).
+     *
+     * @param scene the open scene
+     * @param norm the normalisation it will be mapped with (after {@link #mapBands})
+     * @param err where notes and warnings go
+     * @throws IOException when the scene cannot be read
+     * @throws IllegalArgumentException when {@code --strict} refuses it
+     */
+    void check(RasterReader scene, Normalization norm, PrintWriter err) throws IOException {
+        Warnings.print(err, scene.file(), scene.warnings());
+        InputCheck check = InputCheck.of(scene, norm);
+        for (String note : check.notes()) {
+            err.println("fadconv: note: " + note);
+        }
+        for (String w : check.warnings()) {
+            if (strict) {
+                throw new IllegalArgumentException(w + " (refused by --strict; drop it to "
+                        + "map anyway)");
+            }
+            err.println("fadconv: warning: " + w);
+        }
+        err.flush();
     }
 
     /**

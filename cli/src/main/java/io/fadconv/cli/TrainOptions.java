@@ -8,7 +8,6 @@ import io.fadconv.workflow.ExperimentReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.Field;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -183,13 +182,8 @@ final class TrainOptions {
      * @throws IOException on write failure
      */
     static void generateIfMissing(TrainConfig c, PrintWriter out) throws IOException {
-        if (c.kind().synthetic() && !Files.exists(c.data())) {
-            out.println("Generating the synthetic dataset in " + c.data() + " (seed 0, "
-                    + "4 scenes of 1024 x 1024) ...");
-            out.flush();
-        }
         ExperimentReport.generateIfMissing(c, line -> {
-            out.println("  " + line);
+            out.println(line);
             out.flush();
         });
     }

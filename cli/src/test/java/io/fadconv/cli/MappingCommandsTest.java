@@ -94,6 +94,7 @@ class MappingCommandsTest {
         assertThat(r.err()).isEqualTo("fadconv: error: " + rgb + ": has 3 band(s) but the run "
                 + "reads bands [0, 1, 2, 3] (0-based, from its normalization.json), so it needs at "
                 + "least 4" + System.lineSeparator());
+        assertThat(r.out()).as("the error is said once, on stderr").doesNotContain("FAILED");
         assertThat(tmp.resolve("x.tif")).doesNotExist();
     }
 

@@ -109,12 +109,15 @@ class TrainCommandsTest {
         CliRun r = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes", "1",
                 "--scene-size", "768");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("1. Synthetic data").contains("2. Training")
+        assertThat(r.out()).contains("1. Synthetic data")
+                .contains("   Generating the synthetic dataset in " + out.resolve("data")
+                        + " (seed 0, 1 scene of 768 x 768) ...")
+                .contains("     scene 1/1 written").contains("2. Training")
                 .contains("[1/2] static").contains("[2/2] fadconv:k=4,p=16")
                 .contains("SYNTHETIC").contains("not GID or Hi-CNA").contains("1 epochs")
                 .contains("| static |").contains("| fadconv:k=4,p=16 |")
                 .contains("4. Cropland loss (CNA) on an unseen synthetic pair")
-                .contains("| static |").contains("true loss (ha)")
+                .contains("true loss (ha)")
                 .contains("Quickstart finished in").contains("Report: ");
         assertThat(r.err()).contains("epoch 1/1");
         for (String f : List.of("results.md", "results.json", "f1-vs-madds.png",
@@ -123,6 +126,10 @@ class TrainCommandsTest {
                 "cna-fadconv_k4_p16/statistics.json")) {
             assertThat(out.resolve("report").resolve(f)).isRegularFile();
         }
+        // The CNA table has a row per run ("| static |" above may come from the first table).
+        assertThat(Files.readAllLines(out.resolve("report/cna.md")))
+                .filteredOn(l -> l.startsWith("| static | ")
+                        || l.startsWith("| fadconv:k=4,p=16 | ")).hasSize(2);
         CliRun again = run("quickstart", "--out", out.toString(), "--epochs", "1", "--scenes",
                 "1", "--scene-size", "768");
         assertThat(again.out()).contains("already there, reused").contains("static (reused)");

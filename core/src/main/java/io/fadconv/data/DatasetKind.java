@@ -49,39 +49,40 @@ public final class DatasetKind {
 
     private static final Map<String, DatasetKind> KINDS = new LinkedHashMap<>();
 
-    /** GID: colour-coded labels of 6 classes, 80/20 split, the paper's GID preset. */
+    /**
+     * GID: {@code <root>/image/} and {@code <root>/label/}, colour-coded labels of 6 classes,
+     * 80/20 split, the paper's GID preset.
+     */
     public static final DatasetKind GID = register(new DatasetKind("gid",
-            "GID: <root>/image/ and <root>/label/, colour-coded labels of 6 classes",
             (root, labels) -> Gid.scan(root), ClassScheme.GID,
             Gid.LABELS, Splits.TRAIN_VAL_80_20, "gid", 512, false));
 
-    /** Hi-CNA: binary cropland masks per period, 60/20/20 split, the paper's Hi-CNA preset. */
+    /**
+     * Hi-CNA: {@code <root>/<period>/image/} and {@code label/}, binary cropland masks per
+     * period, 60/20/20 split, the paper's Hi-CNA preset.
+     */
     public static final DatasetKind HICNA = register(new DatasetKind("hicna",
-            "Hi-CNA: <root>/<period>/image/ and label/, binary cropland masks",
             (root, labels) -> HiCna.scan(root), ClassScheme.HICNA, HiCna.LABELS,
             Splits.TRAIN_VAL_TEST_60_20_20, "hicna", 512, false));
 
-    /** A folder of image and label tiles with any number of classes. */
+    /**
+     * A folder of tiles, {@code <root>/image/} and {@code <root>/label/}, with any number of
+     * classes and any label encoding (the config's labels and classes).
+     */
     public static final DatasetKind FOLDER = register(new DatasetKind("folder",
-            "a folder of tiles: <root>/image/ and <root>/label/, any label encoding (--labels, "
-                    + "--classes)",
             TileFolder::scan, null, null, Splits.TRAIN_VAL_TEST_60_20_20, "hicna", 512, false));
 
     /** The GID layout {@code fadconv synth} writes, {@code <data>/gid}. */
     public static final DatasetKind SYNTHETIC = register(new DatasetKind("synthetic",
-            "the GID layout of 'fadconv synth' (<data>/gid), generated when the folder is "
-                    + "missing",
             (root, labels) -> Gid.scan(root.resolve("gid")), ClassScheme.GID,
             Gid.LABELS, Splits.TRAIN_VAL_80_20, "gid", 256, true));
 
     /** The Hi-CNA tiles {@code fadconv synth} writes, {@code <data>/hicna}. */
     public static final DatasetKind SYNTHETIC_HICNA = register(new DatasetKind(
-            "synthetic-hicna", "the Hi-CNA tiles of 'fadconv synth' (<data>/hicna)",
-            (root, labels) -> HiCna.scan(root.resolve("hicna")), ClassScheme.HICNA, HiCna.LABELS,
-            Splits.TRAIN_VAL_TEST_60_20_20, "hicna", 256, true));
+            "synthetic-hicna", (root, labels) -> HiCna.scan(root.resolve("hicna")),
+            ClassScheme.HICNA, HiCna.LABELS, Splits.TRAIN_VAL_TEST_60_20_20, "hicna", 256, true));
 
     private final String name;
-    private final String description;
     private final Scan scan;
     private final ClassScheme classes;
     private final LabelCodec labels;
@@ -94,7 +95,6 @@ public final class DatasetKind {
      * A kind.
      *
      * @param name the name configs and the CLI use
-     * @param description one line for help texts
      * @param scan how its folder is scanned
      * @param classes its class scheme, or null when the config gives the classes
      * @param labels its label encoding, or null when the config chooses one of
@@ -105,11 +105,9 @@ public final class DatasetKind {
      * @param synthetic whether {@code fadconv synth} writes it (reports say "synthetic data"; the
      *     CLI generates a missing folder)
      */
-    public DatasetKind(String name, String description, Scan scan, ClassScheme classes,
-            LabelCodec labels, Map<String, Double> split, String preset, int tile,
-            boolean synthetic) {
+    public DatasetKind(String name, Scan scan, ClassScheme classes, LabelCodec labels,
+            Map<String, Double> split, String preset, int tile, boolean synthetic) {
         this.name = Objects.requireNonNull(name, "name");
-        this.description = Objects.requireNonNull(description, "description");
         this.scan = Objects.requireNonNull(scan, "scan");
         if ((classes == null) != (labels == null)) {
             throw new IllegalArgumentException(name + ": a kind fixes both its classes and its "
@@ -186,11 +184,6 @@ public final class DatasetKind {
     /** @return the name */
     public String name() {
         return name;
-    }
-
-    /** @return one line for help texts */
-    public String description() {
-        return description;
     }
 
     /** @return whether the kind has classes and a label encoding of its own */

@@ -100,6 +100,31 @@ public final class SyntheticDataset {
         }
     }
 
+    /**
+     * Generates a dataset unless its folder is there (a dataset appears only complete, so a
+     * folder there is a whole one): the one home of "synthetic data when missing" (quickstart,
+     * train and experiment on a synthetic kind).
+     *
+     * @param out the folder
+     * @param config what to generate
+     * @param threads scenes rendered in parallel
+     * @param progress receives a line saying what is generated, then one per finished scene
+     *     (indented beneath it)
+     * @return whether it was generated (false: the folder was there)
+     * @throws IOException on write failure (then nothing is left at {@code out})
+     */
+    public static boolean generateIfMissing(Path out, SyntheticConfig config, int threads,
+            Consumer<String> progress) throws IOException {
+        if (Files.isDirectory(out)) {
+            return false;
+        }
+        progress.accept(String.format(Locale.ROOT, "Generating the synthetic dataset in %s "
+                + "(seed %d, %d scene%s of %d x %d) ...", out, config.seed(), config.scenes(),
+                config.scenes() == 1 ? "" : "s", config.size(), config.size()));
+        generate(out, config, false, threads, line -> progress.accept("  " + line));
+        return true;
+    }
+
     private static Summary writeAll(Path dir, SyntheticConfig c, int threads,
             Consumer<String> progress) throws IOException {
         long[] p1 = new long[Gid.CLASS_NAMES.size()];

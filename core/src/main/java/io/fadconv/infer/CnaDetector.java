@@ -2,7 +2,6 @@ package io.fadconv.infer;
 
 import io.fadconv.data.ClassScheme;
 import io.fadconv.data.raster.ColorMap;
-import io.fadconv.data.raster.GeoTiffReader;
 import io.fadconv.data.raster.GeoTiffWriter;
 import io.fadconv.data.raster.RasterInfo;
 import io.fadconv.data.raster.RasterSpec;
@@ -31,6 +30,7 @@ import java.util.Optional;
  * CnaFiles out = new CnaFiles(Path.of("cna"));
  * AreaStatistics s = cna.detectScenes(mapper, t1, t2, Optional.of(trueChange), out,
  *         Map.of(), ProgressListener.NONE);  // predicts both dates, then detect(...)
+ * s.save(out.statisticsJson(), out.statisticsCsv());
  * s.lossPixels(); s.hectares(s.lossPixels()); s.metrics().f1();
  * }</pre>
  */
@@ -63,8 +63,10 @@ public final class CnaDetector {
     }
 
     /**
-     * Predicts both dates with a run and detects the change, writing every file of
-     * {@link CnaFiles} except the PNGs (see io.fadconv.viz for those).
+     * Predicts both dates with a run and detects the change, writing the class maps and the
+     * change map of {@link CnaFiles} (the PNGs: see io.fadconv.viz). The scenes are not
+     * checked here: check them first ({@link SceneCheck#pair}), or a pair that cannot be
+     * compared is found only after both dates are mapped.
      *
      * @param mapper the run's mapper
      * @param before the t1 scene
@@ -73,25 +75,20 @@ public final class CnaDetector {
      * @param out the output folder
      * @param inputs extra provenance for the statistics (the run, ...; may be empty)
      * @param progress progress of both predictions and the detection
-     * @return the statistics (also saved as JSON and CSV)
+     * @return the statistics, not saved: the caller saves them once, with the provenance it
+     *     records (a batch names the folder its staging folder becomes)
      * @throws IOException on read or write failure
      */
     public AreaStatistics detectScenes(SceneMapper mapper, Path before, Path after,
             Optional<Path> truth, CnaFiles out, Map<String, String> inputs,
             ProgressListener progress) throws IOException {
-        RasterInfo a = GeoTiffReader.info(before);
-        RasterInfo b = GeoTiffReader.info(after);
-        CoRegistration.check(a, before, b, after);
-        PixelArea.of(a.geo(), options.pixelSize(), before); // fail before hours of prediction
         mapper.map(before, out.beforeClasses(), progress);
         mapper.map(after, out.afterClasses(), progress);
         Map<String, String> in = new LinkedHashMap<>(inputs);
         in.put("beforeScene", before.toString());
         in.put("afterScene", after.toString());
-        AreaStatistics s = detect(out.beforeClasses(), out.afterClasses(), truth, out.change(),
-                in, progress);
-        s.save(out.statisticsJson(), out.statisticsCsv());
-        return s;
+        return detect(out.beforeClasses(), out.afterClasses(), truth, out.change(), in,
+                progress);
     }
 
     /**

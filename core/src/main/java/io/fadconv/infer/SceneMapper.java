@@ -87,30 +87,44 @@ public final class SceneMapper {
      * @throws IOException on read or write failure
      */
     public Result map(Path scene, Path out, ProgressListener progress) throws IOException {
-        long start = System.nanoTime();
         try (RasterReader in = RasterReader.open(scene)) {
-            RasterInfo info = in.info();
-            RasterSpec spec = RasterSpec.of(info.width(), info.height(), 1, SampleType.UINT8)
-                    .withGeo(info.geo()).withColorMap(ColorMap.of(classes.colors()))
-                    .withNodata(ClassStrips.NODATA);
-            long[] counts = new long[256];
-            try (GeoTiffWriter w = GeoTiffWriter.create(out, spec)) {
-                ClassStrips strips = new ClassStrips(info.width(), predictor.outputChannels(),
-                        (strip, values) -> {
-                            w.writeWindow(strip, values);
-                            for (byte v : values) {
-                                counts[v & 0xFF]++;
-                            }
-                        });
-                predictor.predict(in, strips, progress);
-                strips.finish();
-                w.commit();
-            }
-            long[] perClass = java.util.Arrays.copyOf(counts, classes.classes());
-            return new Result(scene, out, info.width(), info.height(),
-                    predictor.plan(info).count(), perClass, counts[ClassStrips.NODATA],
-                    (System.nanoTime() - start) / 1e9);
+            return map(in, out, progress);
         }
+    }
+
+    /**
+     * Predicts an open scene into a class map GeoTIFF (atomically), for a caller that opened it
+     * to check it ({@link SceneCheck#open}) and so reads its header once.
+     *
+     * @param in the open scene (not closed here)
+     * @param out the class map to write
+     * @param progress window progress
+     * @return what was written
+     * @throws IOException on read or write failure
+     */
+    public Result map(RasterReader in, Path out, ProgressListener progress) throws IOException {
+        long start = System.nanoTime();
+        RasterInfo info = in.info();
+        RasterSpec spec = RasterSpec.of(info.width(), info.height(), 1, SampleType.UINT8)
+                .withGeo(info.geo()).withColorMap(ColorMap.of(classes.colors()))
+                .withNodata(ClassStrips.NODATA);
+        long[] counts = new long[256];
+        try (GeoTiffWriter w = GeoTiffWriter.create(out, spec)) {
+            ClassStrips strips = new ClassStrips(info.width(), predictor.outputChannels(),
+                    (strip, values) -> {
+                        w.writeWindow(strip, values);
+                        for (byte v : values) {
+                            counts[v & 0xFF]++;
+                        }
+                    });
+            predictor.predict(in, strips, progress);
+            strips.finish();
+            w.commit();
+        }
+        long[] perClass = java.util.Arrays.copyOf(counts, classes.classes());
+        return new Result(in.file(), out, info.width(), info.height(),
+                predictor.plan(info).count(), perClass, counts[ClassStrips.NODATA],
+                (System.nanoTime() - start) / 1e9);
     }
 
     /**

@@ -98,7 +98,7 @@ public final class SlidingWindowPredictor {
      */
     public void predict(RasterReader scene, CoreSink sink, ProgressListener progress)
             throws IOException {
-        checkBands(scene);
+        SceneCheck.bands(scene.info(), scene.file(), normalization);
         WindowGrid grid = plan(scene.info());
         int c = normalization.channels();
         int plane = grid.windowWidth() * grid.windowHeight();
@@ -125,15 +125,6 @@ public final class SlidingWindowPredictor {
         }
     }
 
-    private void checkBands(RasterReader scene) {
-        int[] bands = normalization.bands();
-        int needed = Arrays.stream(bands).max().orElse(0) + 1;
-        if (scene.info().bands() < needed) {
-            throw new IllegalArgumentException(scene.file() + ": has " + scene.info().bands()
-                    + " band(s) but the run reads bands " + Arrays.toString(bands) + " (0-based, "
-                    + "from its normalization.json), so it needs at least " + needed);
-        }
-    }
 
     /**
      * Reads one window, mirrored where it leaves the scene, normalised, into {@code dst}.

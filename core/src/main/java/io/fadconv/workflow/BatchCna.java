@@ -3,6 +3,7 @@ package io.fadconv.workflow;
 import io.fadconv.data.Normalization;
 import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.ChangeCodes;
+import io.fadconv.infer.SceneCheck;
 import io.fadconv.run.RunFolder;
 import io.fadconv.run.RunInfo;
 import io.fadconv.util.ErrorMessages;
@@ -21,8 +22,9 @@ import java.util.Optional;
  * <ol>
  *   <li>Leftovers of interrupted attempts (staging folders) are deleted.</li>
  *   <li>With {@code resume}, pairs whose folder is complete (from the same scenes) are reused.</li>
- *   <li>Every other pair's files are checked (readable GeoTIFFs, bands, co-registration, pixel
- *       area, truth); a bad pair is reported with its one-line error and not mapped.</li>
+ *   <li>Every other pair's files are checked, here and only here ({@link SceneCheck#pair}:
+ *       readable GeoTIFFs, bands, co-registration, pixel area, truth); a bad pair is reported
+ *       with its one-line error and not mapped.</li>
  *   <li>The engine maps the rest (in this JVM or on Spark); a pair that fails is reported, the
  *       others go on.</li>
  *   <li>The summary is written, also when pairs failed.</li>
@@ -71,7 +73,8 @@ public final class BatchCna {
                 continue;
             }
             try {
-                pixels.add(2 * PairRunner.check(p, norm, job.cnaOptions()));
+                pixels.add(2 * SceneCheck.pair(p.beforePath(), p.afterPath(), p.truthPath(),
+                        norm, job.cnaOptions()));
                 todo.add(p);
                 where.add(i);
             } catch (IOException | IllegalArgumentException e) {

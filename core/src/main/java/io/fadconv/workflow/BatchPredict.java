@@ -2,10 +2,12 @@ package io.fadconv.workflow;
 
 import io.fadconv.data.Normalization;
 import io.fadconv.data.raster.GeoTiffReader;
-import io.fadconv.data.raster.RasterInfo;
+import io.fadconv.data.raster.RasterReader;
 import io.fadconv.infer.ProgressListener;
+import io.fadconv.infer.SceneCheck;
 import io.fadconv.infer.SceneMapper;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Csv;
 import io.fadconv.util.ErrorMessages;
 import io.fadconv.util.FilePaths;
 import io.fadconv.viz.ClassMapImages;
@@ -13,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -102,31 +103,8 @@ public final class BatchPredict {
     }
 
     /**
-     * Checks that a scene can be mapped by a run: a readable GeoTIFF with the run's bands.
-     *
-     * @param scene the scene
-     * @param norm the run's normalisation
-     * @throws IllegalArgumentException naming the file and what is wrong
-     */
-    public static void check(Path scene, Normalization norm) {
-        RasterInfo info;
-        try {
-            info = GeoTiffReader.info(scene);
-        } catch (IOException | IllegalArgumentException e) {
-            String m = ErrorMessages.oneLine(e);
-            throw new IllegalArgumentException(m.contains(scene.toString()) ? m
-                    : scene + ": " + m, e);
-        }
-        int needed = Arrays.stream(norm.bands()).max().orElse(0) + 1;
-        if (info.bands() < needed) {
-            throw new IllegalArgumentException(scene + ": has " + info.bands() + " band(s) but "
-                    + "the run reads bands " + Arrays.toString(norm.bands()) + " (0-based, from "
-                    + "its normalization.json), so it needs at least " + needed);
-        }
-    }
-
-    /**
-     * Checks every scene, then maps the good ones.
+     * Checks every scene, then maps the good ones. A single scene is mapped through the file
+     * its check opened, so its header is read once.
      *
      * @param run the opened run
      * @param scenes the scenes
@@ -139,14 +117,18 @@ public final class BatchPredict {
      */
     public static List<Outcome> run(MappingRun run, List<Scene> scenes, boolean previews,
             ProgressListener progress, Consumer<Outcome> finished, InputCheck inputCheck) {
+        Normalization norm = run.trained().normalization();
+        boolean one = scenes.size() == 1;
         Outcome[] out = new Outcome[scenes.size()];
-        for (int i = 0; i < scenes.size(); i++) {
-            try {
-                check(scenes.get(i).scene(), run.trained().normalization());
-                inputCheck.check(scenes.get(i).scene());
-            } catch (IOException | IllegalArgumentException e) {
-                out[i] = new Outcome(scenes.get(i), null, null, ErrorMessages.oneLine(e));
-                finished.accept(out[i]);
+        if (!one) {
+            // all checked before any is mapped: bad scenes are reported at once
+            for (int i = 0; i < scenes.size(); i++) {
+                try {
+                    open(scenes.get(i).scene(), norm, inputCheck).close();
+                } catch (IOException | IllegalArgumentException e) {
+                    out[i] = new Outcome(scenes.get(i), null, null, ErrorMessages.oneLine(e));
+                    finished.accept(out[i]);
+                }
             }
         }
         SceneMapper mapper = run.mapper();
@@ -155,8 +137,9 @@ public final class BatchPredict {
                 continue;
             }
             Scene s = scenes.get(i);
-            try {
-                SceneMapper.Result r = mapper.map(s.scene(), s.classMap(), progress);
+            try (RasterReader in = one ? open(s.scene(), norm, inputCheck)
+                    : GeoTiffReader.open(s.scene())) {
+                SceneMapper.Result r = mapper.map(in, s.classMap(), progress);
                 Path png = null;
                 if (previews) {
                     png = preview(s.classMap());
@@ -172,6 +155,19 @@ public final class BatchPredict {
         return List.of(out);
     }
 
+    /** Opens a scene checked by {@link SceneCheck#open} and the further check. */
+    private static RasterReader open(Path scene, Normalization norm, InputCheck further)
+            throws IOException {
+        RasterReader r = SceneCheck.open(scene, norm);
+        try {
+            further.check(r);
+            return r;
+        } catch (IOException | RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
     /** A check of one scene before mapping. */
     @FunctionalInterface
     public interface InputCheck {
@@ -181,11 +177,11 @@ public final class BatchPredict {
         /**
          * Checks a scene.
          *
-         * @param scene the scene
+         * @param scene the open scene
          * @throws IOException when it cannot be read
          * @throws IllegalArgumentException when it is refused, saying why
          */
-        void check(Path scene) throws IOException;
+        void check(RasterReader scene) throws IOException;
     }
 
     /**
@@ -208,9 +204,9 @@ public final class BatchPredict {
     public static void saveSummary(Path csv, List<Outcome> outcomes) throws IOException {
         StringBuilder sb = new StringBuilder("scene,class_map,status,error,width,height,seconds\n");
         for (Outcome o : outcomes) {
-            sb.append(quote(o.job().scene().toString())).append(',')
-                    .append(o.ok() ? quote(o.job().classMap().toString()) : "").append(',')
-                    .append(o.ok() ? "mapped" : "failed").append(',').append(quote(o.error()))
+            sb.append(Csv.field(o.job().scene().toString())).append(',')
+                    .append(o.ok() ? Csv.field(o.job().classMap().toString()) : "").append(',')
+                    .append(o.ok() ? "mapped" : "failed").append(',').append(Csv.field(o.error()))
                     .append(',');
             if (o.ok()) {
                 sb.append(o.result().width()).append(',').append(o.result().height()).append(',')
@@ -221,9 +217,5 @@ public final class BatchPredict {
             sb.append('\n');
         }
         AtomicFiles.writeString(csv, sb.toString());
-    }
-
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 }

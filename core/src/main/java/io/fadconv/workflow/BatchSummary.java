@@ -6,6 +6,7 @@ import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.ChangeCodes;
 import io.fadconv.infer.ChangeMetrics;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Csv;
 import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -134,21 +135,6 @@ public final class BatchSummary {
             return pairs;
         }
 
-        /** @return pairs with a true change mask */
-        public int truthPairs() {
-            return truthPairs;
-        }
-
-        /**
-         * Pixels of a quantity.
-         *
-         * @param quantity a name of {@link #quantities()}
-         * @return the sum
-         */
-        public long pixels(String quantity) {
-            return pixels[index(quantity)];
-        }
-
         /**
          * Hectares of a quantity.
          *
@@ -157,16 +143,6 @@ public final class BatchSummary {
          */
         public double hectares(String quantity) {
             return hectares[index(quantity)];
-        }
-
-        /** @return pixels with data at both dates */
-        public long pixelsWithData() {
-            return withData;
-        }
-
-        /** @return pixels without data */
-        public long nodataPixels() {
-            return nodata;
         }
 
         /** @return the added counts of the pairs with a truth, or null when none has one */
@@ -212,10 +188,11 @@ public final class BatchSummary {
         sb.append(",truth_pairs,tp,fp,fn,precision,recall,f1,iou\n");
         for (PairResult r : results) {
             PairSpec p = r.pair();
-            sb.append("pair,").append(csv(p.id())).append(',').append(csv(p.region()))
-                    .append(',').append(r.status().label()).append(',').append(csv(r.error()))
-                    .append(',').append(csv(p.before())).append(',').append(csv(p.after()))
-                    .append(',').append(csv(p.truth())).append(',');
+            sb.append("pair,").append(Csv.field(p.id())).append(',')
+                    .append(Csv.field(p.region())).append(',').append(r.status().label())
+                    .append(',').append(Csv.field(r.error())).append(',')
+                    .append(Csv.field(p.before())).append(',').append(Csv.field(p.after()))
+                    .append(',').append(Csv.field(p.truth())).append(',');
             if (r.ok()) {
                 Sum one = new Sum();
                 one.add(r.statistics());
@@ -227,7 +204,7 @@ public final class BatchSummary {
             sb.append('\n');
         }
         regions.forEach((name, s) -> {
-            sb.append("region,,").append(csv(name)).append(",,,,,,");
+            sb.append("region,,").append(Csv.field(name)).append(",,,,,,");
             numbers(sb, s);
             sb.append('\n');
         });
@@ -260,11 +237,6 @@ public final class BatchSummary {
 
     private static String num(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6f", v) : "";
-    }
-
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n")
-                ? '"' + s.replace("\"", "\"\"").replace('\n', ' ') + '"' : s;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.fadconv.infer.CnaDetector;
 import io.fadconv.infer.CnaFiles;
 import io.fadconv.infer.CnaOptions;
 import io.fadconv.infer.ProgressListener;
+import io.fadconv.infer.SceneCheck;
 import io.fadconv.viz.ClassMapImages;
 import io.fadconv.viz.Overlays;
 import java.io.IOException;
@@ -24,8 +25,9 @@ public final class CnaWorkflow {
     private CnaWorkflow() {}
 
     /**
-     * Maps both dates, detects the change and writes the class map previews; the statistics are
-     * saved, the overlay is left to {@link #overlay}.
+     * Checks the pair ({@link SceneCheck#pair}: before hours of mapping), maps both dates,
+     * detects the change and writes the class map previews; the statistics are saved, the
+     * overlay is left to {@link #overlay}.
      *
      * @param run the opened run
      * @param before the t1 scene
@@ -40,27 +42,29 @@ public final class CnaWorkflow {
     public static AreaStatistics scenes(MappingRun run, Path before, Path after,
             Optional<Path> truth, CnaOptions options, CnaFiles files, ProgressListener progress)
             throws IOException {
-        return scenes(run, before, after, truth, options, files, files, progress);
+        SceneCheck.pair(before, after, truth, run.trained().normalization(), options);
+        return checkedScenes(run, before, after, truth, options, files, files, progress);
     }
 
     /**
-     * The same, writing into {@code files} but recording the paths of {@code published} in the
-     * statistics (a batch writes into a staging folder that is renamed when complete).
+     * The same for a pair checked already ({@link BatchCna} checks every pair before an engine
+     * maps it), writing into {@code files} but recording the paths of {@code published} in the
+     * statistics, which are saved once (a batch writes into a staging folder that is renamed
+     * when complete).
      */
-    static AreaStatistics scenes(MappingRun run, Path before, Path after, Optional<Path> truth,
-            CnaOptions options, CnaFiles files, CnaFiles published, ProgressListener progress)
-            throws IOException {
+    static AreaStatistics checkedScenes(MappingRun run, Path before, Path after,
+            Optional<Path> truth, CnaOptions options, CnaFiles files, CnaFiles published,
+            ProgressListener progress) throws IOException {
         java.nio.file.Files.createDirectories(files.dir());
         CnaDetector cna = new CnaDetector(run.info().classes(), options);
         AreaStatistics stats = cna.detectScenes(run.mapper(), before, after, truth, files,
                 Map.of("run", run.dir().toString()), progress);
-        if (!files.equals(published)) {
-            Map<String, String> in = new LinkedHashMap<>(stats.inputs());
-            in.replaceAll((k, v) -> v.startsWith(files.dir().toString())
-                    ? published.dir() + v.substring(files.dir().toString().length()) : v);
-            stats = stats.withInputs(in);
-            stats.save(files.statisticsJson(), files.statisticsCsv());
-        }
+        // the class maps as they will be found (a batch's staging folder is renamed)
+        Map<String, String> in = new LinkedHashMap<>(stats.inputs());
+        in.put("beforeClasses", published.beforeClasses().toString());
+        in.put("afterClasses", published.afterClasses().toString());
+        stats = stats.withInputs(in);
+        stats.save(files.statisticsJson(), files.statisticsCsv());
         ClassScheme cls = run.info().classes();
         ClassMapImages.preview(files.beforeClasses(), cls, "t1: " + before.getFileName()
                 + " (" + run.modelName() + ")", files.beforePreview());

@@ -49,17 +49,14 @@ public record ExperimentReport(Experiment.Result result, Path table, Path json,
      * synthetic kind points at a missing folder.
      *
      * @param c the config
-     * @param log the generator's progress lines
+     * @param log what is generated, then the generator's progress lines
      * @return whether it was generated
      * @throws IOException on write failure
      */
     public static boolean generateIfMissing(TrainConfig c, Consumer<String> log)
             throws IOException {
-        if (!c.kind().synthetic() || Files.exists(c.data())) {
-            return false;
-        }
-        SyntheticDataset.generate(c.data(), SyntheticConfig.demo(0), false, 2, log);
-        return true;
+        return c.kind().synthetic() && SyntheticDataset.generateIfMissing(c.data(),
+                SyntheticConfig.demo(0), 2, log);
     }
 
     /**

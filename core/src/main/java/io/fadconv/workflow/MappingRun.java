@@ -22,15 +22,13 @@ public final class MappingRun implements AutoCloseable {
     private final NDManager manager;
     private final RunFolder.Trained trained;
     private final PredictOptions options;
-    private final boolean owner;
 
     private MappingRun(Path dir, NDManager manager, RunFolder.Trained trained,
-            PredictOptions options, boolean owner) {
+            PredictOptions options) {
         this.dir = dir;
         this.manager = manager;
         this.trained = trained;
         this.options = options;
-        this.owner = owner;
     }
 
     /**
@@ -61,7 +59,7 @@ public final class MappingRun implements AutoCloseable {
         NDManager m = Djl.engine().newBaseManager();
         try {
             RunFolder.Trained t = adapter.apply(new RunFolder(dir).open(m, 64));
-            return new MappingRun(dir, m, t, windows.apply(t.info()), true);
+            return new MappingRun(dir, m, t, windows.apply(t.info()));
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
@@ -104,8 +102,6 @@ public final class MappingRun implements AutoCloseable {
 
     @Override
     public void close() {
-        if (owner) {
-            manager.close();
-        }
+        manager.close();
     }
 }

@@ -1,14 +1,8 @@
 package io.fadconv.workflow;
 
-import io.fadconv.data.Normalization;
-import io.fadconv.data.raster.GeoTiffReader;
-import io.fadconv.data.raster.RasterInfo;
 import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.ChangeCodes;
 import io.fadconv.infer.CnaFiles;
-import io.fadconv.infer.CnaOptions;
-import io.fadconv.infer.CoRegistration;
-import io.fadconv.infer.PixelArea;
 import io.fadconv.infer.ProgressListener;
 import io.fadconv.util.ErrorMessages;
 import io.fadconv.util.FilePaths;
@@ -19,76 +13,50 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One pair of a batch, the same on one machine and on a Spark executor: check its files, map it
- * into a staging folder {@code OUT/.id.partial-<random>/}, and rename that folder to
- * {@code OUT/id/} when every file is written. {@code OUT/id/} therefore exists only complete;
- * a crash or a failed attempt leaves at most a staging folder, which the next attempt at the
- * pair (or the next run of the job) deletes.
+ * One pair of a batch, the same on one machine and on a Spark executor: map it into a staging
+ * folder {@code OUT/.id.partial/}, and rename that folder to {@code OUT/id/} when every file is
+ * written. {@code OUT/id/} therefore exists only complete; a crash or a failed attempt leaves at
+ * most the staging folder (or {@code OUT/.id.old/}, the folder being replaced), which the next
+ * attempt at the pair deletes by name, and the next run of the job with every other leftover.
  */
 public final class PairRunner {
 
-    private static final String PARTIAL = ".partial-";
-    private static final String OLD = ".old-";
+    private static final String PARTIAL = ".partial";
+    private static final String OLD = ".old";
+    /** Leftovers of this version ({@code .id.partial}) and of earlier ones ({@code -<random>}). */
+    private static final Pattern LEFTOVER = Pattern.compile("\\..+(" + Pattern.quote(PARTIAL)
+            + "|" + Pattern.quote(OLD) + ")(-.*)?");
 
     private PairRunner() {}
 
     /**
-     * Checks a pair's files without mapping: both scenes readable GeoTIFFs with the run's bands,
-     * on one pixel grid, with a known pixel area, and the truth (if any) on the same grid.
+     * Where a pair is written before it is renamed to {@code OUT/id/}. One known name per pair,
+     * so that an attempt deletes a dead attempt's folder without listing the output folder (a
+     * listing per pair costs time quadratic in the pairs on a shared file system).
      *
-     * @param pair the pair
-     * @param norm the run's normalisation (the bands it reads)
-     * @param options the CNA options (pixel size)
-     * @return the pixels of one date (width x height)
-     * @throws IllegalArgumentException saying what is wrong with which file
-     * @throws IOException when a file cannot be read
+     * @param out the output folder
+     * @param id the pair's id
+     * @return {@code OUT/.id.partial}
      */
-    public static long check(PairSpec pair, Normalization norm, CnaOptions options)
-            throws IOException {
-        RasterInfo a = header(pair.beforePath(), "before");
-        RasterInfo b = header(pair.afterPath(), "after");
-        int needed = Arrays.stream(norm.bands()).max().orElse(0) + 1;
-        for (int k = 0; k < 2; k++) {
-            RasterInfo info = k == 0 ? a : b;
-            if (info.bands() < needed) {
-                throw new IllegalArgumentException((k == 0 ? pair.before() : pair.after())
-                        + ": has " + info.bands() + " band(s) but the run reads bands "
-                        + Arrays.toString(norm.bands()) + " (0-based), so it needs at least "
-                        + needed);
-            }
-        }
-        CoRegistration.check(a, pair.beforePath(), b, pair.afterPath());
-        PixelArea.of(a.geo(), options.pixelSize(), pair.beforePath());
-        Optional<Path> truth = pair.truthPath();
-        if (truth.isPresent()) {
-            CoRegistration.check(a, pair.beforePath(), header(truth.get(), "truth"), truth.get());
-        }
-        return a.extent().pixels();
+    public static Path staging(Path out, String id) {
+        return out.resolve("." + id + PARTIAL);
     }
 
-    private static RasterInfo header(Path file, String role) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(role + " file " + file + ": "
-                    + (Files.isDirectory(file) ? "is a folder, not a GeoTIFF" : "no such file"));
-        }
-        try {
-            return GeoTiffReader.info(file);
-        } catch (IllegalArgumentException | IOException e) {
-            String m = ErrorMessages.oneLine(e);
-            throw new IllegalArgumentException(m.contains(file.toString()) ? m
-                    : file + ": " + m, e);
-        }
+    /** Where {@code OUT/id/} is moved while its replacement is renamed in. */
+    private static Path replaced(Path out, String id) {
+        return out.resolve("." + id + OLD);
     }
 
     /**
-     * Maps one pair into {@code OUT/id/}: every file {@code fadconv cna} writes for a pair.
+     * Maps one pair into {@code OUT/id/}: every file {@code fadconv cna} writes for a pair. The
+     * pair's files were checked before ({@link BatchCna}, with
+     * {@link io.fadconv.infer.SceneCheck#pair}), on the driver when the engine is Spark.
      *
      * @param run the opened run
      * @param job the job
@@ -103,19 +71,20 @@ public final class PairRunner {
             ProgressListener progress, boolean retryLater) throws IOException {
         long start = System.nanoTime();
         Path out = job.outDir();
-        Path stage = out.resolve("." + pair.id() + PARTIAL + UUID.randomUUID());
+        Path stage = staging(out, pair.id());
         try {
-            deleteLeftovers(out, pair.id());
-            CnaOptions options = job.cnaOptions();
-            long pixels = 2 * check(pair, run.trained().normalization(), options);
+            FilePaths.deleteTree(stage); // what a dead attempt left
+            FilePaths.deleteTree(replaced(out, pair.id()));
             Files.createDirectories(stage);
             CnaFiles files = new CnaFiles(stage);
-            AreaStatistics s = CnaWorkflow.scenes(run, pair.beforePath(), pair.afterPath(),
-                    pair.truthPath(), options, files, new CnaFiles(out.resolve(pair.id())),
-                    progress);
+            AreaStatistics s = CnaWorkflow.checkedScenes(run, pair.beforePath(),
+                    pair.afterPath(), pair.truthPath(), job.cnaOptions(), files,
+                    new CnaFiles(out.resolve(pair.id())), progress);
+            // every pixel of a date is counted once, with data or without; both dates mapped
+            long pixels = 2 * (s.validPixels() + s.nodataPixels());
             CnaWorkflow.overlay(files, s, pair.afterPath(), null,
                     CnaWorkflow.title(pair.beforePath(), pair.afterPath()));
-            publish(stage, out.resolve(pair.id()));
+            publish(stage, out.resolve(pair.id()), replaced(out, pair.id()));
             return PairResult.mapped(pair, s, pixels, (System.nanoTime() - start) / 1e9);
         } catch (IOException | RuntimeException e) {
             FilePaths.deleteTree(stage);
@@ -168,27 +137,21 @@ public final class PairRunner {
     }
 
     /**
-     * Deletes what interrupted attempts left in an output folder: every staging folder.
+     * Deletes what interrupted attempts left in an output folder, of any pair (also of pairs no
+     * longer in the list): every staging folder and every folder being replaced. Lists the
+     * folder once; a batch calls it once, before its pairs.
      *
      * @param out the output folder
      * @throws IOException when a folder cannot be deleted
      */
     public static void deleteLeftovers(Path out) throws IOException {
-        deleteMatching(out, n -> n.startsWith(".") && (n.contains(PARTIAL) || n.contains(OLD)));
-    }
-
-    private static void deleteLeftovers(Path out, String id) throws IOException {
-        deleteMatching(out, n -> n.startsWith("." + id + PARTIAL) || n.startsWith("." + id + OLD));
-    }
-
-    private static void deleteMatching(Path out, java.util.function.Predicate<String> name)
-            throws IOException {
         if (!Files.isDirectory(out)) {
             return;
         }
         List<Path> found;
         try (Stream<Path> s = Files.list(out)) {
-            found = s.filter(p -> name.test(p.getFileName().toString())).toList();
+            found = s.filter(p -> LEFTOVER.matcher(p.getFileName().toString()).matches())
+                    .toList();
         }
         for (Path p : found) {
             FilePaths.deleteTree(p);
@@ -196,14 +159,13 @@ public final class PairRunner {
     }
 
     /** Renames the complete staging folder to its final name, replacing an earlier one. */
-    private static void publish(Path stage, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + OLD + UUID.randomUUID());
+    private static void publish(Path stage, Path target, Path old) throws IOException {
+        boolean replacing = Files.exists(target);
+        if (replacing) {
             move(target, old);
         }
         move(stage, target);
-        if (old != null) {
+        if (replacing) {
             FilePaths.deleteTree(old);
         }
     }

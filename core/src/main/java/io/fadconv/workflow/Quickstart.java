@@ -16,7 +16,6 @@ import io.fadconv.train.TrainLoop;
 import io.fadconv.util.AtomicFiles;
 import io.fadconv.util.FilePaths;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -81,18 +80,14 @@ public final class Quickstart {
      * @param f the folders
      * @param scenes synthetic scenes
      * @param sceneSize their size
-     * @param log the generator's progress lines
+     * @param log what is generated, then the generator's progress lines
      * @return whether it was generated (false: reused)
      * @throws IOException when it cannot be written
      */
     public static boolean data(Folders f, int scenes, int sceneSize, Consumer<String> log)
             throws IOException {
-        if (Files.isDirectory(f.data())) {
-            return false;
-        }
-        SyntheticDataset.generate(f.data(), SyntheticConfig.demo(0).withScenes(scenes,
-                sceneSize), false, 2, log);
-        return true;
+        return SyntheticDataset.generateIfMissing(f.data(), SyntheticConfig.demo(0)
+                .withScenes(scenes, sceneSize), 2, log);
     }
 
     /**
@@ -133,10 +128,8 @@ public final class Quickstart {
      */
     public static String cropLoss(Folders f, Experiment.Result r, int sceneSize,
             java.util.function.BiConsumer<String, Path> wrote) throws IOException {
-        if (!Files.isDirectory(f.pair())) {
-            SyntheticDataset.generate(f.pair(), SyntheticConfig.demo(1).withScenes(1, sceneSize),
-                    false, 2, line -> { });
-        }
+        SyntheticDataset.generateIfMissing(f.pair(), SyntheticConfig.demo(1)
+                .withScenes(1, sceneSize), 2, line -> { });
         Path before = f.pair().resolve("gid/image/scene_000.tif");
         Path after = f.pair().resolve("gid-t2/image/scene_000.tif");
         Path truth = f.pair().resolve("change/scene_000.tif");

@@ -2,6 +2,7 @@ package io.fadconv.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -21,12 +22,13 @@ class DatasetKindTest {
         assertThat(gid).isSameAs(DatasetKind.GID);
         assertThat(gid.classScheme(0, "auto")).isSameAs(ClassScheme.GID);
         assertThat(gid.labelCodec(0, "auto")).isSameAs(Gid.LABELS);
-        assertThat(gid.splitFractions()).isEqualTo(Splits.TRAIN_VAL_80_20);
+        assertThat(gid.splitFractions()).containsExactly(entry("train", 0.8), entry("val", 0.2));
         assertThat(List.of(gid.preset(), gid.defaultTile(), gid.synthetic()))
                 .containsExactly("gid", 512, false);
         DatasetKind hicna = DatasetKind.get("hicna");
         assertThat(hicna.classScheme(0, "auto")).isSameAs(ClassScheme.HICNA);
-        assertThat(hicna.splitFractions()).isEqualTo(Splits.TRAIN_VAL_TEST_60_20_20);
+        assertThat(hicna.splitFractions()).containsExactly(entry("train", 0.6),
+                entry("val", 0.2), entry("test", 0.2));
         assertThat(List.of(hicna.preset(), hicna.defaultTile())).containsExactly("hicna", 512);
         DatasetKind synth = DatasetKind.get("synthetic");
         assertThat(List.of(synth.preset(), synth.defaultTile(), synth.synthetic()))
@@ -53,7 +55,8 @@ class DatasetKindTest {
         assertThat(f.labelCodec(0, "gid")).isSameAs(Gid.LABELS);
         assertThat(f.labelCodec(3, "auto")).isEqualTo(LabelCodec.classIds(
                 ClassScheme.numbered(3).names()));
-        assertThat(f.splitFractions()).isEqualTo(Splits.TRAIN_VAL_TEST_60_20_20);
+        assertThat(f.splitFractions()).containsExactly(entry("train", 0.6), entry("val", 0.2),
+                entry("test", 0.2));
     }
 
     @Test
@@ -75,7 +78,7 @@ class DatasetKindTest {
                 .hasMessage("--classes must be one of gid, hicna, synthetic, synthetic-hicna (a "
                         + "dataset kind with classes of its own), got 'folder'");
         assertThat(DatasetKind.classesOf("hicna")).isSameAs(ClassScheme.HICNA);
-        assertThatThrownBy(() -> DatasetKind.register(new DatasetKind("gid", "again",
+        assertThatThrownBy(() -> DatasetKind.register(new DatasetKind("gid",
                 (root, labels) -> null, null, null, Splits.TRAIN_VAL_80_20, "gid", 512, false)))
                 .hasMessageContaining("'gid' is registered already");
     }

@@ -56,6 +56,22 @@ class SyntheticDatasetTest {
     }
 
     @Test
+    void generateIfMissingSaysWhatItGeneratesAndKeepsAFolderThatIsThere() throws IOException {
+        Path out = tmp.resolve("demo");
+        List<String> lines = new java.util.ArrayList<>();
+        assertThat(SyntheticDataset.generateIfMissing(out, small(5), 2, lines::add)).isTrue();
+        assertThat(lines).containsExactly("Generating the synthetic dataset in " + out
+                + " (seed 5, 2 scenes of 256 x 256) ...", "  scene 1/2 written (scene_000)",
+                "  scene 2/2 written (scene_001)");
+        Path scene = out.resolve("gid/image/scene_000.tif");
+        Files.write(scene, new byte[] {1});
+        lines.clear();
+        assertThat(SyntheticDataset.generateIfMissing(out, small(5), 2, lines::add)).isFalse();
+        assertThat(lines).isEmpty();
+        assertThat(Files.readAllBytes(scene)).as("left as it was").containsExactly(1);
+    }
+
+    @Test
     void layoutsReadBackAsGidAndHiCnaAndTheChangeMaskIsTheTruth() throws IOException {
         Path out = tmp.resolve("synth");
         SyntheticDataset.Summary sum = SyntheticDataset.generate(out, small(0), false, 2,

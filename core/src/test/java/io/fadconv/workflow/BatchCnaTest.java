@@ -182,10 +182,14 @@ class BatchCnaTest {
         }
         String first = Files.readString(again.resolve(BatchSummary.CSV));
         // b as a crash leaves it: a staging folder with a half-written map, no b/.
-        Path stale = again.resolve(".b.partial-1234");
+        Path stale = again.resolve(".b.partial");
         Files.createDirectories(stale);
         Files.write(stale.resolve("t1_classes.tif"), new byte[] {1, 2, 3});
         io.fadconv.util.FilePaths.deleteTree(again.resolve("b"));
+        // Leftovers of pairs that are reused, so not attempted: a replacement killed midway,
+        // and a staging folder named as earlier versions named them.
+        Path replaced = Files.createDirectories(again.resolve(".a.old"));
+        Path earlier = Files.createDirectories(again.resolve(".c.partial-1234"));
         Path aChange = new CnaFiles(again.resolve("a")).change();
         FileTime before = Files.getLastModifiedTime(aChange);
         Thread.sleep(20);
@@ -197,6 +201,8 @@ class BatchCnaTest {
         assertThat(Files.getLastModifiedTime(aChange)).as("a was not mapped again")
                 .isEqualTo(before);
         assertThat(stale).doesNotExist();
+        assertThat(replaced).doesNotExist();
+        assertThat(earlier).doesNotExist();
         assertThat(Files.readAllBytes(new CnaFiles(again.resolve("b")).change()))
                 .isEqualTo(Files.readAllBytes(new CnaFiles(out.resolve("b")).change()));
         assertThat(Files.readString(again.resolve(BatchSummary.CSV)).replace(",reused,", ",mapped,"))

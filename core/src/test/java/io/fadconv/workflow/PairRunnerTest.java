@@ -56,11 +56,14 @@ class PairRunnerTest {
             assertThat(last.error()).isEqualTo("disk went away");
             assertThat(names(out)).isEmpty();
 
-            PairSpec shifted = fx.pairs.get(2);
-            PairResult bad = PairRunner.process(run, job, shifted, ProgressListener.NONE, true);
+            // Checked pairs only reach process (BatchCna checks them); bad input found while
+            // mapping (corrupt tile data behind a valid header) is still an input error.
+            PairResult bad = PairRunner.process(run, job, fx.corruptPair(),
+                    ProgressListener.NONE, true);
             assertThat(bad.status()).as("bad input is not worth a retry")
                     .isEqualTo(PairResult.Status.FAILED);
-            assertThat(bad.error()).contains("co-registered");
+            assertThat(bad.error()).contains("x_t2.tif");
+            assertThat(names(out)).as("nothing of the corrupt pair is left").isEmpty();
 
             PairResult ok = PairRunner.process(run, job, a, ProgressListener.NONE, true);
             assertThat(ok.status()).isEqualTo(PairResult.Status.MAPPED);
@@ -80,5 +83,24 @@ class PairRunnerTest {
             assertThat(PairRunner.completed(otherRun, a, ok.statistics().codes()))
                     .as("another trained run: mapped again").isEmpty();
         }
+    }
+
+    @Test
+    void anAttemptDeletesWhatDeadAttemptsAtItsPairLeftAndNothingElse() throws Exception {
+        Path out = tmp.resolve("leftovers");
+        CnaJob job = fx.job(out);
+        Path dead = Files.createDirectories(out.resolve(".a.partial"));
+        Files.write(dead.resolve("t1_classes.tif"), new byte[] {1, 2, 3});
+        Files.createDirectories(out.resolve(".a.old")); // killed while replacing a/
+        Files.createDirectories(out.resolve(".b.partial"));
+        assertThat(PairRunner.staging(out, "a")).isEqualTo(dead);
+        try (MappingRun run = MappingRun.open(fx.run, job::predictOptions)) {
+            PairResult r = PairRunner.process(run, job, fx.pairs.get(0), ProgressListener.NONE,
+                    false);
+            assertThat(r.status()).as(r.error()).isEqualTo(PairResult.Status.MAPPED);
+        }
+        assertThat(names(out)).as("b's staging folder is b's attempt's to delete")
+                .containsExactly(".b.partial", "a");
+        assertThat(names(out.resolve("a"))).contains("t1_classes.tif", "statistics.json");
     }
 }

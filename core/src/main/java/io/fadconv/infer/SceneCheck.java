@@ -1,0 +1,108 @@
+package io.fadconv.infer;
+
+import io.fadconv.data.Normalization;
+import io.fadconv.data.raster.GeoTiffReader;
+import io.fadconv.data.raster.RasterInfo;
+import io.fadconv.util.ErrorMessages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Whether a run can map scenes, decided from their headers before anything is mapped: readable
+ * GeoTIFFs with every band the run reads; for a pair of dates also one pixel grid, a known pixel
+ * area and the truth on the same grid. The one home of these checks, so that a bad input is
+ * reported at once with what is wrong, not after hours of mapping.
+ */
+public final class SceneCheck {
+
+    private SceneCheck() {}
+
+    /**
+     * Checks a pair of dates: both scenes readable GeoTIFFs with the run's bands, on one pixel
+     * grid, with a known pixel area, and the truth (if any) on the same grid.
+     *
+     * @param before the t1 scene
+     * @param after the t2 scene
+     * @param truth a true change mask, if any
+     * @param norm the run's normalisation (the bands it reads)
+     * @param options the CNA options (pixel size)
+     * @return the pixels of one date (width x height)
+     * @throws IllegalArgumentException saying what is wrong with which file
+     * @throws IOException when a file cannot be read
+     */
+    public static long pair(Path before, Path after, Optional<Path> truth, Normalization norm,
+            CnaOptions options) throws IOException {
+        RasterInfo a = header(before, "before");
+        RasterInfo b = header(after, "after");
+        bands(a, before, norm);
+        bands(b, after, norm);
+        CoRegistration.check(a, before, b, after);
+        PixelArea.of(a.geo(), options.pixelSize(), before);
+        if (truth.isPresent()) {
+            CoRegistration.check(a, before, header(truth.get(), "truth"), truth.get());
+        }
+        return a.extent().pixels();
+    }
+
+    /**
+     * Opens one scene checked: a readable GeoTIFF with every band the run reads. The caller
+     * reads the scene through the reader, so its header is read once.
+     *
+     * @param scene the scene
+     * @param norm the run's normalisation (the bands it reads)
+     * @return the open scene; close it
+     * @throws IllegalArgumentException saying what is wrong, naming the file
+     * @throws IOException when it cannot be read
+     */
+    public static GeoTiffReader open(Path scene, Normalization norm) throws IOException {
+        GeoTiffReader r = open(scene, "scene");
+        try {
+            bands(r.info(), scene, norm);
+            return r;
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Checks that a scene has every band a run reads.
+     *
+     * @param info the scene's header
+     * @param file the scene (for the message)
+     * @param norm the run's normalisation
+     * @throws IllegalArgumentException naming the file and the bands it lacks
+     */
+    public static void bands(RasterInfo info, Path file, Normalization norm) {
+        int needed = Arrays.stream(norm.bands()).max().orElse(0) + 1;
+        if (info.bands() < needed) {
+            throw new IllegalArgumentException(file + ": has " + info.bands() + " band(s) but "
+                    + "the run reads bands " + Arrays.toString(norm.bands()) + " (0-based, from "
+                    + "its normalization.json), so it needs at least " + needed);
+        }
+    }
+
+    private static RasterInfo header(Path file, String role) throws IOException {
+        try (GeoTiffReader r = open(file, role)) {
+            return r.info();
+        }
+    }
+
+    /** Opens a GeoTIFF, every error naming the file (and what it is for when it is missing). */
+    private static GeoTiffReader open(Path file, String role) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(role + " file " + file + ": "
+                    + (Files.isDirectory(file) ? "is a folder, not a GeoTIFF" : "no such file"));
+        }
+        try {
+            return GeoTiffReader.open(file);
+        } catch (IllegalArgumentException | IOException e) {
+            String m = ErrorMessages.oneLine(e);
+            throw new IllegalArgumentException(m.contains(file.toString()) ? m
+                    : file + ": " + m, e);
+        }
+    }
+}
