@@ -8,6 +8,8 @@ import io.fadconv.Djl;
 import io.fadconv.data.Sample;
 import io.fadconv.data.SeededShuffle;
 import io.fadconv.data.SegmentationDataset;
+import io.fadconv.engine.EngineConfig;
+import io.fadconv.engine.EngineSetup;
 import io.fadconv.eval.Batches;
 import io.fadconv.eval.Evaluator;
 import io.fadconv.model.ModelSpec;
@@ -202,12 +204,23 @@ public final class TrainLoop {
                 valTiles.size(), data.split().parts().containsKey("test") ? ", test "
                         + data.part("test").size() : "", steps, config.batch()));
 
+        Shape input = new Shape(config.batch(), spec.inChannels(), config.tile(), config.tile());
+        Models.create(spec).checkInput(input);
+        // before the seed: timing on a throwaway network leaves the run's generator alone
+        EngineConfig layout;
+        if (resumeFrom != null) {
+            layout = LayoutChoice.resumed(resumeFrom.numerics().engine());
+        } else {
+            LayoutChoice.Result choice = LayoutChoice.choose(spec, input);
+            layout = choice.config();
+            if (!choice.how().equals("only")) {
+                listener.message(choice.describe());
+            }
+        }
+        EngineConfig before = EngineSetup.switchTo(layout);
         try (NDManager manager = parent.newSubManager()) {
             Djl.seed(config.seed());
             SegmentationModel model = Models.create(spec);
-            Shape input = new Shape(config.batch(), spec.inChannels(), config.tile(),
-                    config.tile());
-            model.checkInput(input);
             model.initialize(manager, DataType.FLOAT32,
                     new Shape(1, spec.inChannels(), config.tile(), config.tile()));
             try (Adam adam = new Adam(Adam.Settings.torchDefaults(config.lr(),
@@ -227,6 +240,8 @@ public final class TrainLoop {
                 return new Runner(config, folder, options, listener, manager, model, adam,
                         trainSet, valSet, steps, perEpoch).run(s);
             }
+        } finally {
+            EngineSetup.switchTo(before);
         }
     }
 
