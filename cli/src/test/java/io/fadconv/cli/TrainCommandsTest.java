@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fadconv.data.SyntheticConfig;
 import io.fadconv.data.SyntheticDataset;
+import io.fadconv.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +82,62 @@ class TrainCommandsTest {
                 "--seed", "5"), "train");
         assertThat(other.code()).isEqualTo(1);
         assertThat(other.err()).contains("another config").contains("seed 0 vs 5");
+    }
+
+    /**
+     * README: the settings are layers, each overriding the one before: the defaults, the
+     * dataset's preset, the config file, --preset, the options given. Checked on what the run
+     * records (config.json), against the documented values of the presets.
+     */
+    @Test
+    void eachSettingsLayerOverridesTheOneBefore() throws IOException {
+        Path file = tmp.resolve("layers.json");
+        Files.writeString(file, """
+                {"data": "%s", "dataset": "synthetic-hicna", "model": "resnet18x0.25-unet",
+                 "conv": "fadconv:k=2,p=8", "lr": 0.005, "weightDecay": 0.01, "loss": "bce",
+                 "batch": 2, "epochs": 3, "tile": 64, "seed": 7, "trainTiles": 4,
+                 "valTiles": 2, "normSamples": 8}
+                """.formatted(data.toString().replace("\\", "\\\\")));
+        Path out = tmp.resolve("runs/layers");
+        CliRun r = run("train", "--config", file.toString(), "--preset", "gid", "--batch", "4",
+                "--epochs", "1", "--tile", "64", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        TrainConfig c = TrainConfig.load(out.resolve("config.json"));
+        // --preset gid (lr 1e-4, wd 1e-4, CE, batch 24, 50 epochs, 512 tiles) beats the file
+        assertThat(c.lr()).isEqualTo(1e-4);
+        assertThat(c.weightDecay()).isEqualTo(1e-4);
+        assertThat(c.loss().id()).isEqualTo("ce");
+        // the options given beat the preset (and the file)
+        assertThat(c.batch()).isEqualTo(4);
+        assertThat(c.epochs()).isEqualTo(1);
+        assertThat(c.tile()).isEqualTo(64);
+        // what the preset does not set comes from the file
+        assertThat(c.seed()).isEqualTo(7);
+        assertThat(c.model()).isEqualTo("resnet18x0.25-unet");
+        assertThat(c.conv().toString()).isEqualTo("fadconv:k=2,p=8");
+        assertThat(List.of(c.trainTiles(), c.valTiles(), c.normSamples()))
+                .containsExactly(4, 2, 8);
+        assertThat(r.out()).contains("1 epochs, batch 4, lr 1.0E-4, wd 1.0E-4, loss ce, seed 7");
+
+        // Without --preset: what the file leaves out comes from the dataset's preset (hicna:
+        // lr 3e-4, wd 1e-4, BCE, batch 16), what neither sets from the defaults (256 samples).
+        Files.writeString(file, """
+                {"data": "%s", "dataset": "synthetic-hicna", "model": "resnet18x0.25-unet",
+                 "tile": 64, "trainTiles": 16, "valTiles": 2}
+                """.formatted(data.toString().replace("\\", "\\\\")));
+        Path under = tmp.resolve("runs/layers-under");
+        CliRun u = run("train", "--config", file.toString(), "--epochs", "1", "--out",
+                under.toString());
+        assertThat(u.code()).as(u.err()).isZero();
+        TrainConfig d = TrainConfig.load(under.resolve("config.json"));
+        assertThat(d.lr()).isEqualTo(3e-4);
+        assertThat(d.weightDecay()).isEqualTo(1e-4);
+        assertThat(d.loss().id()).isEqualTo("bce");
+        assertThat(d.batch()).isEqualTo(16);
+        assertThat(d.epochs()).isEqualTo(1);
+        assertThat(d.normSamples()).isEqualTo(256);
+        assertThat(d.seed()).isZero();
+        assertThat(d.conv().toString()).isEqualTo("static");
     }
 
     @Test
