@@ -2,15 +2,19 @@ package io.fadconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fadconv.data.SyntheticConfig;
 import io.fadconv.data.SyntheticDataset;
 import io.fadconv.train.TrainConfig;
+import io.fadconv.util.Json;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +142,97 @@ class TrainCommandsTest {
         assertThat(d.normSamples()).isEqualTo(256);
         assertThat(d.seed()).isZero();
         assertThat(d.conv().toString()).isEqualTo("static");
+    }
+
+    /**
+     * A folder of PNG tiles, 10 of 64 x 64: RGB images whose colour follows the label, labels
+     * one band of vertical stripes of the given values.
+     */
+    private static Path tileFolder(String name, int... stripes) throws IOException {
+        Path root = tmp.resolve(name);
+        Files.createDirectories(root.resolve("image"));
+        Files.createDirectories(root.resolve("label"));
+        for (int t = 0; t < 10; t++) {
+            BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            BufferedImage label = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    int k = ((x + 7 * t) % 64) * stripes.length / 64;
+                    image.setRGB(x, y, (40 + 60 * k + (x * y + t) % 17) * 0x010101);
+                    label.getRaster().setSample(x, y, 0, stripes[k]);
+                }
+            }
+            ImageIO.write(image, "png", root.resolve("image/t" + t + ".png").toFile());
+            ImageIO.write(label, "png", root.resolve("label/t" + t + ".png").toFile());
+        }
+        return root;
+    }
+
+    private static String[] folderRun(Path data, Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--dataset",
+                "folder", "--model", "resnet18x0.25-unet", "--tile", "64", "--batch", "2",
+                "--epochs", "1", "--val-tiles", "2", "--norm-samples", "4", "--out",
+                out.toString()));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    private static JsonNode classScheme(Path run) throws IOException {
+        return Json.MAPPER.readTree(run.resolve("run.json").toFile()).path("classScheme");
+    }
+
+    /**
+     * README: a folder of tiles takes its classes from --classes and --labels (binary, ids,
+     * gid): two classes are named as Hi-CNA's, six as GID's, any other count "class 0", ...
+     */
+    @Test
+    void aFolderOfTilesTakesItsClassesFromClassesAndLabels() throws IOException {
+        Path ids = tileFolder("folder-ids", 0, 1, 2);
+        Path three = tmp.resolve("runs/folder-three");
+        CliRun bce = run(folderRun(ids, three, "--labels", "ids", "--classes", "3"));
+        assertThat(bce.code()).isEqualTo(1);
+        assertThat(bce.err().strip()).doesNotContain("\n").contains("bce is for two classes")
+                .contains("--loss ce");
+        CliRun t = run(folderRun(ids, three, "--labels", "ids", "--classes", "3", "--loss",
+                "ce"));
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(Json.MAPPER.readTree(three.resolve("run.json").toFile())
+                .path("model").path("classes").asInt()).isEqualTo(3);
+        assertThat(classScheme(three).path("names")).extracting(JsonNode::asText)
+                .containsExactly("class 0", "class 1", "class 2");
+        CliRun e = run("eval", "--run", three.toString(), "--split", "test");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("class 2");
+
+        // 0/255 masks: two classes, binary by default, one logit, Hi-CNA's names
+        Path masks = tileFolder("folder-masks", 0, 255);
+        Path two = tmp.resolve("runs/folder-two");
+        CliRun b = run(folderRun(masks, two));
+        assertThat(b.code()).as(b.err()).isZero();
+        assertThat(classScheme(two).path("names")).extracting(JsonNode::asText)
+                .containsExactly("non-cropland", "cropland");
+        assertThat(classScheme(two).path("cropland").asInt()).isEqualTo(1);
+        // the same masks read as class ids: 255 is no class of two
+        CliRun asIds = run(folderRun(masks, tmp.resolve("runs/folder-as-ids"), "--labels",
+                "ids", "--classes", "2"));
+        assertThat(asIds.code()).isEqualTo(1);
+        assertThat(asIds.err().strip().lines().reduce((a, z) -> z).orElseThrow())
+                .startsWith("fadconv: error: " + masks.resolve("label/t"))
+                .endsWith(": pixel (x=0, y=0) has class id 255; allowed: 0..1 (0 non-cropland, "
+                        + "1 cropland)");
+
+        // a label encoding and a class count that disagree are an error before anything runs
+        Path none = tmp.resolve("runs/folder-none");
+        CliRun gid = run(folderRun(ids, none, "--labels", "gid", "--classes", "3"));
+        assertThat(gid.err().strip()).isEqualTo("fadconv: error: classes: GID colours encode "
+                + "6 classes, got 3");
+        CliRun binary = run(folderRun(masks, none, "--labels", "binary", "--classes", "3"));
+        assertThat(binary.err().strip()).isEqualTo("fadconv: error: classes: binary masks "
+                + "encode 2 classes, got 3");
+        CliRun one = run(folderRun(ids, none, "--classes", "1"));
+        assertThat(one.err().strip()).isEqualTo("fadconv: error: classes: a folder dataset "
+                + "needs >= 2 classes, got 1");
+        assertThat(none).doesNotExist();
     }
 
     @Test
