@@ -25,7 +25,16 @@ final class ProgressBars implements ProgressListener, AutoCloseable {
      * @return the listener; close it
      */
     static ProgressBars onTerminal() {
-        return new ProgressBars(System.console() != null);
+        return new ProgressBars(terminal());
+    }
+
+    /**
+     * Whether bars are drawn: only with a terminal attached.
+     *
+     * @return true on a terminal
+     */
+    static boolean terminal() {
+        return System.console() != null;
     }
 
     @Override
