@@ -4,7 +4,6 @@ import io.fadconv.workflow.BatchListener;
 import io.fadconv.workflow.PairResult;
 import java.io.PrintWriter;
 import java.util.Locale;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -53,13 +52,7 @@ final class BatchBar implements BatchListener, AutoCloseable {
             bar = new ProgressBarBuilder().setTaskName("cna").setInitialMax(total)
                     .setUnit(" MP", 1_000_000).setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(500)
-                    .setConsumer(new DelegatingProgressBarConsumer(s -> {
-                        synchronized (barOut) {
-                            barOut.print("\r" + s);
-                            barOut.flush();
-                        }
-                    }, 100))
-                    .build();
+                    .setConsumer(ProgressBars.onLineOf(barOut, 100)).build();
         }
         bar.maxHint(total);
         bar.stepTo(done);

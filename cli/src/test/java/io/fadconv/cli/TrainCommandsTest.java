@@ -107,14 +107,9 @@ class TrainCommandsTest {
                 "--epochs", "1", "--tile", "64", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         TrainConfig c = TrainConfig.load(out.resolve("config.json"));
-        // --preset gid (lr 1e-4, wd 1e-4, CE, batch 24, 50 epochs, 512 tiles) beats the file
-        assertThat(c.lr()).isEqualTo(1e-4);
-        assertThat(c.weightDecay()).isEqualTo(1e-4);
-        assertThat(c.loss().id()).isEqualTo("ce");
-        // the options given beat the preset (and the file)
-        assertThat(c.batch()).isEqualTo(4);
-        assertThat(c.epochs()).isEqualTo(1);
-        assertThat(c.tile()).isEqualTo(64);
+        // --preset gid (lr 1e-4, wd 1e-4, CE, batch 24, 50 epochs, 512 tiles) beats the file;
+        // the options given (batch, epochs, tile) beat the preset
+        assertThat(optimisation(c)).containsExactly(1e-4, 1e-4, "ce", 4, 1, 64);
         // what the preset does not set comes from the file
         assertThat(c.seed()).isEqualTo(7);
         assertThat(c.model()).isEqualTo("resnet18x0.25-unet");
@@ -134,14 +129,15 @@ class TrainCommandsTest {
                 under.toString());
         assertThat(u.code()).as(u.err()).isZero();
         TrainConfig d = TrainConfig.load(under.resolve("config.json"));
-        assertThat(d.lr()).isEqualTo(3e-4);
-        assertThat(d.weightDecay()).isEqualTo(1e-4);
-        assertThat(d.loss().id()).isEqualTo("bce");
-        assertThat(d.batch()).isEqualTo(16);
-        assertThat(d.epochs()).isEqualTo(1);
+        assertThat(optimisation(d)).containsExactly(3e-4, 1e-4, "bce", 16, 1, 64);
         assertThat(d.normSamples()).isEqualTo(256);
         assertThat(d.seed()).isZero();
         assertThat(d.conv().toString()).isEqualTo("static");
+    }
+
+    /** lr, weight decay, loss, batch, epochs, tile. */
+    private static List<Object> optimisation(TrainConfig c) {
+        return List.of(c.lr(), c.weightDecay(), c.loss().id(), c.batch(), c.epochs(), c.tile());
     }
 
     /**
