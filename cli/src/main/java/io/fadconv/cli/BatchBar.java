@@ -9,41 +9,70 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * The progress of a batch: one bar over the megapixels of all pairs with the pairs done beside
- * it (on a terminal only), and one line per finished pair.
+ * The progress of a batch: one bar over the megapixels of all pairs with the pairs done and
+ * failed beside it (on a terminal only), and one line per finished pair.
  */
 final class BatchBar implements BatchListener, AutoCloseable {
 
     private final PrintWriter out;
-    private final boolean enabled;
+    private final PrintWriter barOut;
     private ProgressBar bar;
+    private int pairsDone;
+    private int pairs;
     private int failed;
 
-    BatchBar(PrintWriter out) {
+    /**
+     * A display.
+     *
+     * @param out where the line of each finished pair goes
+     * @param barOut where the bar is drawn, or null for no bar
+     */
+    BatchBar(PrintWriter out, PrintWriter barOut) {
         this.out = out;
-        this.enabled = System.console() != null;
+        this.barOut = barOut;
+    }
+
+    /**
+     * Lines on {@code out}, and the bar on {@code err} when a terminal is attached.
+     *
+     * @param out the command's output
+     * @param err the command's error output
+     * @return the display; close it
+     */
+    static BatchBar onTerminal(PrintWriter out, PrintWriter err) {
+        return new BatchBar(out, ProgressBars.terminal() ? err : null);
     }
 
     @Override
     public synchronized void progress(long done, long total, int pairsDone, int pairs) {
-        if (!enabled) {
+        if (barOut == null) {
             return;
         }
         if (bar == null) {
             bar = new ProgressBarBuilder().setTaskName("cna").setInitialMax(total)
                     .setUnit(" MP", 1_000_000).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(500).build();
+                    .setUpdateIntervalMillis(500)
+                    .setConsumer(ProgressBars.onLineOf(barOut, 100)).build();
         }
         bar.maxHint(total);
         bar.stepTo(done);
-        bar.setExtraMessage(String.format(Locale.ROOT, "pairs %d/%d%s", pairsDone, pairs,
-                failed > 0 ? ", " + failed + " failed" : ""));
+        this.pairsDone = pairsDone;
+        this.pairs = pairs;
+        showPairs();
+    }
+
+    private void showPairs() {
+        if (bar != null) {
+            bar.setExtraMessage(String.format(Locale.ROOT, "pairs %d/%d%s", pairsDone, pairs,
+                    failed > 0 ? ", " + failed + " failed" : ""));
+        }
     }
 
     @Override
     public synchronized void finished(PairResult r) {
         if (!r.ok()) {
             failed++;
+            showPairs();
         }
         String what = switch (r.status()) {
             case MAPPED -> String.format(Locale.ROOT, "mapped in %.1f s, cropland loss %.2f ha",
@@ -56,11 +85,16 @@ final class BatchBar implements BatchListener, AutoCloseable {
         out.flush();
     }
 
+    /** Ends the bar, if any, leaving its last state on its line. */
     @Override
     public synchronized void close() {
         if (bar != null) {
             bar.close();
             bar = null;
+            synchronized (barOut) {
+                barOut.println();
+                barOut.flush();
+            }
         }
     }
 }

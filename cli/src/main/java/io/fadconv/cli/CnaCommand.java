@@ -232,7 +232,7 @@ final class CnaCommand implements Callable<Integer> {
         w.flush();
         long t0 = System.nanoTime();
         BatchSummary summary;
-        try (BatchBar bar = new BatchBar(w)) {
+        try (BatchBar bar = BatchBar.onTerminal(w, spec.commandLine().getErr())) {
             summary = BatchCna.run(job, pairs, resume, engine, bar);
         }
         printSummary(w, summary, (System.nanoTime() - t0) / 1e9);

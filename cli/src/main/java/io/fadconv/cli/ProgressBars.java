@@ -1,7 +1,10 @@
 package io.fadconv.cli;
 
 import io.fadconv.infer.ProgressListener;
+import java.io.PrintWriter;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
@@ -25,7 +28,32 @@ final class ProgressBars implements ProgressListener, AutoCloseable {
      * @return the listener; close it
      */
     static ProgressBars onTerminal() {
-        return new ProgressBars(System.console() != null);
+        return new ProgressBars(terminal());
+    }
+
+    /**
+     * Whether bars are drawn: only with a terminal attached.
+     *
+     * @return true on a terminal
+     */
+    static boolean terminal() {
+        return System.console() != null;
+    }
+
+    /**
+     * Draws a bar over and over on one line of a writer (no newline: the owner ends the line).
+     *
+     * @param w the writer
+     * @param width the bar's line width
+     * @return the consumer for {@code ProgressBarBuilder.setConsumer}
+     */
+    static ProgressBarConsumer onLineOf(PrintWriter w, int width) {
+        return new DelegatingProgressBarConsumer(s -> {
+            synchronized (w) {
+                w.print("\r" + s);
+                w.flush();
+            }
+        }, width);
     }
 
     @Override

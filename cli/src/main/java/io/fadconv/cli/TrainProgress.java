@@ -5,7 +5,6 @@ import io.fadconv.train.EpochMetrics;
 import io.fadconv.train.Experiment;
 import java.io.PrintWriter;
 import java.util.Locale;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -85,12 +84,7 @@ final class TrainProgress implements Experiment.Listener {
                 .showSpeed(new java.text.DecimalFormat("0.0"))
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500)
-                .setConsumer(new DelegatingProgressBarConsumer(s -> {
-                    synchronized (err) {
-                        err.print("\r" + s);
-                        err.flush();
-                    }
-                }, 118))
+                .setConsumer(ProgressBars.onLineOf(err, 118))
                 .build();
         bar.stepTo((long) firstStep * batch);
     }

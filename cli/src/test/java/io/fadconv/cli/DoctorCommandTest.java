@@ -1,15 +1,23 @@
 package io.fadconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
 import io.fadconv.util.Json;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code fadconv doctor}: what it prints, its JSON, its errors, and racing again. */
 class DoctorCommandTest {
+
+    private static final String CACHE_DIR = "fadconv.engine.cache.dir";
 
     @Test
     void printsTheMachineTheCheckAndTheConfigurationInUse() {
@@ -42,19 +50,55 @@ class DoctorCommandTest {
         assertThat(r.err().strip()).doesNotContain("\n").contains("--rounds must be at least 1");
     }
 
+    /**
+     * In a fresh cache no configuration is known wrong, so PyTorch's default and channels-last
+     * are both checked and, both right here (as the engine tests require), raced; a second
+     * {@code --race} times them again although a winner is now remembered.
+     */
     @Test
-    void raceTimesTheCorrectConfigurationsAgainAndUsesTheWinner() {
-        CliRun r = CliRun.of("doctor", "--race");
-        assertThat(r.code()).as(r.err()).isZero();
-        EngineStatus s = EngineSetup.ensure();
-        assertThat(r.out()).contains("Configuration in use: " + s.config().id());
-        if (s.race() != null) { // two or more configurations are right here
-            assertThat(s.race().how()).isEqualTo("timed");
-            assertThat(r.out()).contains("timed now")
-                    .contains(s.race().fastest().id() + " (timed now");
-            assertThat(s.config()).isEqualTo(s.race().fastest());
-        } else {
-            assertThat(r.out()).doesNotContain("speed race");
+    void raceTimesTheCorrectConfigurationsAgainAndRemembersTheWinner(@TempDir Path cache)
+            throws Exception {
+        String dir = System.getProperty(CACHE_DIR);
+        System.setProperty(CACHE_DIR, cache.toString());
+        try {
+            for (int run = 1; run <= 2; run++) {
+                CliRun r = CliRun.of("doctor", "--race");
+                assertThat(r.code()).as(r.err()).isZero();
+                EngineStatus s = EngineSetup.ensure();
+                assertThat(s.race()).as(r.out()).isNotNull();
+                assertThat(s.race().how()).as("run " + run).isEqualTo("timed");
+                assertThat(s.config()).isEqualTo(s.race().fastest());
+                assertThat(r.out()).contains("Configuration in use: " + s.config().id()
+                        + " (automatic: the faster of the correct ones here)")
+                        .contains(s.config().id() + " (timed now")
+                        .doesNotContain("remembered from an earlier run");
+                assertRemembered(cache.resolve("engine-speed.json"), s, r.out());
+            }
+        } finally {
+            if (dir == null) {
+                System.clearProperty(CACHE_DIR);
+            } else {
+                System.setProperty(CACHE_DIR, dir);
+            }
+        }
+    }
+
+    /** The winner and the times printed are the ones remembered for this machine. */
+    private static void assertRemembered(Path speeds, EngineStatus s, String out)
+            throws Exception {
+        JsonNode file = Json.MAPPER.readTree(speeds.toFile());
+        assertThat(file.size()).as(file.toString()).isEqualTo(1);
+        JsonNode mine = file.elements().next();
+        assertThat(mine.path("fastest").asText()).isEqualTo(s.config().id());
+        for (String c : List.of("default", "channels-last")) {
+            Matcher m = Pattern.compile(" " + c + " (\\d+) ms training, (\\d+) ms inference")
+                    .matcher(out);
+            assertThat(m.find()).as(c + " in " + out).isTrue();
+            // printed whole, stored to 0.1 ms
+            assertThat(Double.parseDouble(m.group(1))).isCloseTo(
+                    mine.path("millis").path(c).asDouble(), within(0.56));
+            assertThat(Double.parseDouble(m.group(2))).isCloseTo(
+                    mine.path("inferenceMillis").path(c).asDouble(), within(0.56));
         }
     }
 }

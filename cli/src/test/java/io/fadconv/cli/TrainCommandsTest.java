@@ -2,14 +2,19 @@ package io.fadconv.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fadconv.data.SyntheticConfig;
 import io.fadconv.data.SyntheticDataset;
+import io.fadconv.train.TrainConfig;
+import io.fadconv.util.Json;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +86,149 @@ class TrainCommandsTest {
                 "--seed", "5"), "train");
         assertThat(other.code()).isEqualTo(1);
         assertThat(other.err()).contains("another config").contains("seed 0 vs 5");
+    }
+
+    /**
+     * README: the settings are layers, each overriding the one before: the defaults, the
+     * dataset's preset, the config file, --preset, the options given. Checked on what the run
+     * records (config.json), against the documented values of the presets.
+     */
+    @Test
+    void eachSettingsLayerOverridesTheOneBefore() throws IOException {
+        Path file = tmp.resolve("layers.json");
+        Files.writeString(file, """
+                {"data": "%s", "dataset": "synthetic-hicna", "model": "resnet18x0.25-unet",
+                 "conv": "fadconv:k=2,p=8", "lr": 0.005, "weightDecay": 0.01, "loss": "bce",
+                 "batch": 2, "epochs": 3, "tile": 64, "seed": 7, "trainTiles": 4,
+                 "valTiles": 2, "normSamples": 8}
+                """.formatted(data.toString().replace("\\", "\\\\")));
+        Path out = tmp.resolve("runs/layers");
+        CliRun r = run("train", "--config", file.toString(), "--preset", "gid", "--batch", "4",
+                "--epochs", "1", "--tile", "64", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        TrainConfig c = TrainConfig.load(out.resolve("config.json"));
+        // --preset gid (lr 1e-4, wd 1e-4, CE, batch 24, 50 epochs, 512 tiles) beats the file;
+        // the options given (batch, epochs, tile) beat the preset
+        assertThat(optimisation(c)).containsExactly(1e-4, 1e-4, "ce", 4, 1, 64);
+        // what the preset does not set comes from the file
+        assertThat(c.seed()).isEqualTo(7);
+        assertThat(c.model()).isEqualTo("resnet18x0.25-unet");
+        assertThat(c.conv().toString()).isEqualTo("fadconv:k=2,p=8");
+        assertThat(List.of(c.trainTiles(), c.valTiles(), c.normSamples()))
+                .containsExactly(4, 2, 8);
+        assertThat(r.out()).contains("1 epochs, batch 4, lr 1.0E-4, wd 1.0E-4, loss ce, seed 7");
+
+        // Without --preset: what the file leaves out comes from the dataset's preset (hicna:
+        // lr 3e-4, wd 1e-4, BCE, batch 16), what neither sets from the defaults (256 samples).
+        Files.writeString(file, """
+                {"data": "%s", "dataset": "synthetic-hicna", "model": "resnet18x0.25-unet",
+                 "tile": 64, "trainTiles": 16, "valTiles": 2}
+                """.formatted(data.toString().replace("\\", "\\\\")));
+        Path under = tmp.resolve("runs/layers-under");
+        CliRun u = run("train", "--config", file.toString(), "--epochs", "1", "--out",
+                under.toString());
+        assertThat(u.code()).as(u.err()).isZero();
+        TrainConfig d = TrainConfig.load(under.resolve("config.json"));
+        assertThat(optimisation(d)).containsExactly(3e-4, 1e-4, "bce", 16, 1, 64);
+        assertThat(d.normSamples()).isEqualTo(256);
+        assertThat(d.seed()).isZero();
+        assertThat(d.conv().toString()).isEqualTo("static");
+    }
+
+    /** lr, weight decay, loss, batch, epochs, tile. */
+    private static List<Object> optimisation(TrainConfig c) {
+        return List.of(c.lr(), c.weightDecay(), c.loss().id(), c.batch(), c.epochs(), c.tile());
+    }
+
+    /**
+     * A folder of PNG tiles, 10 of 64 x 64: RGB images whose colour follows the label, labels
+     * one band of vertical stripes of the given values.
+     */
+    private static Path tileFolder(String name, int... stripes) throws IOException {
+        Path root = tmp.resolve(name);
+        Files.createDirectories(root.resolve("image"));
+        Files.createDirectories(root.resolve("label"));
+        for (int t = 0; t < 10; t++) {
+            BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            BufferedImage label = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    int k = ((x + 7 * t) % 64) * stripes.length / 64;
+                    image.setRGB(x, y, (40 + 60 * k + (x * y + t) % 17) * 0x010101);
+                    label.getRaster().setSample(x, y, 0, stripes[k]);
+                }
+            }
+            ImageIO.write(image, "png", root.resolve("image/t" + t + ".png").toFile());
+            ImageIO.write(label, "png", root.resolve("label/t" + t + ".png").toFile());
+        }
+        return root;
+    }
+
+    private static String[] folderRun(Path data, Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--dataset",
+                "folder", "--model", "resnet18x0.25-unet", "--tile", "64", "--batch", "2",
+                "--epochs", "1", "--val-tiles", "2", "--norm-samples", "4", "--out",
+                out.toString()));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    private static JsonNode classScheme(Path run) throws IOException {
+        return Json.MAPPER.readTree(run.resolve("run.json").toFile()).path("classScheme");
+    }
+
+    /**
+     * README: a folder of tiles takes its classes from --classes and --labels (binary, ids,
+     * gid): two classes are named as Hi-CNA's, six as GID's, any other count "class 0", ...
+     */
+    @Test
+    void aFolderOfTilesTakesItsClassesFromClassesAndLabels() throws IOException {
+        Path ids = tileFolder("folder-ids", 0, 1, 2);
+        Path three = tmp.resolve("runs/folder-three");
+        CliRun bce = run(folderRun(ids, three, "--labels", "ids", "--classes", "3"));
+        assertThat(bce.code()).isEqualTo(1);
+        assertThat(bce.err().strip()).doesNotContain("\n").contains("bce is for two classes")
+                .contains("--loss ce");
+        CliRun t = run(folderRun(ids, three, "--labels", "ids", "--classes", "3", "--loss",
+                "ce"));
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(Json.MAPPER.readTree(three.resolve("run.json").toFile())
+                .path("model").path("classes").asInt()).isEqualTo(3);
+        assertThat(classScheme(three).path("names")).extracting(JsonNode::asText)
+                .containsExactly("class 0", "class 1", "class 2");
+        CliRun e = run("eval", "--run", three.toString(), "--split", "test");
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("class 2");
+
+        // 0/255 masks: two classes, binary by default, one logit, Hi-CNA's names
+        Path masks = tileFolder("folder-masks", 0, 255);
+        Path two = tmp.resolve("runs/folder-two");
+        CliRun b = run(folderRun(masks, two));
+        assertThat(b.code()).as(b.err()).isZero();
+        assertThat(classScheme(two).path("names")).extracting(JsonNode::asText)
+                .containsExactly("non-cropland", "cropland");
+        assertThat(classScheme(two).path("cropland").asInt()).isEqualTo(1);
+        // the same masks read as class ids: 255 is no class of two
+        CliRun asIds = run(folderRun(masks, tmp.resolve("runs/folder-as-ids"), "--labels",
+                "ids", "--classes", "2"));
+        assertThat(asIds.code()).isEqualTo(1);
+        assertThat(asIds.err().strip().lines().reduce((a, z) -> z).orElseThrow())
+                .startsWith("fadconv: error: " + masks.resolve("label/t"))
+                .endsWith(": pixel (x=0, y=0) has class id 255; allowed: 0..1 (0 non-cropland, "
+                        + "1 cropland)");
+
+        // a label encoding and a class count that disagree are an error before anything runs
+        Path none = tmp.resolve("runs/folder-none");
+        CliRun gid = run(folderRun(ids, none, "--labels", "gid", "--classes", "3"));
+        assertThat(gid.err().strip()).isEqualTo("fadconv: error: classes: GID colours encode "
+                + "6 classes, got 3");
+        CliRun binary = run(folderRun(masks, none, "--labels", "binary", "--classes", "3"));
+        assertThat(binary.err().strip()).isEqualTo("fadconv: error: classes: binary masks "
+                + "encode 2 classes, got 3");
+        CliRun one = run(folderRun(ids, none, "--classes", "1"));
+        assertThat(one.err().strip()).isEqualTo("fadconv: error: classes: a folder dataset "
+                + "needs >= 2 classes, got 1");
+        assertThat(none).doesNotExist();
     }
 
     @Test

@@ -232,9 +232,12 @@ public final class DatasetKind {
             throw new IllegalArgumentException("classes: " + (own != 0 ? name + " has " + own
                     + " classes" : "a folder dataset needs >= 2 classes") + ", got " + count);
         }
-        if (encoding.equals("gid") && count != 0 && count != ClassScheme.GID.classes()) {
-            throw new IllegalArgumentException("classes: GID colours encode "
-                    + ClassScheme.GID.classes() + " classes, got " + count);
+        int encoded = encoding.equals("gid") ? ClassScheme.GID.classes()
+                : encoding.equals("binary") ? 2 : 0;
+        if (encoded != 0 && count != 0 && count != encoded) {
+            throw new IllegalArgumentException("classes: " + (encoding.equals("gid")
+                    ? "GID colours" : "binary masks") + " encode " + encoded + " classes, got "
+                    + count);
         }
     }
 

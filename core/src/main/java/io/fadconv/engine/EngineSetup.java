@@ -101,18 +101,7 @@ public final class EngineSetup {
      */
     public static synchronized EngineStatus raceOnceMore() {
         EngineStatus before = ensure();
-        String property = System.getProperty(RACE_PROPERTY);
-        System.setProperty(RACE_PROPERTY, "again");
-        try {
-            status = select(forced(), failing(), before.pytorch(), before.djl());
-            return status;
-        } finally {
-            if (property == null) {
-                System.clearProperty(RACE_PROPERTY);
-            } else {
-                System.setProperty(RACE_PROPERTY, property);
-            }
-        }
+        return select(forced(), failing(), before.pytorch(), before.djl(), true);
     }
 
     /**
@@ -152,7 +141,8 @@ public final class EngineSetup {
         }
         Engine engine = Engine.getEngine(ENGINE);
         NativeTorch.initLogging();
-        return select(forced, failing(), engine.getVersion(), Engine.getDjlVersion());
+        return select(forced, failing(), engine.getVersion(), Engine.getDjlVersion(),
+                raceAgainAsked());
     }
 
     /**
@@ -163,10 +153,12 @@ public final class EngineSetup {
      * @param failing configurations whose check is made to fail
      * @param pytorch the native's version
      * @param djl DJL's version
+     * @param raceAgain race the correct configurations even when a winner is remembered for
+     *     this machine, and even when {@link #RACE_PROPERTY} is off
      * @return the decision (also made the active one)
      */
     static synchronized EngineStatus select(EngineConfig forced, Set<EngineConfig> failing,
-            String pytorch, String djl) {
+            String pytorch, String djl, boolean raceAgain) {
         CpuInfo cpu = CpuInfo.read();
         int threads = NativeTorch.intraOpThreads();
         String maxIsa = NativeTorch.getenv("DNNL_MAX_CPU_ISA");
@@ -186,7 +178,8 @@ public final class EngineSetup {
             for (EngineConfig candidate : EngineConfig.AUTOMATIC) {
                 // after a first correct configuration, only channels-last is checked further,
                 // to race the default (both run oneDNN at full speed; which is faster varies)
-                boolean racer = raceEnabled() && correct.equals(List.of(EngineConfig.DEFAULT))
+                boolean racer = (raceAgain || raceEnabled())
+                        && correct.equals(List.of(EngineConfig.DEFAULT))
                         && candidate == EngineConfig.CHANNELS_LAST;
                 if (!correct.isEmpty() && !racer) {
                     break;
@@ -213,7 +206,7 @@ public final class EngineSetup {
                         + EngineConfig.names() + "> at your own risk");
             }
             if (correct.size() > 1) {
-                race = race(correct, key);
+                race = race(correct, key, raceAgain);
                 chosen = race.fastest();
             } else {
                 chosen = correct.get(0);
@@ -266,17 +259,18 @@ public final class EngineSetup {
         return !"off".equalsIgnoreCase(System.getProperty(RACE_PROPERTY, "on"));
     }
 
-    /** Whether the race runs again although a winner is remembered ({@code again}). */
-    private static boolean raceAgain() {
+    /** Whether the user asked to race again at start-up ({@code again}). */
+    private static boolean raceAgainAsked() {
         return "again".equalsIgnoreCase(System.getProperty(RACE_PROPERTY, "on"));
     }
 
     /** The faster of the correct configurations: remembered for this machine, or timed now. */
-    private static LayoutRace.Result race(List<EngineConfig> correct, String key) {
+    private static LayoutRace.Result race(List<EngineConfig> correct, String key,
+            boolean again) {
         MachineFile file = MachineFile.open("engine-speed", key + NativeMemory.timingKey());
         // a winner counts only for the workload it won (the race's workload has changed before)
         ObjectNode known = file == null ? null : file.read();
-        if (known != null && !raceAgain() && known.hasNonNull("fastest")
+        if (known != null && !again && known.hasNonNull("fastest")
                 && known.path("workload").asInt() == LayoutRace.WORKLOAD) {
             try {
                 EngineConfig winner = EngineConfig.of(known.get("fastest").asText());

@@ -84,16 +84,28 @@ public final class LayoutRace {
         }
         Map<EngineConfig, Double> trainMs = medians(configs, train);
         Map<EngineConfig, Double> inferMs = medians(configs, infer);
-        EngineConfig bestTrain = fastest(trainMs);
-        EngineConfig bestInfer = fastest(inferMs);
-        EngineConfig both = EngineConfig.withLayouts(bestTrain.layout(true),
-                bestInfer.layout(false));
+        return new Result(trainMs, inferMs, winner(configs, trainMs, inferMs), "timed");
+    }
+
+    /**
+     * The configuration with the faster layout of each mode; where no configuration has that
+     * pair of layouts, or it is not covered by the raced ones, the faster over one pass of each
+     * mode.
+     *
+     * @param configs the configurations raced
+     * @param trainMs a training pass's time per configuration
+     * @param inferMs an inference pass's time per configuration
+     * @return the winner
+     */
+    static EngineConfig winner(List<EngineConfig> configs, Map<EngineConfig, Double> trainMs,
+            Map<EngineConfig, Double> inferMs) {
+        EngineConfig both = EngineConfig.withLayouts(fastest(trainMs).layout(true),
+                fastest(inferMs).layout(false));
         if (both == null || !both.coveredBy(configs)) {
-            // no configuration has these layouts: the faster over one pass of each kind
-            both = fastest(configs.stream().collect(java.util.stream.Collectors.toMap(c -> c,
+            return fastest(configs.stream().collect(java.util.stream.Collectors.toMap(c -> c,
                     c -> trainMs.get(c) + inferMs.get(c))));
         }
-        return new Result(trainMs, inferMs, both, "timed");
+        return both;
     }
 
     private static Map<EngineConfig, Double> medians(List<EngineConfig> configs, double[][] t) {

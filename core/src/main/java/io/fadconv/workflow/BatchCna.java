@@ -83,7 +83,8 @@ public final class BatchCna {
             }
         }
         long[] px = pixels.stream().mapToLong(Long::longValue).toArray();
-        List<PairResult> mapped = engine.run(job, todo, px, listener);
+        List<PairResult> mapped = engine.run(job, todo, px, overAllPairs(listener,
+                pairs.size() - todo.size(), pairs.size()));
         if (mapped.size() != todo.size()) {
             throw new IllegalStateException("the engine returned " + mapped.size()
                     + " results for " + todo.size() + " pairs");
@@ -94,5 +95,23 @@ public final class BatchCna {
         BatchSummary summary = new BatchSummary(codes, List.of(results));
         summary.save(out, job.run());
         return summary;
+    }
+
+    /**
+     * The engine counts the pairs it maps; the listener hears of the whole batch, the pairs
+     * reused or refused before mapping counted as done.
+     */
+    private static BatchListener overAllPairs(BatchListener listener, int settled, int pairs) {
+        return new BatchListener() {
+            @Override
+            public void progress(long done, long total, int pairsDone, int mapping) {
+                listener.progress(done, total, settled + pairsDone, pairs);
+            }
+
+            @Override
+            public void finished(PairResult result) {
+                listener.finished(result);
+            }
+        };
     }
 }

@@ -7,12 +7,14 @@ public interface BatchListener {
     BatchListener NONE = new BatchListener() { };
 
     /**
-     * Scene pixels mapped so far, both dates of every pair counted.
+     * Scene pixels mapped so far, both dates of every pair counted. An engine counts the pairs
+     * it was given; {@link BatchCna} passes them on counted over the whole batch.
      *
      * @param done pixels done
      * @param total pixels of all pairs to map
-     * @param pairsDone pairs finished (mapped or failed)
-     * @param pairs pairs to map
+     * @param pairsDone pairs finished (mapped or failed; in a batch also reused, or refused
+     *     by the input checks)
+     * @param pairs pairs to map (in a batch: all its pairs)
      */
     default void progress(long done, long total, int pairsDone, int pairs) { }
 

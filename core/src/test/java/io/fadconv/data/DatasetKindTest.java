@@ -72,6 +72,8 @@ class DatasetKindTest {
                 .hasMessageContaining("a folder dataset needs >= 2 classes");
         assertThatThrownBy(() -> DatasetKind.FOLDER.validate(3, "gid"))
                 .hasMessage("classes: GID colours encode 6 classes, got 3");
+        assertThatThrownBy(() -> DatasetKind.FOLDER.validate(3, "binary"))
+                .hasMessage("classes: binary masks encode 2 classes, got 3");
         assertThatThrownBy(() -> DatasetKind.FOLDER.validate(3, "rgb"))
                 .hasMessageContaining("valid: auto, binary, ids, gid");
         assertThatThrownBy(() -> DatasetKind.classesOf("folder"))

@@ -137,6 +137,74 @@ class TrainLoopTest {
         }
     }
 
+    /**
+     * Checkpoints of version 1, written before engine configurations and strategies were
+     * recorded, are still read: the fields of version 2 the old layout lacks take their
+     * version-1 meaning (threads only: configuration default, no strategies), and a run resumed
+     * from one ends as one never interrupted.
+     */
+    @Test
+    void aVersion1CheckpointIsReadAndResumedFrom() throws IOException {
+        Path straight = tmp.resolve("v1-straight");
+        TrainLoop.run(config("static", 2), straight, TrainLoop.Options.defaults(),
+                new TrainListener() { });
+        Path old = tmp.resolve("v1-resumed");
+        TrainLoop.Options everyStep = new TrainLoop.Options(false, 1, 0);
+        assertThatThrownBy(() -> TrainLoop.run(config("static", 2), old, everyStep,
+                crashAt(2, 2))).hasMessage("simulated kill");
+        Path file = new RunFolder(old).checkpoint();
+        Checkpoint written = Checkpoint.peek(file);
+        assertThat(written.lossSum()).isPositive();
+        rewriteAsVersion1(file);
+
+        Checkpoint read = Checkpoint.peek(file);
+        assertThat(read.epoch()).isEqualTo(1);
+        assertThat(read.step()).isEqualTo(1);
+        assertThat(read.lossSum()).isEqualTo(written.lossSum());
+        assertThat(read.numerics()).isEqualTo(new Numerics(written.numerics().threads(),
+                "default", Map.of()));
+        assertThat(read.log()).isEqualTo(written.log());
+        assertThat(read.log().epochs()).hasSize(1);
+        TrainLoop.run(config("static", 2), old, everyStep.withResume(true),
+                new TrainListener() { });
+        assertBitIdentical("resumed from version 1", weights(straight), weights(old));
+    }
+
+    /**
+     * Rewrites a checkpoint in the layout of version 1 (Checkpoint.save before commit 82ab72c):
+     * the magic "fadconv-checkpoint/1", the config (length-prefixed UTF-8), epoch, step, loss
+     * sum, threads, the metrics log, then the parameters and the optimiser as today; version 2
+     * added the engine configuration and the strategies after threads.
+     */
+    private static void rewriteAsVersion1(Path file) throws IOException {
+        byte[] v2 = Files.readAllBytes(file);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataInputStream in = new java.io.DataInputStream(
+                new java.io.ByteArrayInputStream(v2));
+                java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            assertThat(in.readUTF()).isEqualTo("fadconv-checkpoint/2");
+            out.writeUTF("fadconv-checkpoint/1");
+            copyText(in, out); // config
+            out.writeInt(in.readInt()); // epoch
+            out.writeInt(in.readInt()); // step
+            out.writeDouble(in.readDouble()); // loss sum
+            out.writeInt(in.readInt()); // threads
+            in.readUTF(); // version 2: engine configuration
+            in.readFully(new byte[in.readInt()]); // version 2: strategies
+            copyText(in, out); // metrics log
+            in.transferTo(out); // parameters and optimiser
+        }
+        Files.write(file, bytes.toByteArray());
+    }
+
+    private static void copyText(java.io.DataInputStream in, java.io.DataOutputStream out)
+            throws IOException {
+        byte[] text = new byte[in.readInt()];
+        in.readFully(text);
+        out.writeInt(text.length);
+        out.write(text);
+    }
+
     @Test
     void aResumedRunTakesTheStrategiesItsCheckpointRecorded() throws IOException {
         String tune = System.getProperty(ConvTuner.PROPERTY);

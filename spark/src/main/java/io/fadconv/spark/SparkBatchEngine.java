@@ -43,6 +43,8 @@ public final class SparkBatchEngine implements BatchEngine {
      *
      * @param master a Spark master URL, or {@value #FROM_SUBMIT} (or empty) for the one
      *     spark-submit set
+     * @throws IllegalArgumentException for {@value #FROM_SUBMIT} in a JVM spark-submit did not
+     *     start (checked before anything is mapped or written)
      */
     public SparkBatchEngine(String master) {
         this(master, PairTask.Hook.NONE);
@@ -51,6 +53,11 @@ public final class SparkBatchEngine implements BatchEngine {
     SparkBatchEngine(String master, PairTask.Hook hook) {
         this.master = master == null || master.isBlank() || master.equals(FROM_SUBMIT) ? ""
                 : master.strip();
+        if (this.master.isEmpty() && System.getProperty("spark.master") == null) {
+            throw new IllegalArgumentException("--spark submit takes the master from "
+                    + "spark-submit, but this JVM was not started by spark-submit; give a master "
+                    + "such as local[2]");
+        }
         this.hook = hook;
     }
 
@@ -65,10 +72,6 @@ public final class SparkBatchEngine implements BatchEngine {
         SparkSession.Builder b = SparkSession.builder().appName("fadconv cna");
         if (!master.isEmpty()) {
             b.master(master);
-        } else if (System.getProperty("spark.master") == null) {
-            throw new IllegalArgumentException("--spark submit takes the master from "
-                    + "spark-submit, but this JVM was not started by spark-submit; give a master "
-                    + "such as local[2]");
         }
         if (master.startsWith("local")) {
             b.config("spark.ui.enabled", "false");
