@@ -37,11 +37,18 @@ import java.util.Map;
  *
  * <p>Timed on a throwaway instance of the network before the run seeds its generator, so a run's
  * numbers do not depend on whether the choice was timed or remembered. Remembered per kind of
- * machine in {@code network-layout.json}; off where the configuration is forced or the race is
- * off ({@code fadconv.engine.race=off}). A resumed run takes its checkpoint's configuration
+ * machine in {@code network-layout.json}; off where the configuration is forced, the race is
+ * off ({@code fadconv.engine.race=off}) or {@code fadconv.train.layout=machine}. A resumed run takes its checkpoint's configuration
  * instead ({@link #resumed}).
  */
 public final class LayoutChoice {
+
+    /**
+     * {@code timed} (default): a network's training layout is timed; {@code machine}: the
+     * machine's configuration as raced, for every network (the tests run so, the choice being
+     * timing and so not the same on every run).
+     */
+    public static final String PROPERTY = "fadconv.train.layout";
 
     /** Raised whenever the timing changes, so that earlier choices are timed again. */
     static final int WORKLOAD = 1;
@@ -91,6 +98,9 @@ public final class LayoutChoice {
      * @return the choice (the process's configuration is left as it was)
      */
     public static Result choose(ModelSpec spec, Shape input) {
+        if ("machine".equalsIgnoreCase(System.getProperty(PROPERTY, "timed"))) {
+            return new Result(EngineSetup.active(), "only", Map.of());
+        }
         return choose(spec, input, EngineSetup.ensure());
     }
 

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import io.fadconv.Djl;
 import io.fadconv.data.SyntheticConfig;
 import io.fadconv.data.SyntheticDataset;
+import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
@@ -145,6 +146,17 @@ class TrainLoopTest {
      */
     @Test
     void aVersion1CheckpointIsReadAndResumedFrom() throws IOException {
+        // version-1 processes ran PyTorch's default configuration, and a resume takes it again
+        // where it is right here: the runs to compare are made under it too
+        EngineConfig before = EngineSetup.switchTo(LayoutChoice.resumed("default"));
+        try {
+            version1CheckpointIsReadAndResumedFrom();
+        } finally {
+            EngineSetup.switchTo(before);
+        }
+    }
+
+    private void version1CheckpointIsReadAndResumedFrom() throws IOException {
         Path straight = tmp.resolve("v1-straight");
         TrainLoop.run(config("static", 2), straight, TrainLoop.Options.defaults(),
                 new TrainListener() { });
@@ -247,6 +259,66 @@ class TrainLoopTest {
                 System.setProperty(ConvTuner.PROPERTY, tune);
             }
             ConvTuner.clear();
+        }
+    }
+
+    @Test
+    void aRunTrainsUnderTheLayoutTimedForItsNetworkAndItsResumeUnderItsCheckpoints()
+            throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                LayoutChoice.candidates(EngineSetup.ensure()).size() > 1,
+                "one training layout is right here: nothing to time");
+        String layout = System.getProperty(LayoutChoice.PROPERTY);
+        String dir = System.getProperty("fadconv.engine.cache.dir");
+        System.setProperty(LayoutChoice.PROPERTY, "timed");
+        System.setProperty("fadconv.engine.cache.dir", tmp.resolve("cache").toString());
+        EngineConfig before = EngineSetup.active();
+        try {
+            Path straight = tmp.resolve("layout-straight");
+            List<String> said = new java.util.ArrayList<>();
+            TrainLoop.run(config("fadconv:p=8", 2), straight, TrainLoop.Options.defaults(),
+                    new TrainListener() {
+                        @Override
+                        public void message(String line) {
+                            said.add(line);
+                        }
+                    });
+            String engine = Checkpoint.peek(new RunFolder(straight).checkpoint()).numerics()
+                    .engine();
+            assertThat(said).as("the run says what it trains under")
+                    .anyMatch(l -> l.startsWith("training in ") && l.contains("timed")
+                            && l.contains("engine configuration " + engine + ","));
+            assertThat(EngineSetup.active()).as("the process's configuration, after")
+                    .isEqualTo(before);
+
+            // the same network again: the remembered choice; killed, then resumed under the
+            // configuration its checkpoint names, from a process in another one
+            Path crashed = tmp.resolve("layout-crashed");
+            TrainLoop.Options everyStep = new TrainLoop.Options(false, 1, 0);
+            assertThatThrownBy(() -> TrainLoop.run(config("fadconv:p=8", 2), crashed, everyStep,
+                    crashAt(2, 2))).hasMessage("simulated kill");
+            assertThat(Checkpoint.peek(new RunFolder(crashed).checkpoint()).numerics().engine())
+                    .isEqualTo(engine);
+            EngineConfig other = LayoutChoice.candidates(EngineSetup.ensure()).stream()
+                    .filter(c -> !c.id().equals(engine)).findFirst().orElseThrow();
+            EngineSetup.switchTo(other);
+            System.setProperty(LayoutChoice.PROPERTY, "machine");
+            TrainLoop.run(config("fadconv:p=8", 2), crashed, everyStep.withResume(true),
+                    new TrainListener() { });
+            assertThat(EngineSetup.active()).isEqualTo(other);
+            assertBitIdentical("layout timed, resumed", weights(straight), weights(crashed));
+        } finally {
+            EngineSetup.switchTo(before);
+            restore(LayoutChoice.PROPERTY, layout);
+            restore("fadconv.engine.cache.dir", dir);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
         }
     }
 
