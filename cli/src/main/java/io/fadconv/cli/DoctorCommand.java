@@ -130,6 +130,13 @@ final class DoctorCommand implements Callable<Integer> {
                 : "tuning off (fixed rule)", tuned.size(), tuned.size() == 1 ? "y" : "ies",
                 ConvTuner.rememberedFile() == null ? "" : " (" + ConvTuner.rememberedFile() + ")");
         tuned.forEach((k, v) -> line(sb, "  %-60s %s", k, v));
+        Map<String, String> layouts = io.fadconv.train.LayoutChoice.remembered();
+        line(sb, "Training layout per network (timed at a run's first step, batch and tile): "
+                + "%d network%s timed here before%s", layouts.size(),
+                layouts.size() == 1 ? "" : "s",
+                io.fadconv.train.LayoutChoice.rememberedFile() == null ? ""
+                        : " (" + io.fadconv.train.LayoutChoice.rememberedFile() + ")");
+        layouts.forEach((k, v) -> line(sb, "  %s: %s", k, v));
         line(sb, "Messages libtorch may print (hidden at log level ERROR; "
                 + "TORCH_CPP_LOG_LEVEL=WARNING shows them):");
         line(sb, "  'Could not initialize NNPACK! Reason: Unsupported hardware.': NNPACK, an "

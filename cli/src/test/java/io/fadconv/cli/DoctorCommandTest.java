@@ -33,6 +33,25 @@ class DoctorCommandTest {
     }
 
     @Test
+    void listsTheTrainingLayoutsTimedPerNetworkAndWhereTheyAreKept(@TempDir Path cache) {
+        String before = System.getProperty(CACHE_DIR);
+        System.setProperty(CACHE_DIR, cache.toString());
+        try {
+            CliRun r = CliRun.of("doctor");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Training layout per network (timed at a run's first "
+                    + "step, batch and tile): 0 networks timed here before ("
+                    + cache.resolve("network-layout.json") + ")");
+        } finally {
+            if (before == null) {
+                System.clearProperty(CACHE_DIR);
+            } else {
+                System.setProperty(CACHE_DIR, before);
+            }
+        }
+    }
+
+    @Test
     void jsonCarriesTheDecision() throws Exception {
         CliRun r = CliRun.of("doctor", "--json", "--rounds", "1");
         assertThat(r.code()).as(r.err()).isZero();

@@ -118,8 +118,7 @@ public final class LayoutChoice {
             return new Result(EngineSetup.active(), "only", Map.of());
         }
         String network = spec.resolvedString() + " " + input;
-        MachineFile file = MachineFile.open("network-layout", status.machineKey()
-                + NativeMemory.timingKey() + " workload=" + WORKLOAD);
+        MachineFile file = file(status);
         JsonNode known = file == null ? null : file.read().get(network);
         if (known != null) {
             try {
@@ -139,6 +138,36 @@ public final class LayoutChoice {
             file.putAll(entry);
         }
         return new Result(best, "timed", millis);
+    }
+
+    /**
+     * The choices earlier runs timed on this kind of machine, as kept on disk.
+     *
+     * @return network (spec and batch shape) to configuration name; empty when none or caching
+     *     is off
+     */
+    public static Map<String, String> remembered() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        MachineFile f = file(EngineSetup.ensure());
+        if (f != null) {
+            f.read().fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        }
+        return out;
+    }
+
+    /**
+     * Where the choices of this kind of machine are kept.
+     *
+     * @return the file, or null when caching is off
+     */
+    public static java.nio.file.Path rememberedFile() {
+        MachineFile f = file(EngineSetup.ensure());
+        return f == null ? null : f.path();
+    }
+
+    private static MachineFile file(EngineStatus status) {
+        return MachineFile.open("network-layout", status.machineKey() + NativeMemory.timingKey()
+                + " workload=" + WORKLOAD);
     }
 
     /**
