@@ -62,6 +62,20 @@ public final class MachineFile {
     }
 
     /**
+     * This machine's entries as text, sorted by name.
+     *
+     * @param file the file, or null (caching off)
+     * @return entry name to its text; empty when none
+     */
+    public static java.util.SortedMap<String, String> texts(MachineFile file) {
+        java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+        if (file != null) {
+            file.read().fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        }
+        return out;
+    }
+
+    /**
      * Sets one entry of this machine's object and writes the file atomically.
      *
      * @param field the entry

@@ -140,12 +140,7 @@ public final class ConvTuner {
      * @return geometry key to strategy name (empty when none or caching is off)
      */
     public static Map<String, String> remembered() {
-        Map<String, String> out = new TreeMap<>();
-        MachineFile f = machineFile();
-        if (f != null) {
-            f.read().fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-        }
-        return out;
+        return MachineFile.texts(machineFile());
     }
 
     /**

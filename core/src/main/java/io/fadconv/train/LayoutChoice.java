@@ -147,12 +147,7 @@ public final class LayoutChoice {
      *     is off
      */
     public static Map<String, String> remembered() {
-        Map<String, String> out = new java.util.TreeMap<>();
-        MachineFile f = file(EngineSetup.ensure());
-        if (f != null) {
-            f.read().fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-        }
-        return out;
+        return MachineFile.texts(file(EngineSetup.ensure()));
     }
 
     /**
