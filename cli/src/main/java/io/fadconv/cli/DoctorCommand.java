@@ -7,6 +7,7 @@ import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
 import io.fadconv.engine.NativeMemory;
 import io.fadconv.nn.ConvTuner;
+import io.fadconv.train.LayoutChoice;
 import io.fadconv.util.Json;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -87,11 +88,13 @@ final class DoctorCommand implements Callable<Integer> {
         line(sb, "  C++ log level  %s", new String[] {"INFO", "WARNING", "ERROR", "FATAL"}
                 [Math.max(0, Math.min(3, s.logLevel()))]);
         NativeMemory.Cost memory = NativeMemory.measure();
-        line(sb, "  Freed memory   %s; a 64 MB tensor costs %.1f ms in new memory (paid again "
-                + "each time memory is given back), %.1f ms in memory held", memory.kept() ? "kept in the process (" + NativeMemory.VARIABLE
-                        + " as the fadconv launcher sets it)"
+        String freed = memory.kept()
+                ? "kept in the process (" + NativeMemory.VARIABLE + " as the fadconv launcher "
+                        + "sets it)"
                 : "given back to the system (start the JVM with " + NativeMemory.VARIABLE + "="
-                        + NativeMemory.TUNABLES + ", as the fadconv launcher does)",
+                        + NativeMemory.TUNABLES + ", as the fadconv launcher does)";
+        line(sb, "  Freed memory   %s; a 64 MB tensor costs %.1f ms in new memory (paid again "
+                + "each time memory is given back), %.1f ms in memory held", freed,
                 memory.freshMillis(), memory.reusedMillis());
         line(sb, "Configuration in use: %s (%s)", s.config(), s.forced() ? "forced"
                 : s.fallback() ? "automatic fallback: PyTorch's default is wrong here"
@@ -130,12 +133,11 @@ final class DoctorCommand implements Callable<Integer> {
                 : "tuning off (fixed rule)", tuned.size(), tuned.size() == 1 ? "y" : "ies",
                 ConvTuner.rememberedFile() == null ? "" : " (" + ConvTuner.rememberedFile() + ")");
         tuned.forEach((k, v) -> line(sb, "  %-60s %s", k, v));
-        Map<String, String> layouts = io.fadconv.train.LayoutChoice.remembered();
+        Map<String, String> layouts = LayoutChoice.remembered();
         line(sb, "Training layout per network (timed at a run's first step, batch and tile): "
                 + "%d network%s timed here before%s", layouts.size(),
-                layouts.size() == 1 ? "" : "s",
-                io.fadconv.train.LayoutChoice.rememberedFile() == null ? ""
-                        : " (" + io.fadconv.train.LayoutChoice.rememberedFile() + ")");
+                layouts.size() == 1 ? "" : "s", LayoutChoice.rememberedFile() == null ? ""
+                        : " (" + LayoutChoice.rememberedFile() + ")");
         layouts.forEach((k, v) -> line(sb, "  %s: %s", k, v));
         line(sb, "Messages libtorch may print (hidden at log level ERROR; "
                 + "TORCH_CPP_LOG_LEVEL=WARNING shows them):");

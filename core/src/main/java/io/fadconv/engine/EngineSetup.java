@@ -1,8 +1,8 @@
 package io.fadconv.engine;
 
 import ai.djl.engine.Engine;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fadconv.util.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -283,7 +283,7 @@ public final class EngineSetup {
         }
         LayoutRace.Result r = LayoutRace.run(correct, EngineSetup::apply);
         if (file != null) {
-            ObjectNode entry = JsonNodeFactory.instance.objectNode();
+            ObjectNode entry = Json.object();
             entry.put("fastest", r.fastest().id());
             entry.put("workload", LayoutRace.WORKLOAD);
             ObjectNode ms = entry.putObject("millis");

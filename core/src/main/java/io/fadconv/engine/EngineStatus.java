@@ -62,6 +62,16 @@ public record EngineStatus(EngineConfig config, boolean forced, List<EngineCheck
     }
 
     /**
+     * The configurations whose self-check passed in this process.
+     *
+     * @return them, in the order checked
+     */
+    public List<EngineConfig> correct() {
+        return checks.stream().filter(EngineCheck.Report::passed).map(EngineCheck.Report::config)
+                .toList();
+    }
+
+    /**
      * The report of the configuration in use.
      *
      * @return its check, or null if it was not checked

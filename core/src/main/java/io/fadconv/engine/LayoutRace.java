@@ -7,11 +7,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Which memory layout is faster on this machine, in training and in inference separately: what
@@ -60,31 +63,62 @@ public final class LayoutRace {
      * @param apply switches the engine to a configuration
      * @return the outcome
      */
-    static Result run(List<EngineConfig> configs, java.util.function.Consumer<EngineConfig> apply) {
-        double[][] train = new double[configs.size()][ROUNDS];
-        double[][] infer = new double[configs.size()][ROUNDS];
+    static Result run(List<EngineConfig> configs, Consumer<EngineConfig> apply) {
         boolean gradMode = JniUtils.isGradMode();
         float[][][] data = draw();
+        List<Map<EngineConfig, Double>> ms;
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
-            for (int r = -1; r < ROUNDS; r++) {
-                for (int i = 0; i < configs.size(); i++) {
-                    apply.accept(configs.get(i));
-                    JniUtils.setGradMode(true);
-                    double t = pass(m, data, configs.get(i).layout(true), true);
-                    JniUtils.setGradMode(false);
-                    double f = pass(m, data, configs.get(i).layout(false), false);
-                    if (r >= 0) {
-                        train[i][r] = t;
-                        infer[i][r] = f;
-                    }
-                }
-            }
+            ms = interleaved(configs, ROUNDS, apply, c -> {
+                JniUtils.setGradMode(true);
+                double t = pass(m, data, c.layout(true), true);
+                JniUtils.setGradMode(false);
+                return new double[] {t, pass(m, data, c.layout(false), false)};
+            });
         } finally {
             JniUtils.setGradMode(gradMode);
         }
-        Map<EngineConfig, Double> trainMs = medians(configs, train);
-        Map<EngineConfig, Double> inferMs = medians(configs, infer);
-        return new Result(trainMs, inferMs, winner(configs, trainMs, inferMs), "timed");
+        return new Result(ms.get(0), ms.get(1), winner(configs, ms.get(0), ms.get(1)), "timed");
+    }
+
+    /**
+     * Times passes under configurations side by side: each configuration applied in turn and its
+     * pass run, one untimed round, then {@code rounds} timed ones, every other round in reverse
+     * order (so that no configuration always runs right after the same one), and the median of
+     * each of the pass's measures per configuration. The configuration last applied stays.
+     *
+     * @param configs the configurations
+     * @param rounds the timed rounds
+     * @param apply switches the engine to a configuration
+     * @param pass runs one pass under the configuration applied; its measures in milliseconds
+     * @return per measure, its median per configuration
+     */
+    public static List<Map<EngineConfig, Double>> interleaved(List<EngineConfig> configs,
+            int rounds, Consumer<EngineConfig> apply, Function<EngineConfig, double[]> pass) {
+        double[][][] t = new double[configs.size()][rounds][];
+        for (int r = -1; r < rounds; r++) {
+            for (int j = 0; j < configs.size(); j++) {
+                int i = r % 2 == 0 ? configs.size() - 1 - j : j;
+                apply.accept(configs.get(i));
+                double[] measures = pass.apply(configs.get(i));
+                if (r >= 0) {
+                    t[i][r] = measures;
+                }
+            }
+        }
+        List<Map<EngineConfig, Double>> out = new ArrayList<>();
+        for (int k = 0; k < t[0][0].length; k++) {
+            Map<EngineConfig, Double> medians = new EnumMap<>(EngineConfig.class);
+            for (int i = 0; i < configs.size(); i++) {
+                double[] each = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    each[r] = t[i][r][k];
+                }
+                Arrays.sort(each);
+                medians.put(configs.get(i), each[rounds / 2]);
+            }
+            out.add(medians);
+        }
+        return out;
     }
 
     /**
@@ -106,15 +140,6 @@ public final class LayoutRace {
                     c -> trainMs.get(c) + inferMs.get(c))));
         }
         return both;
-    }
-
-    private static Map<EngineConfig, Double> medians(List<EngineConfig> configs, double[][] t) {
-        Map<EngineConfig, Double> out = new EnumMap<>(EngineConfig.class);
-        for (int i = 0; i < configs.size(); i++) {
-            Arrays.sort(t[i]);
-            out.put(configs.get(i), t[i][ROUNDS / 2]);
-        }
-        return out;
     }
 
     private static EngineConfig fastest(Map<EngineConfig, Double> millis) {

@@ -125,7 +125,6 @@ public final class SlidingWindowPredictor {
         }
     }
 
-
     /**
      * Reads one window, mirrored where it leaves the scene, normalised, into {@code dst}.
      *

@@ -1,9 +1,13 @@
 package io.fadconv.nn;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fadconv.engine.ConvLayout;
+import io.fadconv.engine.EngineConv;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.MachineFile;
 import io.fadconv.util.Json;
@@ -229,7 +233,7 @@ public final class ConvTuner {
     private static Choice decide(String key, ConvProblem p) {
         List<DynamicConv2d.Strategy> candidates = new ArrayList<>();
         // in the problem's mode: a training geometry may be met with gradients off (tests, twins)
-        io.fadconv.engine.ConvLayout layout = EngineSetup.active().layout(p.training());
+        ConvLayout layout = EngineSetup.active().layout(p.training());
         for (DynamicConv2d.Strategy s : DynamicConv2d.Strategy.values()) {
             if (s.applies(p.batch(), p.groups(), p.experts(), layout)) {
                 candidates.add(s);
@@ -471,27 +475,24 @@ public final class ConvTuner {
      * @param layout the layout
      * @return GMAC/s
      */
-    static double denseRate(io.fadconv.engine.ConvLayout layout) {
+    static double denseRate(ConvLayout layout) {
         return DENSE_RATE.computeIfAbsent(EngineSetup.active() + " " + layout,
                 k -> measureDenseRate(layout));
     }
 
-    private static double measureDenseRate(io.fadconv.engine.ConvLayout layout) {
+    private static double measureDenseRate(ConvLayout layout) {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
-        ai.djl.ndarray.types.Shape one = new ai.djl.ndarray.types.Shape(1, 1);
+        Shape one = new Shape(1, 1);
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
-            ai.djl.ndarray.NDArray x = m.ones(new ai.djl.ndarray.types.Shape(8, 256, 16, 16));
-            if (layout == io.fadconv.engine.ConvLayout.CHANNELS_LAST) {
-                x = io.fadconv.engine.EngineConv.channelsLast(x);
-            }
-            ai.djl.ndarray.NDArray w = m.ones(new ai.djl.ndarray.types.Shape(256, 256, 3, 3))
-                    .mul(0.01f);
+            NDArray nchw = m.ones(new Shape(8, 256, 16, 16));
+            NDArray x = layout == ConvLayout.CHANNELS_LAST ? EngineConv.channelsLast(nchw) : nchw;
+            NDArray w = m.ones(new Shape(256, 256, 3, 3)).mul(0.01f);
             double best = Double.POSITIVE_INFINITY;
             for (int i = 0; i < 3; i++) {
                 long t0 = System.nanoTime();
-                try (ai.djl.ndarray.NDArray y = io.fadconv.engine.EngineConv.conv2d(layout, x, w,
-                        null, one, one, one, 1); ai.djl.ndarray.NDArray corner = y.get(0, 0)) {
+                try (NDArray y = EngineConv.conv2d(layout, x, w, null, one, one, one, 1);
+                        NDArray corner = y.get(0, 0)) {
                     corner.toFloatArray(); // forces completion
                 }
                 best = Math.min(best, (System.nanoTime() - t0) / 1e6);

@@ -10,10 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.Djl;
 import io.fadconv.engine.ConvLayout;
-import io.fadconv.engine.EngineCheck;
 import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
+import io.fadconv.engine.LayoutRace;
 import io.fadconv.engine.MachineFile;
 import io.fadconv.engine.NativeMemory;
 import io.fadconv.model.ModelSpec;
@@ -21,8 +21,6 @@ import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
 import io.fadconv.util.Json;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,8 +36,8 @@ import java.util.Map;
  * <p>Timed on a throwaway instance of the network before the run seeds its generator, so a run's
  * numbers do not depend on whether the choice was timed or remembered. Remembered per kind of
  * machine in {@code network-layout.json}; off where the configuration is forced, the race is
- * off ({@code fadconv.engine.race=off}) or {@code fadconv.train.layout=machine}. A resumed run takes its checkpoint's configuration
- * instead ({@link #resumed}).
+ * off ({@code fadconv.engine.race=off}) or {@code fadconv.train.layout=machine}. A resumed run
+ * takes its checkpoint's configuration instead ({@link #resumed}).
  */
 public final class LayoutChoice {
 
@@ -76,8 +74,9 @@ public final class LayoutChoice {
          *     timed: channels-last-inference 319 ms, channels-last 390 ms per step)}
          */
         public String describe() {
-            StringBuilder sb = new StringBuilder("training in "
-                    + (config.layout(true) == ConvLayout.NCHW ? "NCHW" : "channels-last") + " (engine configuration " + config + ", " + how);
+            String layout = config.layout(true) == ConvLayout.NCHW ? "NCHW" : "channels-last";
+            StringBuilder sb = new StringBuilder("training in " + layout
+                    + " (engine configuration " + config + ", " + how);
             if (!millis.isEmpty()) {
                 List<String> each = new ArrayList<>();
                 millis.forEach((c, ms) -> each.add(String.format(Locale.ROOT, "%s %.0f ms", c,
@@ -175,7 +174,7 @@ public final class LayoutChoice {
     public static EngineConfig resumed(String recorded) {
         try {
             EngineConfig c = EngineConfig.of(recorded);
-            if (c.coveredBy(correct(EngineSetup.ensure())) && !c.needsSetupBeforeLoad()) {
+            if (c.coveredBy(EngineSetup.ensure().correct()) && !c.needsSetupBeforeLoad()) {
                 return c;
             }
         } catch (IllegalArgumentException e) {
@@ -209,7 +208,7 @@ public final class LayoutChoice {
         if (status.forced() || status.race() == null) {
             return List.of(status.config());
         }
-        List<EngineConfig> correct = correct(status);
+        List<EngineConfig> correct = status.correct();
         List<EngineConfig> out = new ArrayList<>();
         for (ConvLayout training : ConvLayout.values()) {
             EngineConfig c = EngineConfig.withLayouts(training, status.config().layout(false));
@@ -220,43 +219,23 @@ public final class LayoutChoice {
         return out.contains(status.config()) ? out : List.of(status.config());
     }
 
-    private static List<EngineConfig> correct(EngineStatus status) {
-        return status.checks().stream().filter(EngineCheck.Report::passed)
-                .map(EngineCheck.Report::config).toList();
-    }
-
     /**
-     * Median training-step time of the network under each configuration, interleaved round by
-     * round (every other round in reverse order), after one untimed step each.
+     * Median training-step time of the network under each configuration, side by side
+     * ({@link LayoutRace#interleaved}); the process's configuration restored after.
      */
     private static Map<EngineConfig, Double> time(ModelSpec spec, Shape input,
             List<EngineConfig> configs) {
         EngineConfig before = EngineSetup.active();
-        double[][] t = new double[configs.size()][ROUNDS];
         try (NDManager m = Djl.engine().newBaseManager()) {
             SegmentationModel net = Models.create(spec);
             net.initialize(m, DataType.FLOAT32, new Shape(1).addAll(input.slice(1)));
             ParameterStore ps = new ParameterStore(m, false);
             float[] x = pattern(input.size());
-            for (int r = -1; r < ROUNDS; r++) {
-                for (int j = 0; j < configs.size(); j++) {
-                    int i = r % 2 == 0 ? configs.size() - 1 - j : j;
-                    EngineSetup.switchTo(configs.get(i));
-                    double ms = step(m, net, ps, x, input);
-                    if (r >= 0) {
-                        t[i][r] = ms;
-                    }
-                }
-            }
+            return LayoutRace.interleaved(configs, ROUNDS, EngineSetup::switchTo,
+                    c -> new double[] {step(m, net, ps, x, input)}).get(0);
         } finally {
             EngineSetup.switchTo(before);
         }
-        Map<EngineConfig, Double> out = new EnumMap<>(EngineConfig.class);
-        for (int i = 0; i < configs.size(); i++) {
-            Arrays.sort(t[i]);
-            out.put(configs.get(i), t[i][ROUNDS / 2]);
-        }
-        return out;
     }
 
     private static double step(NDManager parent, SegmentationModel net, ParameterStore ps,

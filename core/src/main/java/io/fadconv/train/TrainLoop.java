@@ -205,7 +205,8 @@ public final class TrainLoop {
                         + data.part("test").size() : "", steps, config.batch()));
 
         Shape input = new Shape(config.batch(), spec.inChannels(), config.tile(), config.tile());
-        Models.create(spec).checkInput(input);
+        SegmentationModel model = Models.create(spec); // blocks only: the generator is untouched
+        model.checkInput(input);
         // before the seed: timing on a throwaway network leaves the run's generator alone
         EngineConfig layout;
         if (resumeFrom != null) {
@@ -220,7 +221,6 @@ public final class TrainLoop {
         EngineConfig before = EngineSetup.switchTo(layout);
         try (NDManager manager = parent.newSubManager()) {
             Djl.seed(config.seed());
-            SegmentationModel model = Models.create(spec);
             model.initialize(manager, DataType.FLOAT32,
                     new Shape(1, spec.inChannels(), config.tile(), config.tile()));
             try (Adam adam = new Adam(Adam.Settings.torchDefaults(config.lr(),

@@ -182,6 +182,28 @@ class EngineSetupTest {
     }
 
     @Test
+    void configurationsAreTimedSideBySideAfterAnUntimedRoundEveryOtherRoundReversed() {
+        EngineConfig d = EngineConfig.DEFAULT;
+        EngineConfig cl = EngineConfig.CHANNELS_LAST;
+        List<String> calls = new java.util.ArrayList<>();
+        EngineConfig[] applied = new EngineConfig[1];
+        // each pass reports its call number and ten times it: medians of hand-known rounds
+        List<Map<EngineConfig, Double>> ms = LayoutRace.interleaved(List.of(d, cl), 3,
+                c -> applied[0] = c, c -> {
+                    assertThat(c).as("the pass runs under what was applied").isEqualTo(applied[0]);
+                    calls.add(c.id());
+                    double n = calls.size();
+                    return new double[] {n, 10 * n};
+                });
+        // round -1 (untimed): d, cl; round 0 reversed: cl, d; round 1: d, cl; round 2: cl, d
+        assertThat(calls).containsExactly("default", "channels-last", "channels-last", "default",
+                "default", "channels-last", "channels-last", "default");
+        // d ran as calls 4, 5, 8 when timed; cl as 3, 6, 7
+        assertThat(ms.get(0)).containsExactlyInAnyOrderEntriesOf(Map.of(d, 5.0, cl, 6.0));
+        assertThat(ms.get(1)).containsExactlyInAnyOrderEntriesOf(Map.of(d, 50.0, cl, 60.0));
+    }
+
+    @Test
     void theRaceTakesTheFasterLayoutOfEachModeElseTheFasterOverBoth() {
         EngineConfig d = EngineConfig.DEFAULT;
         EngineConfig cl = EngineConfig.CHANNELS_LAST;
