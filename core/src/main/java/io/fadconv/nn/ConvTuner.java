@@ -320,13 +320,7 @@ public final class ConvTuner {
                         && cannotWin(expertSumBoundMs(p), ms, 1) ? CANNOT_WIN
                         : once(p, s, m, data, false).forwardMs();
             }
-            double best = ms[fastest(candidates, ms).ordinal()];
-            List<DynamicConv2d.Strategy> close = new ArrayList<>();
-            for (DynamicConv2d.Strategy s : candidates) {
-                if (ms[s.ordinal()] <= RERUN_WITHIN * best) {
-                    close.add(s);
-                }
-            }
+            List<DynamicConv2d.Strategy> close = close(candidates, ms);
             if (close.size() > 1) {
                 for (DynamicConv2d.Strategy s : close) {
                     ms[s.ordinal()] = Math.min(ms[s.ordinal()],
@@ -394,13 +388,7 @@ public final class ConvTuner {
             } finally {
                 alive.values().forEach(g -> g.manager().close());
             }
-            double best = total[fastest(candidates, total).ordinal()];
-            List<DynamicConv2d.Strategy> close = new ArrayList<>();
-            for (DynamicConv2d.Strategy s : candidates) {
-                if (total[s.ordinal()] <= RERUN_WITHIN * best) {
-                    close.add(s);
-                }
-            }
+            List<DynamicConv2d.Strategy> close = close(candidates, total);
             if (close.size() > 1) {
                 for (DynamicConv2d.Strategy s : close) {
                     ConvProblem.Run r = once(p, s, m, data, true);
@@ -501,6 +489,13 @@ public final class ConvTuner {
         } finally {
             JniUtils.setGradMode(gradMode);
         }
+    }
+
+    /** The candidates within {@link #RERUN_WITHIN} of the fastest time: worth timing again. */
+    private static List<DynamicConv2d.Strategy> close(List<DynamicConv2d.Strategy> candidates,
+            double[] ms) {
+        double best = ms[fastest(candidates, ms).ordinal()];
+        return candidates.stream().filter(s -> ms[s.ordinal()] <= RERUN_WITHIN * best).toList();
     }
 
     private static double[] untimed() {
