@@ -2,6 +2,7 @@ package io.fadconv.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.fadconv.engine.EngineSetup;
 import java.util.Locale;
@@ -90,33 +91,36 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
     }
 
     /**
-     * The data a problem is timed on, drawn once per geometry and copied into the engine for
+     * The data a problem is timed on, made once per geometry in the engine and copied there for
      * every run: input, kernels (per-sample or experts) and the mixture's attention.
      *
-     * @param x the input values, {@code [B, H, W, C]} order when the engine runs channels-last
-     * @param kernels per-sample kernels or experts
-     * @param attention the attention {@code [B, K]} of a mixture, softmaxed, or null
+     * @param x the input, {@code [B, H, W, C]} when the engine runs channels-last, else
+     *     {@code [B, C, H, W]}
+     * @param kernels per-sample kernels {@code [B, O, ...]} or experts {@code [K, O, ...]}
+     * @param attention the attention {@code [B, K]} of a mixture, near uniform, or null
+     * @param channelsLast whether {@code x} is in {@code [B, H, W, C]} order
      */
-    record Data(float[] x, float[] kernels, float[] attention) {}
+    record Data(NDArray x, NDArray kernels, NDArray attention, boolean channelsLast) {}
+
+    /** Values in a pattern that {@link #spread} repeats: a prime, so no axis aligns with it. */
+    private static final int PATTERN = 65_521;
 
     /**
-     * The problem's data: values spread over [-1, 1) by hashing each index (only the timing
-     * matters, and no generator is touched, so seeded runs stay reproducible). Cheap: a
-     * generator's call per value cost 150 ms for the experts of one 512-channel layer.
+     * The problem's data, in {@code m}: values spread over [-1, 1) by hashing (only the timing
+     * matters, and no generator is touched, so seeded runs stay reproducible).
      *
+     * @param m where the data lives
      * @return the data
      */
-    Data draw() {
-        float[] a = null;
-        if (experts > 0) {
-            a = new float[Math.toIntExact(batch() * experts)];
-            float[] noise = spread(a.length, 3);
-            for (int i = 0; i < a.length; i++) {
-                a[i] = 1f / experts + 0.05f * noise[i];
-            }
-        }
-        Shape k = new Shape(experts > 0 ? experts : batch()).addAll(kernel);
-        return new Data(spread(input.size(), 1), spread(k.size(), 2), a);
+    Data draw(NDManager m) {
+        long b = batch();
+        boolean nhwc = EngineSetup.active().layout() == io.fadconv.engine.ConvLayout.CHANNELS_LAST;
+        NDArray x = spread(m, nhwc ? new Shape(b, input.get(2), input.get(3), input.get(1))
+                : input, 1);
+        NDArray kernels = spread(m, new Shape(experts > 0 ? experts : b).addAll(kernel), 2);
+        NDArray a = experts > 0
+                ? spread(m, new Shape(b, experts), 3).muli(0.05f).addi(1f / experts) : null;
+        return new Data(x, kernels, a, nhwc);
     }
 
     /**
@@ -174,19 +178,14 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
      * @return the forward
      */
     Forward forward(DynamicConv2d.Strategy strategy, NDManager m, Data data) {
-        long b = batch();
-        boolean nhwc = EngineSetup.active().layout() == io.fadconv.engine.ConvLayout.CHANNELS_LAST;
-        NDArray xLeaf = nhwc ? m.create(data.x(), new Shape(b, input.get(2), input.get(3),
-                input.get(1))) : m.create(data.x(), input);
-        NDArray kLeaf = m.create(data.kernels(),
-                new Shape(experts > 0 ? experts : b).addAll(kernel));
-        NDArray a = data.attention() == null ? null
-                : m.create(data.attention(), new Shape(b, experts));
+        NDArray xLeaf = copy(data.x(), m);
+        NDArray kLeaf = copy(data.kernels(), m);
+        NDArray a = data.attention() == null ? null : copy(data.attention(), m);
         if (training) {
             xLeaf.setRequiresGradient(true);
             kLeaf.setRequiresGradient(true);
         }
-        NDArray x = nhwc ? xLeaf.transpose(0, 3, 1, 2) : xLeaf;
+        NDArray x = data.channelsLast() ? xLeaf.transpose(0, 3, 1, 2) : xLeaf;
         long t0 = System.nanoTime();
         NDArray y = experts > 0
                 ? DynamicConv2d.mixture(x, a, kLeaf, null, null, stride, padding, dilation, groups,
@@ -217,12 +216,31 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    private static float[] spread(long n, long salt) {
-        float[] v = new float[Math.toIntExact(n)];
-        for (int i = 0; i < v.length; i++) {
+    /** A run's own copy (a fresh leaf), made by the engine. */
+    private static NDArray copy(NDArray source, NDManager m) {
+        NDArray c = source.duplicate();
+        c.attach(m);
+        return c;
+    }
+
+    /**
+     * An array of the shape whose values repeat a pattern of {@link #PATTERN} values spread over
+     * [-1, 1) by hashing their index with a salt: the engine copies the pattern (computing every
+     * value in Java and copying it over, or computing it in the engine, cost 80-200 ms per
+     * network, tens of megabytes of experts per deep layer).
+     */
+    private static NDArray spread(NDManager m, Shape shape, int salt) {
+        float[] pattern = new float[PATTERN];
+        for (int i = 0; i < pattern.length; i++) {
             long h = (i + salt * 0x632BE59BD9B4E019L) * 0x9E3779B97F4A7C15L;
-            v[i] = (h >>> 40) * 0x1p-23f - 1f; // 24 high bits -> [-1, 1)
+            pattern[i] = (h >>> 40) * 0x1p-23f - 1f; // 24 high bits -> [-1, 1)
         }
-        return v;
+        long n = shape.size();
+        try (NDManager scratch = m.newSubManager()) {
+            NDArray v = scratch.create(pattern).tile((n + PATTERN - 1) / PATTERN)
+                    .get(new NDIndex(":{}", n)).reshape(shape);
+            v.attach(m);
+            return v;
+        }
     }
 }

@@ -23,11 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Chooses how {@link DynamicConv2d} convolves each sample with its own kernel by timing the
  * candidate {@link DynamicConv2d.Strategy strategies} on the machine at hand, the first time a
  * geometry is met (as cuDNN's benchmark mode does): forward only for inference; for training
- * every candidate's forward, then the backward of the fastest few on the graphs those forwards
- * left (a forward is not paid twice), and the forwards also
- * decide the same geometry in inference (a training run evaluates, so it would otherwise time the
- * forwards twice). On data of the same shapes spread by hashing (no generator is touched, so
- * seeded runs stay reproducible), outside the caller's autograd graph.
+ * every candidate's forward, then the backward of those close to the fastest forward on the
+ * graphs those forwards left (a forward is not paid twice), and the forwards also decide the same
+ * geometry in inference (a training run evaluates, so it would otherwise time the forwards
+ * twice); the best and a close runner-up run a second time. On data of the same shapes spread by
+ * hashing (no generator is touched, so seeded runs stay reproducible), outside the caller's
+ * autograd graph.
  *
  * <p>Choices are kept per process, and per kind of machine in {@code conv-tuning.json} (see
  * {@link MachineFile}) so a later process makes the same choice without timing. A training run
@@ -42,10 +43,20 @@ public final class ConvTuner {
     public static final String PROPERTY = "fadconv.tune";
 
     /**
-     * Candidates within this factor of the best are timed a second time: a first run also pays
-     * one-off costs (oneDNN builds its kernels for a new shape).
+     * A candidate whose forward is within this factor of the fastest forward still contends: in
+     * training its backward is timed too (the backward is where candidates differ most, but one
+     * whose forward was further behind was never seen to win), and a candidate whose least
+     * possible time is beyond it is not timed at all ({@link #cannotWin}).
      */
-    private static final double RERUN_WITHIN = 1.25;
+    private static final double CONTENDS_WITHIN = 1.25;
+
+    /**
+     * The best and a runner-up within this factor of it are timed a second time: a first run also
+     * pays one-off costs (oneDNN builds its kernels for a new shape). Timing every candidate
+     * within 1.25x again took about a fifth of resnet18-unet's tuning, with no difference in its
+     * step times beyond their noise (BENCHMARKS.md).
+     */
+    private static final double RERUN_WITHIN = 1.10;
 
     /**
      * Raised whenever a change of the timing procedure makes earlier choices suspect, so they are
@@ -54,8 +65,8 @@ public final class ConvTuner {
      */
     private static final int TIMING_PROCEDURE = 2;
 
-    /** Training candidates timed forward and backward: the fastest forwards. */
-    private static final int FINALISTS = 2;
+    /** Training candidates always timed forward and backward: the fastest forward. */
+    private static final int FINALISTS = 1;
 
     /**
      * How much faster than the dense convolution measured here ({@link #denseRate}) a candidate's
@@ -303,8 +314,8 @@ public final class ConvTuner {
 
     /**
      * Times inference candidates on one draw of data, cheaply enough for a first use: each runs
-     * once, then those within {@link #RERUN_WITHIN} of the best run once more (a first run also
-     * pays one-off costs), keeping each one's faster time. Gradients off, restored after.
+     * once, then the best and a runner-up within {@link #RERUN_WITHIN} run once more (a first run
+     * also pays one-off costs), keeping each one's faster time. Gradients off, restored after.
      *
      * @return milliseconds in {@link DynamicConv2d.Strategy} order (NaN where not a candidate)
      */
@@ -314,18 +325,15 @@ public final class ConvTuner {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
-            ConvProblem.Data data = p.draw();
+            ConvProblem.Data data = p.draw(m);
             for (DynamicConv2d.Strategy s : candidates) {
                 ms[s.ordinal()] = s == DynamicConv2d.Strategy.EXPERT_SUM
                         && cannotWin(expertSumBoundMs(p), ms, 1) ? CANNOT_WIN
                         : once(p, s, m, data, false).forwardMs();
             }
-            List<DynamicConv2d.Strategy> close = close(candidates, ms);
-            if (close.size() > 1) {
-                for (DynamicConv2d.Strategy s : close) {
-                    ms[s.ordinal()] = Math.min(ms[s.ordinal()],
-                            once(p, s, m, data, false).forwardMs());
-                }
+            for (DynamicConv2d.Strategy s : worthRerunning(candidates, ms)) {
+                ms[s.ordinal()] = Math.min(ms[s.ordinal()],
+                        once(p, s, m, data, false).forwardMs());
             }
             return ms;
         } finally {
@@ -335,13 +343,13 @@ public final class ConvTuner {
 
     /**
      * Times training candidates on one draw of data in rounds: every candidate's forward
-     * (recording gradients, as in training); then the backward of the {@link #FINALISTS} fastest
-     * forwards and of any other within {@link #RERUN_WITHIN} of the fastest, on the graphs their
-     * timed forwards left (kept only while a candidate can still be a finalist, so no forward is
-     * paid twice); then forward and backward once more for those within {@link #RERUN_WITHIN} of
-     * the best total (a first run also builds its kernels). The backward is where the candidates
-     * differ most and costs twice the forward, so it is paid only where it can decide. Gradient
-     * mode restored after.
+     * (recording gradients, as in training); then the backward of the fastest forward and of any
+     * other within {@link #CONTENDS_WITHIN} of it, on the graphs their timed forwards left (kept
+     * only while a candidate can still be a finalist, so no forward is paid twice); then forward and backward once more for the best and a runner-up within
+     * {@link #RERUN_WITHIN} of it (a first run also builds its kernels), and likewise the forward
+     * of the fastest forward and its runner-up (the forwards decide inference). The backward
+     * is where the candidates differ most and costs twice the forward, so it is paid only where
+     * it can decide. Gradient mode restored after.
      *
      * @return forward milliseconds (the faster of a candidate's runs) and whole-run milliseconds
      *     (infinity for a candidate whose forward lost), in {@link DynamicConv2d.Strategy} order,
@@ -356,7 +364,7 @@ public final class ConvTuner {
         Map<DynamicConv2d.Strategy, Graph> alive = new java.util.EnumMap<>(
                 DynamicConv2d.Strategy.class); // graphs of candidates that can still be finalists
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
-            ConvProblem.Data data = p.draw();
+            ConvProblem.Data data = p.draw(m);
             try {
                 for (DynamicConv2d.Strategy s : candidates) {
                     if (s == DynamicConv2d.Strategy.EXPERT_SUM
@@ -388,12 +396,17 @@ public final class ConvTuner {
             } finally {
                 alive.values().forEach(g -> g.manager().close());
             }
-            List<DynamicConv2d.Strategy> close = close(candidates, total);
-            if (close.size() > 1) {
-                for (DynamicConv2d.Strategy s : close) {
-                    ConvProblem.Run r = once(p, s, m, data, true);
-                    total[s.ordinal()] = Math.min(total[s.ordinal()], r.totalMs());
-                    forward[s.ordinal()] = Math.min(forward[s.ordinal()], r.forwardMs());
+            List<DynamicConv2d.Strategy> rerun = worthRerunning(candidates, total);
+            for (DynamicConv2d.Strategy s : rerun) {
+                ConvProblem.Run r = once(p, s, m, data, true);
+                total[s.ordinal()] = Math.min(total[s.ordinal()], r.totalMs());
+                forward[s.ordinal()] = Math.min(forward[s.ordinal()], r.forwardMs());
+            }
+            // the forwards decide inference too: their close two also get a second run
+            for (DynamicConv2d.Strategy s : worthRerunning(candidates, forward)) {
+                if (!rerun.contains(s)) {
+                    forward[s.ordinal()] = Math.min(forward[s.ordinal()],
+                            once(p, s, m, data, false).forwardMs());
                 }
             }
             return new double[][] {forward, total};
@@ -407,8 +420,8 @@ public final class ConvTuner {
 
     /**
      * Frees the graphs of candidates that can no longer be finalists: those behind the
-     * {@link #FINALISTS} fastest forwards so far and beyond {@link #RERUN_WITHIN} of the fastest
-     * (later forwards only make the bar harder).
+     * {@link #FINALISTS} fastest forwards so far and beyond {@link #CONTENDS_WITHIN} of the
+     * fastest (later forwards only make the bar harder).
      */
     private static void dropLosers(Map<DynamicConv2d.Strategy, Graph> alive, double[] forward) {
         List<DynamicConv2d.Strategy> byForward = new ArrayList<>(alive.keySet());
@@ -416,7 +429,7 @@ public final class ConvTuner {
         double fastest = forward[byForward.get(0).ordinal()];
         for (int i = FINALISTS; i < byForward.size(); i++) {
             DynamicConv2d.Strategy s = byForward.get(i);
-            if (forward[s.ordinal()] > RERUN_WITHIN * fastest) {
+            if (forward[s.ordinal()] > CONTENDS_WITHIN * fastest) {
                 alive.remove(s).manager().close();
             }
         }
@@ -424,7 +437,7 @@ public final class ConvTuner {
 
     /**
      * Whether timing a candidate can change nothing: its forward takes at least
-     * {@code boundMs}, beyond {@link #RERUN_WITHIN} of the fastest forward timed so far, and
+     * {@code boundMs}, beyond {@link #CONTENDS_WITHIN} of the fastest forward timed so far, and
      * {@code needed} candidates were already faster (the finalists of training, the winner of
      * inference).
      *
@@ -442,7 +455,7 @@ public final class ConvTuner {
                 faster += t < boundMs ? 1 : 0;
             }
         }
-        return faster >= needed && boundMs > RERUN_WITHIN * fastest;
+        return faster >= needed && boundMs > CONTENDS_WITHIN * fastest;
     }
 
     /**
@@ -491,11 +504,20 @@ public final class ConvTuner {
         }
     }
 
-    /** The candidates within {@link #RERUN_WITHIN} of the fastest time: worth timing again. */
-    private static List<DynamicConv2d.Strategy> close(List<DynamicConv2d.Strategy> candidates,
+    /**
+     * The candidates worth timing again: the fastest and the runner-up when it is within
+     * {@link #RERUN_WITHIN} (none when it is not: the first runs already decided).
+     *
+     * @param candidates the candidates
+     * @param ms their times in {@link DynamicConv2d.Strategy} order
+     * @return the fastest two, or empty
+     */
+    static List<DynamicConv2d.Strategy> worthRerunning(List<DynamicConv2d.Strategy> candidates,
             double[] ms) {
-        double best = ms[fastest(candidates, ms).ordinal()];
-        return candidates.stream().filter(s -> ms[s.ordinal()] <= RERUN_WITHIN * best).toList();
+        List<DynamicConv2d.Strategy> byTime = new ArrayList<>(candidates);
+        byTime.sort(java.util.Comparator.comparingDouble(s -> ms[s.ordinal()]));
+        return byTime.size() > 1 && ms[byTime.get(1).ordinal()]
+                <= RERUN_WITHIN * ms[byTime.get(0).ordinal()] ? byTime.subList(0, 2) : List.of();
     }
 
     private static double[] untimed() {
