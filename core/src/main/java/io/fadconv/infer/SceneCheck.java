@@ -3,6 +3,7 @@ package io.fadconv.infer;
 import io.fadconv.data.Normalization;
 import io.fadconv.data.raster.GeoTiffReader;
 import io.fadconv.data.raster.RasterInfo;
+import io.fadconv.data.raster.RasterReader;
 import io.fadconv.util.ErrorMessages;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,11 +15,28 @@ import java.util.Optional;
  * Whether a run can map scenes, decided from their headers before anything is mapped: readable
  * GeoTIFFs with every band the run reads; for a pair of dates also one pixel grid, a known pixel
  * area and the truth on the same grid. The one home of these checks, so that a bad input is
- * reported at once with what is wrong, not after hours of mapping.
+ * reported at once with what is wrong, not after hours of mapping. A checked scene is handed
+ * back open ({@link #open}), so that mapping it reads no header again.
  */
 public final class SceneCheck {
 
     private SceneCheck() {}
+
+    /** A further check of an open scene before anything is mapped (the CLI's band statistics). */
+    @FunctionalInterface
+    public interface Further {
+        /** No further check. */
+        Further NONE = scene -> { };
+
+        /**
+         * Checks a scene.
+         *
+         * @param scene the open scene (left open)
+         * @throws IOException when it cannot be read
+         * @throws IllegalArgumentException when it is refused, saying why
+         */
+        void check(RasterReader scene) throws IOException;
+    }
 
     /**
      * Checks a pair of dates: both scenes readable GeoTIFFs with the run's bands, on one pixel
@@ -58,11 +76,27 @@ public final class SceneCheck {
      * @throws IOException when it cannot be read
      */
     public static GeoTiffReader open(Path scene, Normalization norm) throws IOException {
+        return open(scene, norm, Further.NONE);
+    }
+
+    /**
+     * Opens one scene checked as {@link #open(Path, Normalization)}, then by a further check.
+     *
+     * @param scene the scene
+     * @param norm the run's normalisation (the bands it reads)
+     * @param further a further check, after the check of the header
+     * @return the open scene; close it
+     * @throws IllegalArgumentException saying what is wrong, naming the file
+     * @throws IOException when it cannot be read
+     */
+    public static GeoTiffReader open(Path scene, Normalization norm, Further further)
+            throws IOException {
         GeoTiffReader r = open(scene, "scene");
         try {
             bands(r.info(), scene, norm);
+            further.check(r);
             return r;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             r.close();
             throw e;
         }
