@@ -133,6 +133,19 @@ class MappingCommandsTest {
         }
     }
 
+    /** A pair is checked, mapped and drawn under the overlay with each header read once. */
+    @Test
+    void cnaOfOnePairReadsEachScenesHeaderOnce() throws Exception {
+        try (HeaderReads reads = HeaderReads.count()) {
+            CliRun r = run("cna", "--run", run.toString(), "--before", scene("gid").toString(),
+                    "--after", scene("gid-t2").toString(), "--out",
+                    tmp.resolve("once-cna").toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(reads.of(scene("gid"))).as("headers of t1 read").isEqualTo(1);
+            assertThat(reads.of(scene("gid-t2"))).as("headers of t2 read").isEqualTo(1);
+        }
+    }
+
     @Test
     void cnaFromTheTrueLabelMapsIsPerfect() {
         Path out = tmp.resolve("cna-maps");

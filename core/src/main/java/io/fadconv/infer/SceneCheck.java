@@ -15,8 +15,8 @@ import java.util.Optional;
  * Whether a run can map scenes, decided from their headers before anything is mapped: readable
  * GeoTIFFs with every band the run reads; for a pair of dates also one pixel grid, a known pixel
  * area and the truth on the same grid. The one home of these checks, so that a bad input is
- * reported at once with what is wrong, not after hours of mapping. A checked scene is handed
- * back open ({@link #open}), so that mapping it reads no header again.
+ * reported at once with what is wrong, not after hours of mapping. The checked scenes are handed
+ * back open ({@link #open}, {@link #openPair}), so that mapping them reads no header again.
  */
 public final class SceneCheck {
 
@@ -39,6 +39,29 @@ public final class SceneCheck {
     }
 
     /**
+     * A pair of dates opened checked ({@link #openPair}), to be mapped through these readers.
+     *
+     * @param before the t1 scene
+     * @param after the t2 scene
+     */
+    public record Pair(GeoTiffReader before, GeoTiffReader after) implements AutoCloseable {
+
+        /** @return the pixels of one date (width x height) */
+        public long pixels() {
+            return before.info().extent().pixels();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                before.close();
+            } finally {
+                after.close();
+            }
+        }
+    }
+
+    /**
      * Checks a pair of dates: both scenes readable GeoTIFFs with the run's bands, on one pixel
      * grid, with a known pixel area, and the truth (if any) on the same grid.
      *
@@ -53,16 +76,50 @@ public final class SceneCheck {
      */
     public static long pair(Path before, Path after, Optional<Path> truth, Normalization norm,
             CnaOptions options) throws IOException {
-        RasterInfo a = header(before, "before");
-        RasterInfo b = header(after, "after");
-        bands(a, before, norm);
-        bands(b, after, norm);
-        CoRegistration.check(a, before, b, after);
-        PixelArea.of(a.geo(), options.pixelSize(), before);
-        if (truth.isPresent()) {
-            CoRegistration.check(a, before, header(truth.get(), "truth"), truth.get());
+        try (Pair p = openPair(before, after, truth, norm, options, Further.NONE)) {
+            return p.pixels();
         }
-        return a.extent().pixels();
+    }
+
+    /**
+     * Opens a pair of dates checked as {@link #pair} checks it, then by a further check of each
+     * scene. The caller maps the scenes through the readers, so each header is read once.
+     *
+     * @param before the t1 scene
+     * @param after the t2 scene
+     * @param truth a true change mask, if any
+     * @param norm the run's normalisation (the bands it reads)
+     * @param options the CNA options (pixel size)
+     * @param further a further check of each scene, after the checks of the headers
+     * @return both scenes open; close them
+     * @throws IllegalArgumentException saying what is wrong with which file
+     * @throws IOException when a file cannot be read
+     */
+    public static Pair openPair(Path before, Path after, Optional<Path> truth,
+            Normalization norm, CnaOptions options, Further further) throws IOException {
+        GeoTiffReader a = open(before, "before");
+        try {
+            GeoTiffReader b = open(after, "after");
+            try {
+                bands(a.info(), before, norm);
+                bands(b.info(), after, norm);
+                CoRegistration.check(a.info(), before, b.info(), after);
+                PixelArea.of(a.info().geo(), options.pixelSize(), before);
+                if (truth.isPresent()) {
+                    CoRegistration.check(a.info(), before, header(truth.get(), "truth"),
+                            truth.get());
+                }
+                further.check(a);
+                further.check(b);
+                return new Pair(a, b);
+            } catch (IOException | RuntimeException e) {
+                b.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            a.close();
+            throw e;
+        }
     }
 
     /**
