@@ -179,14 +179,14 @@ final class CnaCommand implements Callable<Integer> {
                 Path after = inputs.scenes.after;
                 PrintWriter err = spec.commandLine().getErr();
                 // each scene is opened once: checked, mapped and (t2) drawn under the overlay
-                try (ProgressBars bars = ProgressBars.onTerminal();
-                        MappingRun opened = MappingRun.open(run, windows::options,
+                try (MappingRun opened = MappingRun.open(run, windows::options,
                                 sceneBands::mapBands);
                         SceneCheck.Pair pair = SceneCheck.openPair(before, after, truthFile,
                                 opened.trained().normalization(), options, scene -> sceneBands
                                         .check(scene, opened.trained().normalization(), err))) {
-                    stats = CnaWorkflow.scenes(opened, pair, truthFile, options, files, bars);
-                    bars.close(); // the mapping is done
+                    try (ProgressBars bars = ProgressBars.onTerminal()) {
+                        stats = CnaWorkflow.scenes(opened, pair, truthFile, options, files, bars);
+                    }
                     CnaWorkflow.overlayOn(files, stats, pair.after(), rgb,
                             CnaWorkflow.title(before, after));
                 }
