@@ -9,8 +9,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * The progress of a batch: one bar over the megapixels of all pairs with the pairs done and
- * failed beside it (on a terminal only), and one line per finished pair.
+ * The progress of a batch: one bar over the pixels of all pairs (in megapixels, or a smaller
+ * {@link Unit} for a small batch) with the pairs done and failed beside it (on a terminal only),
+ * and one line per finished pair.
  */
 final class BatchBar implements BatchListener, AutoCloseable {
 
@@ -49,8 +50,9 @@ final class BatchBar implements BatchListener, AutoCloseable {
             return;
         }
         if (bar == null) {
+            Unit unit = Unit.fitting(total);
             bar = new ProgressBarBuilder().setTaskName("cna").setInitialMax(total)
-                    .setUnit(" MP", 1_000_000).setStyle(ProgressBarStyle.ASCII)
+                    .setUnit(unit.name(), unit.size()).setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(500)
                     .setConsumer(ProgressBars.onLineOf(barOut, 100)).build();
         }
@@ -59,6 +61,29 @@ final class BatchBar implements BatchListener, AutoCloseable {
         this.pairsDone = pairsDone;
         this.pairs = pairs;
         showPairs();
+    }
+
+    /**
+     * The unit the bar counts in. The bar shows whole units, so a batch of 0.16 megapixels
+     * read "0/0 MP": the largest unit of which the batch holds at least ten is taken.
+     *
+     * @param name the unit's name after the counts
+     * @param size pixels per unit
+     */
+    record Unit(String name, long size) {
+
+        /**
+         * The unit for a batch.
+         *
+         * @param pixels the batch's pixels
+         * @return megapixels, kilopixels or pixels
+         */
+        static Unit fitting(long pixels) {
+            if (pixels >= 10_000_000) {
+                return new Unit(" MP", 1_000_000);
+            }
+            return pixels >= 10_000 ? new Unit(" kP", 1_000) : new Unit(" px", 1);
+        }
     }
 
     private void showPairs() {

@@ -8,6 +8,7 @@ import io.fadconv.infer.ChangeMetrics;
 import io.fadconv.infer.CnaFiles;
 import io.fadconv.infer.CnaOptions;
 import io.fadconv.infer.PatchSieve;
+import io.fadconv.infer.SceneCheck;
 import io.fadconv.run.RunFolder;
 import io.fadconv.run.RunInfo;
 import io.fadconv.util.OutputFolder;
@@ -173,30 +174,30 @@ final class CnaCommand implements Callable<Integer> {
         Optional<Path> truthFile = Optional.ofNullable(truth);
         AreaStatistics stats;
         try (OutputFolder folder = OutputFolder.create(out)) {
-            Path image;
-            String title;
             if (inputs.scenes != null) {
-                try (ProgressBars bars = ProgressBars.onTerminal();
-                        MappingRun opened = MappingRun.open(run, windows::options,
-                                sceneBands::mapBands)) {
-                    for (Path scene : List.of(inputs.scenes.before, inputs.scenes.after)) {
-                        sceneBands.check(scene, opened.trained().normalization(),
-                                spec.commandLine().getErr());
+                Path before = inputs.scenes.before;
+                Path after = inputs.scenes.after;
+                PrintWriter err = spec.commandLine().getErr();
+                // each scene is opened once: checked, mapped and (t2) drawn under the overlay
+                try (MappingRun opened = MappingRun.open(run, windows::options,
+                                sceneBands::mapBands);
+                        SceneCheck.Pair pair = SceneCheck.openPair(before, after, truthFile,
+                                opened.trained().normalization(), options, scene -> sceneBands
+                                        .check(scene, opened.trained().normalization(), err))) {
+                    try (ProgressBars bars = ProgressBars.onTerminal()) {
+                        stats = CnaWorkflow.scenes(opened, pair, truthFile, options, files, bars);
                     }
-                    stats = CnaWorkflow.scenes(opened, inputs.scenes.before, inputs.scenes.after,
-                            truthFile, options, files, bars);
+                    CnaWorkflow.overlayOn(files, stats, pair.after(), rgb,
+                            CnaWorkflow.title(before, after));
                 }
-                image = inputs.scenes.after;
-                title = CnaWorkflow.title(inputs.scenes.before, inputs.scenes.after);
             } else {
                 try (ProgressBars bars = ProgressBars.onTerminal()) {
                     stats = CnaWorkflow.maps(mapClasses, inputs.maps.before, inputs.maps.after,
                             truthFile, options, files, run, bars);
                 }
-                image = inputs.maps.image;
-                title = CnaWorkflow.title(inputs.maps.before, inputs.maps.after);
+                CnaWorkflow.overlay(files, stats, inputs.maps.image, rgb,
+                        CnaWorkflow.title(inputs.maps.before, inputs.maps.after));
             }
-            CnaWorkflow.overlay(files, stats, image, rgb, title);
             folder.keep();
         }
         print(w, stats, files);

@@ -11,12 +11,18 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Shows a training run: a progress bar per epoch on stderr (tiles done, tiles/s, the epoch's ETA,
- * the last loss and the whole run's ETA), and one line per finished epoch on stdout.
+ * the last loss and the whole run's ETA), and one line per finished epoch on stdout. Without a
+ * terminal (a log, CI) a bar's redrawn line would pile up, so stderr gets plain lines instead,
+ * at most {@value #LINES_PER_EPOCH} per epoch.
  */
 final class TrainProgress implements Experiment.Listener {
 
+    /** At most this many plain progress lines per epoch without a terminal. */
+    static final int LINES_PER_EPOCH = 10;
+
     private final PrintWriter out;
     private final PrintWriter err;
+    private final boolean terminal;
     private String prefix;
     private ProgressBar bar;
     private int batch;
@@ -28,15 +34,16 @@ final class TrainProgress implements Experiment.Listener {
     private int stepsLeftAtStart = -1;
 
     /**
-     * A progress display.
+     * A progress display: a bar when a terminal is attached, plain lines otherwise.
      *
      * @param out where epoch lines go
-     * @param err where the bar goes
+     * @param err where the bar or the progress lines go
      * @param prefix a label before the bar's task name (e.g. the run name), or ""
      */
     TrainProgress(PrintWriter out, PrintWriter err, String prefix) {
         this.out = out;
         this.err = err;
+        this.terminal = ProgressBars.terminal();
         this.prefix = prefix.isEmpty() ? "" : prefix + " ";
     }
 
@@ -77,6 +84,9 @@ final class TrainProgress implements Experiment.Listener {
             runStart = System.nanoTime();
         }
         closeBar();
+        if (!terminal) {
+            return;
+        }
         bar = new ProgressBarBuilder()
                 .setTaskName(String.format(Locale.ROOT, "%sepoch %d/%d", prefix, epoch, epochs))
                 .setInitialMax((long) steps * batch)
@@ -96,7 +106,17 @@ final class TrainProgress implements Experiment.Listener {
             bar.stepTo((long) step * batch);
             bar.setExtraMessage(String.format(Locale.ROOT, "  loss %.4f, run ETA %s", loss,
                     runEta()));
+        } else if (!terminal && (step % linesEvery(steps) == 0 || step == steps)) {
+            err.printf(Locale.ROOT, "  %sepoch %d/%d: %d/%d tiles, %.1f tiles/s, loss %.4f, "
+                    + "run ETA %s%n", prefix, epoch, epochs, (long) step * batch,
+                    (long) steps * batch, tilesPerSecond, loss, runEta());
+            err.flush();
         }
+    }
+
+    /** Steps between plain progress lines: a tenth of the epoch, at least one. */
+    private static int linesEvery(int steps) {
+        return Math.max(1, (steps + LINES_PER_EPOCH - 1) / LINES_PER_EPOCH);
     }
 
     private String runEta() {

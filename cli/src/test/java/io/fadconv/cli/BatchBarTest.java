@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * README: a batch's progress bar runs over the megapixels of all pairs, with the pairs done
+ * README: a batch's progress bar runs over the pixels of all pairs, with the pairs done
  * beside it; here drawn into a writer (on a terminal it is the command's stderr) while a real
  * batch runs: five pairs, one refused by the input checks, one failing while it is mapped.
  */
@@ -35,7 +35,8 @@ class BatchBarTest {
         Drawn first = run(fx, pairs, out, false);
         // both dates of the four pairs that pass the checks: 4 x 2 x 160 x 128 pixels
         assertThat(first.pixels()).containsExactly(163_840, 163_840);
-        assertThat(first.lastFrame()).contains("cna 100%").contains("pairs 5/5, 2 failed");
+        assertThat(first.lastFrame()).contains("cna 100%").contains("163/163 kP")
+                .contains("pairs 5/5, 2 failed");
         assertThat(first.lines()).contains("  a: mapped in", "  shifted: FAILED: ",
                 "  corrupt: FAILED: ");
 
@@ -44,9 +45,29 @@ class BatchBarTest {
         FilePaths.deleteTree(out.resolve("b"));
         Drawn resumed = run(fx, pairs, out, true);
         assertThat(resumed.pixels()).containsExactly(81_920, 81_920);
-        assertThat(resumed.lastFrame()).contains("cna 100%").contains("pairs 5/5, 2 failed");
+        assertThat(resumed.lastFrame()).contains("cna 100%").contains("81/81 kP")
+                .contains("pairs 5/5, 2 failed");
         assertThat(resumed.lines()).contains("  a: complete from an earlier run",
                 "  b: mapped in");
+    }
+
+    /** The bar counts whole units, so a batch under ten megapixels counts in a smaller one. */
+    @Test
+    void theBarCountsInAUnitThatFitsTheBatch() {
+        assertThat(drawn(900)).contains("900/900 px").doesNotContain("MP");
+        assertThat(drawn(640_000)).contains("640/640 kP");
+        assertThat(drawn(25_000_000)).contains("25/25 MP");
+    }
+
+    /** The last frame of a bar over a batch of two pairs of this many pixels, all done. */
+    private static String drawn(long pixels) {
+        StringWriter bar = new StringWriter();
+        try (BatchBar b = new BatchBar(new PrintWriter(new StringWriter()),
+                new PrintWriter(bar, true))) {
+            b.progress(pixels / 2, pixels, 1, 2);
+            b.progress(pixels, pixels, 2, 2);
+        }
+        return new Drawn(bar.toString(), "", null).lastFrame();
     }
 
     /**

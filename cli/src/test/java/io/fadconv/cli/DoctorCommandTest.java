@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
+import io.fadconv.testing.SystemProperties;
 import io.fadconv.util.Json;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,20 +35,13 @@ class DoctorCommandTest {
 
     @Test
     void listsTheTrainingLayoutsTimedPerNetworkAndWhereTheyAreKept(@TempDir Path cache) {
-        String before = System.getProperty(CACHE_DIR);
-        System.setProperty(CACHE_DIR, cache.toString());
-        try {
+        SystemProperties cacheHere = new SystemProperties().set(CACHE_DIR, cache.toString());
+        try (cacheHere) {
             CliRun r = CliRun.of("doctor");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("Training layout per network (timed at a run's first "
                     + "step, batch and tile): 0 networks timed here before ("
                     + cache.resolve("network-layout.json") + ")");
-        } finally {
-            if (before == null) {
-                System.clearProperty(CACHE_DIR);
-            } else {
-                System.setProperty(CACHE_DIR, before);
-            }
         }
     }
 
@@ -77,9 +71,8 @@ class DoctorCommandTest {
     @Test
     void raceTimesTheCorrectConfigurationsAgainAndRemembersTheWinner(@TempDir Path cache)
             throws Exception {
-        String dir = System.getProperty(CACHE_DIR);
-        System.setProperty(CACHE_DIR, cache.toString());
-        try {
+        SystemProperties cacheHere = new SystemProperties().set(CACHE_DIR, cache.toString());
+        try (cacheHere) {
             for (int run = 1; run <= 2; run++) {
                 CliRun r = CliRun.of("doctor", "--race");
                 assertThat(r.code()).as(r.err()).isZero();
@@ -92,12 +85,6 @@ class DoctorCommandTest {
                         .contains(s.config().id() + " (timed now")
                         .doesNotContain("remembered from an earlier run");
                 assertRemembered(cache.resolve("engine-speed.json"), s, r.out());
-            }
-        } finally {
-            if (dir == null) {
-                System.clearProperty(CACHE_DIR);
-            } else {
-                System.setProperty(CACHE_DIR, dir);
             }
         }
     }

@@ -13,6 +13,7 @@ import io.fadconv.data.SyntheticConfig;
 import io.fadconv.data.SyntheticDataset;
 import io.fadconv.data.raster.GeoTiffReader;
 import io.fadconv.data.raster.GeoTiffWriter;
+import io.fadconv.data.raster.HeaderReads;
 import io.fadconv.data.raster.RasterSpec;
 import io.fadconv.data.raster.SampleType;
 import io.fadconv.model.ModelSpec;
@@ -115,6 +116,34 @@ class MappingCommandsTest {
         assertThat(j.get("evaluation").has("f1")).isTrue();
         assertThat(j.get("minimumMappingUnit").get("pixels").asInt()).isEqualTo(10);
         assertThat(r.out()).contains("Against the truth: precision").contains("farmland loss");
+    }
+
+    /** A folder's scenes are all checked before any is mapped, and each header read once. */
+    @Test
+    void predictOnAFolderReadsEachScenesHeaderOnce() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("once-predict"));
+        Path one = Files.copy(scene("gid"), folder.resolve("one.tif"));
+        Path two = Files.copy(scene("gid-t2"), folder.resolve("two.tif"));
+        try (HeaderReads reads = HeaderReads.count()) {
+            CliRun r = run("predict", "--run", run.toString(), "--in", folder.toString(),
+                    "--out", tmp.resolve("once-predict-maps").toString(), "--no-preview");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(reads.of(one)).as("headers of one.tif read").isEqualTo(1);
+            assertThat(reads.of(two)).as("headers of two.tif read").isEqualTo(1);
+        }
+    }
+
+    /** A pair is checked, mapped and drawn under the overlay with each header read once. */
+    @Test
+    void cnaOfOnePairReadsEachScenesHeaderOnce() throws Exception {
+        try (HeaderReads reads = HeaderReads.count()) {
+            CliRun r = run("cna", "--run", run.toString(), "--before", scene("gid").toString(),
+                    "--after", scene("gid-t2").toString(), "--out",
+                    tmp.resolve("once-cna").toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(reads.of(scene("gid"))).as("headers of t1 read").isEqualTo(1);
+            assertThat(reads.of(scene("gid-t2"))).as("headers of t2 read").isEqualTo(1);
+        }
     }
 
     @Test

@@ -62,7 +62,8 @@ class TrainCommandsTest {
         assertThat(t.out()).contains("Training resnet18x0.25-unet conv=fadconv:k=2,p=8")
                 .contains("epoch 1/1  train loss").contains("Done: 1 epochs")
                 .contains("fadconv eval --run");
-        assertThat(t.err()).contains("epoch 1/1").contains("tiles");
+        assertThat(t.err()).contains("epoch 1/1").contains("tiles")
+                .as("off a terminal: plain lines, no bar").doesNotContain("\r");
         for (String f : List.of("config.json", "run.json", "split.json", "normalization.json",
                 "last.params", "checkpoint.ckpt", "metrics.csv", "metrics.json")) {
             assertThat(out.resolve(f)).isRegularFile();

@@ -3,6 +3,7 @@ package io.fadconv.infer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.util.AtomicFiles;
+import io.fadconv.util.Csv;
 import io.fadconv.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -181,7 +182,9 @@ public record AreaStatistics(ChangeCodes codes, PixelArea area, long[] pixels, l
     }
 
     /**
-     * The area table as CSV: {@code category,code,pixels,hectares,percent_of_cropland_t1}.
+     * The area table as CSV: {@code category,code,pixels,hectares,percent_of_cropland_t1}; a
+     * category (made of class names) is quoted only when it needs it, as RFC 4180 says
+     * ({@link Csv#field}).
      *
      * @return CSV text with a header line
      */
@@ -204,8 +207,8 @@ public record AreaStatistics(ChangeCodes codes, PixelArea area, long[] pixels, l
 
     private void row(StringBuilder sb, String category, String code, long count) {
         double pct = percentOfCroplandBefore(count);
-        sb.append('"').append(category.replace("\"", "\"\"")).append("\",").append(code)
-                .append(',').append(count).append(',')
+        sb.append(Csv.field(category)).append(',').append(code).append(',').append(count)
+                .append(',')
                 .append(String.format(Locale.ROOT, "%.4f", hectares(count))).append(',')
                 .append(Double.isFinite(pct) ? String.format(Locale.ROOT, "%.3f", pct) : "")
                 .append('\n');

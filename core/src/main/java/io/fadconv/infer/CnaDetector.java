@@ -4,6 +4,7 @@ import io.fadconv.data.ClassScheme;
 import io.fadconv.data.raster.ColorMap;
 import io.fadconv.data.raster.GeoTiffWriter;
 import io.fadconv.data.raster.RasterInfo;
+import io.fadconv.data.raster.RasterReader;
 import io.fadconv.data.raster.RasterSpec;
 import io.fadconv.data.raster.SampleType;
 import io.fadconv.data.raster.Window;
@@ -82,11 +83,34 @@ public final class CnaDetector {
     public AreaStatistics detectScenes(SceneMapper mapper, Path before, Path after,
             Optional<Path> truth, CnaFiles out, Map<String, String> inputs,
             ProgressListener progress) throws IOException {
+        try (RasterReader t1 = RasterReader.open(before);
+                RasterReader t2 = RasterReader.open(after)) {
+            return detectScenes(mapper, t1, t2, truth, out, inputs, progress);
+        }
+    }
+
+    /**
+     * The same for scenes open already (as {@link SceneCheck#openPair} hands them over after
+     * checking them), so that their headers are read once.
+     *
+     * @param mapper the run's mapper
+     * @param before the t1 scene (left open)
+     * @param after the t2 scene (left open)
+     * @param truth a true change mask to evaluate against, or empty
+     * @param out the output folder
+     * @param inputs extra provenance for the statistics (the run, ...; may be empty)
+     * @param progress progress of both predictions and the detection
+     * @return the statistics, not saved
+     * @throws IOException on read or write failure
+     */
+    public AreaStatistics detectScenes(SceneMapper mapper, RasterReader before,
+            RasterReader after, Optional<Path> truth, CnaFiles out, Map<String, String> inputs,
+            ProgressListener progress) throws IOException {
         mapper.map(before, out.beforeClasses(), progress);
         mapper.map(after, out.afterClasses(), progress);
         Map<String, String> in = new LinkedHashMap<>(inputs);
-        in.put("beforeScene", before.toString());
-        in.put("afterScene", after.toString());
+        in.put("beforeScene", before.file().toString());
+        in.put("afterScene", after.file().toString());
         return detect(out.beforeClasses(), out.afterClasses(), truth, out.change(), in,
                 progress);
     }

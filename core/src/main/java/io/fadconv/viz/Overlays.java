@@ -40,6 +40,25 @@ public final class Overlays {
      */
     public static void cna(Path changeMap, AreaStatistics stats, Path image, int[] rgbBands,
             String title, Path png) throws IOException {
+        try (RasterReader r = image == null ? null : RasterReader.open(image)) {
+            cnaOn(changeMap, stats, r, rgbBands, title, png);
+        }
+    }
+
+    /**
+     * The same on an image open already (the t2 scene a command mapped through that reader).
+     *
+     * @param changeMap the change map GeoTIFF ({@link ChangeCodes} values)
+     * @param stats its statistics (codes, areas)
+     * @param image the t2 image to draw on (left open), or null for a plain background
+     * @param rgbBands red, green, blue bands of the image (0-based), or null for
+     *     {@link RgbComposite#defaultBands}
+     * @param title the title line
+     * @param png the PNG to write
+     * @throws IOException on read or write failure
+     */
+    public static void cnaOn(Path changeMap, AreaStatistics stats, RasterReader image,
+            int[] rgbBands, String title, Path png) throws IOException {
         ChangeCodes codes = stats.codes();
         int[] change;
         int w;
@@ -57,8 +76,8 @@ public final class Overlays {
         if (image != null) {
             base = RgbComposite.read(image, rgbBands, ClassMapImages.PREVIEW_SIZE);
             if (base.getWidth() != w || base.getHeight() != h) {
-                throw new IllegalArgumentException(image + " is not the size of " + changeMap
-                        + "; give the t2 image of the change map");
+                throw new IllegalArgumentException(image.file() + " is not the size of "
+                        + changeMap + "; give the t2 image of the change map");
             }
         } else {
             base = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);

@@ -45,12 +45,26 @@ public final class RgbComposite {
      */
     public static BufferedImage read(Path image, int[] bands, int maxSize) throws IOException {
         try (RasterReader r = RasterReader.open(image)) {
-            int[] rgb = bands == null ? defaultBands(r.info().bands()) : bands;
-            int f = Subsampled.factor(r.info().width(), r.info().height(), maxSize);
-            float[] v = Subsampled.floats(r, f, rgb);
-            return stretch(v, Subsampled.size(r.info().width(), f),
-                    Subsampled.size(r.info().height(), f), r.info().nodata());
+            return read(r, bands, maxSize);
         }
+    }
+
+    /**
+     * The same for a raster open already.
+     *
+     * @param r the raster (left open)
+     * @param bands red, green, blue band indices (0-based), or null for {@link #defaultBands}
+     * @param maxSize the longest side of the picture
+     * @return the picture
+     * @throws IOException on read failure
+     */
+    public static BufferedImage read(RasterReader r, int[] bands, int maxSize)
+            throws IOException {
+        int[] rgb = bands == null ? defaultBands(r.info().bands()) : bands;
+        int f = Subsampled.factor(r.info().width(), r.info().height(), maxSize);
+        float[] v = Subsampled.floats(r, f, rgb);
+        return stretch(v, Subsampled.size(r.info().width(), f),
+                Subsampled.size(r.info().height(), f), r.info().nodata());
     }
 
     /**

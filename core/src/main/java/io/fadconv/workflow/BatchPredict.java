@@ -103,8 +103,9 @@ public final class BatchPredict {
     }
 
     /**
-     * Checks every scene, then maps the good ones. A single scene is mapped through the file
-     * its check opened, so its header is read once.
+     * Checks every scene, then maps the good ones, reading each scene's header once: a single
+     * scene is mapped through the file its check opened; a folder's scenes are all checked
+     * first, their headers kept and handed to the mapping ({@link GeoTiffReader.Header}).
      *
      * @param run the opened run
      * @param scenes the scenes
@@ -116,15 +117,18 @@ public final class BatchPredict {
      * @return one outcome per scene, in order
      */
     public static List<Outcome> run(MappingRun run, List<Scene> scenes, boolean previews,
-            ProgressListener progress, Consumer<Outcome> finished, InputCheck inputCheck) {
+            ProgressListener progress, Consumer<Outcome> finished,
+            SceneCheck.Further inputCheck) {
         Normalization norm = run.trained().normalization();
         boolean one = scenes.size() == 1;
         Outcome[] out = new Outcome[scenes.size()];
+        GeoTiffReader.Header[] checked = new GeoTiffReader.Header[scenes.size()];
         if (!one) {
-            // all checked before any is mapped: bad scenes are reported at once
+            // all checked before any is mapped: bad scenes are reported at once (the files are
+            // closed meanwhile: a folder may hold more scenes than a process may open files)
             for (int i = 0; i < scenes.size(); i++) {
-                try {
-                    open(scenes.get(i).scene(), norm, inputCheck).close();
+                try (GeoTiffReader r = SceneCheck.open(scenes.get(i).scene(), norm, inputCheck)) {
+                    checked[i] = r.header();
                 } catch (IOException | IllegalArgumentException e) {
                     out[i] = new Outcome(scenes.get(i), null, null, ErrorMessages.oneLine(e));
                     finished.accept(out[i]);
@@ -137,8 +141,8 @@ public final class BatchPredict {
                 continue;
             }
             Scene s = scenes.get(i);
-            try (RasterReader in = one ? open(s.scene(), norm, inputCheck)
-                    : GeoTiffReader.open(s.scene())) {
+            try (RasterReader in = one ? SceneCheck.open(s.scene(), norm, inputCheck)
+                    : GeoTiffReader.open(checked[i])) {
                 SceneMapper.Result r = mapper.map(in, s.classMap(), progress);
                 Path png = null;
                 if (previews) {
@@ -153,35 +157,6 @@ public final class BatchPredict {
             finished.accept(out[i]);
         }
         return List.of(out);
-    }
-
-    /** Opens a scene checked by {@link SceneCheck#open} and the further check. */
-    private static RasterReader open(Path scene, Normalization norm, InputCheck further)
-            throws IOException {
-        RasterReader r = SceneCheck.open(scene, norm);
-        try {
-            further.check(r);
-            return r;
-        } catch (IOException | RuntimeException e) {
-            r.close();
-            throw e;
-        }
-    }
-
-    /** A check of one scene before mapping. */
-    @FunctionalInterface
-    public interface InputCheck {
-        /** No further check. */
-        InputCheck NONE = scene -> { };
-
-        /**
-         * Checks a scene.
-         *
-         * @param scene the open scene
-         * @throws IOException when it cannot be read
-         * @throws IllegalArgumentException when it is refused, saying why
-         */
-        void check(RasterReader scene) throws IOException;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.fadconv.workflow;
 
 import io.fadconv.data.ClassScheme;
+import io.fadconv.data.raster.RasterReader;
 import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.CnaDetector;
 import io.fadconv.infer.CnaFiles;
@@ -25,7 +26,7 @@ public final class CnaWorkflow {
     private CnaWorkflow() {}
 
     /**
-     * Checks the pair ({@link SceneCheck#pair}: before hours of mapping), maps both dates,
+     * Checks the pair ({@link SceneCheck#openPair}: before hours of mapping), maps both dates,
      * detects the change and writes the class map previews; the statistics are saved, the
      * overlay is left to {@link #overlay}.
      *
@@ -42,8 +43,31 @@ public final class CnaWorkflow {
     public static AreaStatistics scenes(MappingRun run, Path before, Path after,
             Optional<Path> truth, CnaOptions options, CnaFiles files, ProgressListener progress)
             throws IOException {
-        SceneCheck.pair(before, after, truth, run.trained().normalization(), options);
-        return checkedScenes(run, before, after, truth, options, files, files, progress);
+        try (SceneCheck.Pair pair = SceneCheck.openPair(before, after, truth,
+                run.trained().normalization(), options, SceneCheck.Further.NONE)) {
+            return scenes(run, pair, truth, options, files, progress);
+        }
+    }
+
+    /**
+     * The same for a pair opened checked ({@link SceneCheck#openPair}), mapped through its
+     * readers, so that no header is read again (nor by {@link #overlayOn} given
+     * {@code pair.after()}).
+     *
+     * @param run the opened run
+     * @param pair both scenes, checked and open
+     * @param truth the true change mask the pair was checked with, if any
+     * @param options minimum mapping unit and pixel size
+     * @param files where the outputs go
+     * @param progress progress of the mapping
+     * @return the statistics
+     * @throws IOException if a file cannot be read or written
+     */
+    public static AreaStatistics scenes(MappingRun run, SceneCheck.Pair pair,
+            Optional<Path> truth, CnaOptions options, CnaFiles files, ProgressListener progress)
+            throws IOException {
+        return checkedScenes(run, pair.before(), pair.after(), truth, options, files, files,
+                progress);
     }
 
     /**
@@ -52,7 +76,7 @@ public final class CnaWorkflow {
      * statistics, which are saved once (a batch writes into a staging folder that is renamed
      * when complete).
      */
-    static AreaStatistics checkedScenes(MappingRun run, Path before, Path after,
+    static AreaStatistics checkedScenes(MappingRun run, RasterReader before, RasterReader after,
             Optional<Path> truth, CnaOptions options, CnaFiles files, CnaFiles published,
             ProgressListener progress) throws IOException {
         java.nio.file.Files.createDirectories(files.dir());
@@ -66,9 +90,9 @@ public final class CnaWorkflow {
         stats = stats.withInputs(in);
         stats.save(files.statisticsJson(), files.statisticsCsv());
         ClassScheme cls = run.info().classes();
-        ClassMapImages.preview(files.beforeClasses(), cls, "t1: " + before.getFileName()
+        ClassMapImages.preview(files.beforeClasses(), cls, "t1: " + before.file().getFileName()
                 + " (" + run.modelName() + ")", files.beforePreview());
-        ClassMapImages.preview(files.afterClasses(), cls, "t2: " + after.getFileName()
+        ClassMapImages.preview(files.afterClasses(), cls, "t2: " + after.file().getFileName()
                 + " (" + run.modelName() + ")", files.afterPreview());
         return stats;
     }
@@ -115,6 +139,21 @@ public final class CnaWorkflow {
     public static void overlay(CnaFiles files, AreaStatistics stats, Path image, int[] rgbBands,
             String title) throws IOException {
         Overlays.cna(files.change(), stats, image, rgbBands, title, files.overlay());
+    }
+
+    /**
+     * The same on the t2 image open already (the scene the pair was mapped through).
+     *
+     * @param files the CNA folder with its change map
+     * @param stats its statistics
+     * @param image the t2 image (left open)
+     * @param rgbBands the image's red, green, blue bands (0-based), or null for the default
+     * @param title the title line
+     * @throws IOException on read or write failure
+     */
+    public static void overlayOn(CnaFiles files, AreaStatistics stats, RasterReader image,
+            int[] rgbBands, String title) throws IOException {
+        Overlays.cnaOn(files.change(), stats, image, rgbBands, title, files.overlay());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.fadconv.workflow;
 
+import io.fadconv.data.raster.RasterReader;
 import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.ChangeCodes;
 import io.fadconv.infer.CnaFiles;
@@ -77,13 +78,17 @@ public final class PairRunner {
             FilePaths.deleteTree(replaced(out, pair.id()));
             Files.createDirectories(stage);
             CnaFiles files = new CnaFiles(stage);
-            AreaStatistics s = CnaWorkflow.checkedScenes(run, pair.beforePath(),
-                    pair.afterPath(), pair.truthPath(), job.cnaOptions(), files,
-                    new CnaFiles(out.resolve(pair.id())), progress);
+            AreaStatistics s;
+            // both scenes opened once, for their maps and (t2) the overlay
+            try (RasterReader before = RasterReader.open(pair.beforePath());
+                    RasterReader after = RasterReader.open(pair.afterPath())) {
+                s = CnaWorkflow.checkedScenes(run, before, after, pair.truthPath(),
+                        job.cnaOptions(), files, new CnaFiles(out.resolve(pair.id())), progress);
+                CnaWorkflow.overlayOn(files, s, after, null,
+                        CnaWorkflow.title(pair.beforePath(), pair.afterPath()));
+            }
             // every pixel of a date is counted once, with data or without; both dates mapped
             long pixels = 2 * (s.validPixels() + s.nodataPixels());
-            CnaWorkflow.overlay(files, s, pair.afterPath(), null,
-                    CnaWorkflow.title(pair.beforePath(), pair.afterPath()));
             publish(stage, out.resolve(pair.id()), replaced(out, pair.id()));
             return PairResult.mapped(pair, s, pixels, (System.nanoTime() - start) / 1e9);
         } catch (IOException | RuntimeException e) {

@@ -20,6 +20,7 @@ import io.fadconv.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.assertj.core.data.Offset;
@@ -195,18 +196,18 @@ class CnaDetectorTest {
         assertThat(s.lossPixels()).isEqualTo(5);
         assertThat(s.toCsv()).isEqualTo("""
                 category,code,pixels,hectares,percent_of_cropland_t1
-                "farmland at t1",,6,0.0600,100.000
-                "farmland at t2",,3,0.0300,50.000
-                "stable farmland",1,1,0.0100,16.667
-                "farmland loss (all)",,5,0.0500,83.333
-                "farmland -> other/unlabeled",2,1,0.0100,16.667
-                "farmland -> built-up",3,2,0.0200,33.333
-                "farmland -> forest",4,1,0.0100,16.667
-                "farmland -> meadow",5,0,0.0000,0.000
-                "farmland -> water",6,1,0.0100,16.667
-                "farmland gain",,2,0.0200,33.333
-                "removed by minimum mapping unit",,0,0.0000,0.000
-                "no data",255,2,0.0200,33.333
+                farmland at t1,,6,0.0600,100.000
+                farmland at t2,,3,0.0300,50.000
+                stable farmland,1,1,0.0100,16.667
+                farmland loss (all),,5,0.0500,83.333
+                farmland -> other/unlabeled,2,1,0.0100,16.667
+                farmland -> built-up,3,2,0.0200,33.333
+                farmland -> forest,4,1,0.0100,16.667
+                farmland -> meadow,5,0,0.0000,0.000
+                farmland -> water,6,1,0.0100,16.667
+                farmland gain,,2,0.0200,33.333
+                removed by minimum mapping unit,,0,0.0000,0.000
+                no data,255,2,0.0200,33.333
                 """);
         JsonNode j = Json.MAPPER.readTree(s.toJson());
         assertThat(j.get("inputs").get("run").asText()).isEqualTo("runs/x");
@@ -220,6 +221,27 @@ class CnaDetectorTest {
                         ProgressListener.NONE))
                 .hasMessageContaining("has no georeferencing");
         assertThat(tmp.resolve("hand/d.tif")).doesNotExist();
+    }
+
+    /**
+     * The CSV quotes a category only when RFC 4180 needs it: class names with a comma or a
+     * quote (doubled inside the quotes); plain ones stay bare.
+     */
+    @Test
+    void csvCategoriesAreQuotedOnlyWhenTheyNeedIt() {
+        ClassScheme odd = new ClassScheme(List.of("other", "rice \"paddy\"", "roads, rail"),
+                new int[] {0, 0x00FF00, 0x808080}, 1);
+        AreaStatistics s = new AreaStatistics(new ChangeCodes(odd), new PixelArea(100, "given"),
+                new long[] {5, 2, 1, 2}, 0, 5, 3, 1,
+                new AreaStatistics.Sieve(0, 8, 0, 0, 0), null, Map.of());
+        assertThat(s.toCsv().lines()).containsSubsequence(
+                "category,code,pixels,hectares,percent_of_cropland_t1",
+                "\"rice \"\"paddy\"\" at t1\",,5,0.0500,100.000",
+                "\"stable rice \"\"paddy\"\"\",1,2,0.0200,40.000",
+                "\"rice \"\"paddy\"\" -> other\",2,1,0.0100,20.000",
+                "\"rice \"\"paddy\"\" -> roads, rail\",3,2,0.0200,40.000",
+                "removed by minimum mapping unit,,0,0.0000,0.000",
+                "no data,255,0,0.0000,0.000");
     }
 
     /** Hi-CNA masks: 0/1 at t1, 0/255 at t2, no nodata value: 255 is cropland. */

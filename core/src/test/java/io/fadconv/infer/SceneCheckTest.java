@@ -73,4 +73,20 @@ class SceneCheckTest {
                 CnaOptions.defaults()))
                 .hasMessageStartingWith(t1 + " is georeferenced but " + plain + " is not");
     }
+
+    @Test
+    void aPairIsHandedBackOpenAfterItsFurtherCheck() throws Exception {
+        java.util.List<Path> seen = new java.util.ArrayList<>();
+        try (SceneCheck.Pair p = SceneCheck.openPair(t1, t2, Optional.empty(), FOUR,
+                CnaOptions.defaults(), scene -> seen.add(scene.file()))) {
+            assertThat(seen).containsExactly(t1, t2);
+            assertThat(p.pixels()).isEqualTo(96L * 64);
+            assertThat(p.after().readWindow(new io.fadconv.data.raster.Window(95, 63, 1, 1), 0))
+                    .as("open for reading").hasSize(1);
+        }
+        assertThatThrownBy(() -> SceneCheck.openPair(t1, t2, Optional.empty(), FOUR,
+                CnaOptions.defaults(), scene -> {
+                    throw new IllegalArgumentException(scene.file() + ": refused");
+                })).hasMessage(t1 + ": refused");
+    }
 }

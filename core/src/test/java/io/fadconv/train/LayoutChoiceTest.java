@@ -9,6 +9,7 @@ import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
 import io.fadconv.engine.LayoutRace;
 import io.fadconv.model.ModelSpec;
+import io.fadconv.testing.SystemProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,21 +27,16 @@ class LayoutChoiceTest {
     @TempDir
     Path cache;
 
-    private String cacheBefore;
+    private final SystemProperties props = new SystemProperties();
 
     @BeforeEach
     void isolate() {
-        cacheBefore = System.getProperty("fadconv.engine.cache.dir");
-        System.setProperty("fadconv.engine.cache.dir", cache.toString());
+        props.set("fadconv.engine.cache.dir", cache.toString());
     }
 
     @AfterEach
     void restore() {
-        if (cacheBefore == null) {
-            System.clearProperty("fadconv.engine.cache.dir");
-        } else {
-            System.setProperty("fadconv.engine.cache.dir", cacheBefore);
-        }
+        props.close();
     }
 
     /** This process's decision with other facts: the configuration, what was correct, a race. */

@@ -17,6 +17,7 @@ import io.fadconv.model.SegmentationModel;
 import io.fadconv.nn.ConvSpec;
 import io.fadconv.nn.ConvTuner;
 import io.fadconv.run.RunFolder;
+import io.fadconv.testing.SystemProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -219,10 +220,9 @@ class TrainLoopTest {
 
     @Test
     void aResumedRunTakesTheStrategiesItsCheckpointRecorded() throws IOException {
-        String tune = System.getProperty(ConvTuner.PROPERTY);
-        System.setProperty(ConvTuner.PROPERTY, "on");
-        System.setProperty("fadconv.engine.cache", "off"); // no disk: a new process times afresh
-        try {
+        // no disk cache: a new process times afresh
+        try (SystemProperties props = new SystemProperties().set(ConvTuner.PROPERTY, "on")
+                .set("fadconv.engine.cache", "off")) {
             ConvTuner.clear();
             Path straight = tmp.resolve("tuned-straight");
             TrainLoop.run(config("fadconv:p=8", 2), straight, TrainLoop.Options.defaults(),
@@ -241,7 +241,7 @@ class TrainLoopTest {
                     crashAt(2, 2))).hasMessage("simulated kill");
             // a new process, whose own choice (here the fixed rule) may differ from the timed one
             ConvTuner.clear();
-            System.setProperty(ConvTuner.PROPERTY, "off");
+            props.set(ConvTuner.PROPERTY, "off");
             TrainLoop.run(config("fadconv:p=8", 2), crashed, everyStep.withResume(true),
                     new TrainListener() { });
             Map<String, ConvTuner.Choice> now = ConvTuner.choices();
@@ -252,12 +252,6 @@ class TrainLoopTest {
             }
             assertBitIdentical("tuned, resumed", expected, weights(crashed));
         } finally {
-            System.clearProperty("fadconv.engine.cache");
-            if (tune == null) {
-                System.clearProperty(ConvTuner.PROPERTY);
-            } else {
-                System.setProperty(ConvTuner.PROPERTY, tune);
-            }
             ConvTuner.clear();
         }
     }
@@ -268,12 +262,9 @@ class TrainLoopTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 LayoutChoice.candidates(EngineSetup.ensure()).size() > 1,
                 "one training layout is right here: nothing to time");
-        String layout = System.getProperty(LayoutChoice.PROPERTY);
-        String dir = System.getProperty("fadconv.engine.cache.dir");
-        System.setProperty(LayoutChoice.PROPERTY, "timed");
-        System.setProperty("fadconv.engine.cache.dir", tmp.resolve("cache").toString());
         EngineConfig before = EngineSetup.active();
-        try {
+        try (SystemProperties props = new SystemProperties().set(LayoutChoice.PROPERTY, "timed")
+                .set("fadconv.engine.cache.dir", tmp.resolve("cache").toString())) {
             Path straight = tmp.resolve("layout-straight");
             List<String> said = new java.util.ArrayList<>();
             TrainLoop.run(config("fadconv:p=8", 2), straight, TrainLoop.Options.defaults(),
@@ -302,23 +293,13 @@ class TrainLoopTest {
             EngineConfig other = LayoutChoice.candidates(EngineSetup.ensure()).stream()
                     .filter(c -> !c.id().equals(engine)).findFirst().orElseThrow();
             EngineSetup.switchTo(other);
-            System.setProperty(LayoutChoice.PROPERTY, "machine");
+            props.set(LayoutChoice.PROPERTY, "machine");
             TrainLoop.run(config("fadconv:p=8", 2), crashed, everyStep.withResume(true),
                     new TrainListener() { });
             assertThat(EngineSetup.active()).isEqualTo(other);
             assertBitIdentical("layout timed, resumed", weights(straight), weights(crashed));
         } finally {
             EngineSetup.switchTo(before);
-            restore(LayoutChoice.PROPERTY, layout);
-            restore("fadconv.engine.cache.dir", dir);
-        }
-    }
-
-    private static void restore(String key, String value) {
-        if (value == null) {
-            System.clearProperty(key);
-        } else {
-            System.setProperty(key, value);
         }
     }
 

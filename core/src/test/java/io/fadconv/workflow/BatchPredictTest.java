@@ -3,7 +3,9 @@ package io.fadconv.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fadconv.data.raster.GeoTiffReader;
+import io.fadconv.data.raster.HeaderReads;
 import io.fadconv.infer.ProgressListener;
+import io.fadconv.infer.SceneCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Predict's scenes: one scene is checked and mapped through one open file (its header read
- * once); a folder's scenes are all checked before any is mapped.
+ * once); a folder's scenes are all checked before any is mapped, each header read once too.
  */
 class BatchPredictTest {
 
@@ -65,5 +67,23 @@ class BatchPredictTest {
             assertThat(o).allSatisfy(r -> assertThat(r.error()).isEmpty());
         }
         assertThat(checked).containsExactly(scenes.get(0).scene(), scenes.get(1).scene());
+    }
+
+    @Test
+    void aFoldersScenesHaveTheirHeadersReadOnceForTheCheckAndTheMapping() throws Exception {
+        List<BatchPredict.Scene> scenes = List.of(
+                new BatchPredict.Scene(copy("a_t1.tif", "once1.tif"), tmp.resolve("once1-c.tif")),
+                new BatchPredict.Scene(copy("b_t1.tif", "once2.tif"), tmp.resolve("once2-c.tif")),
+                new BatchPredict.Scene(copy("c_t1.tif", "once3.tif"), tmp.resolve("once3-c.tif")));
+        CnaJob job = fx.job(tmp.resolve("unused"));
+        try (MappingRun run = MappingRun.open(fx.run, job::predictOptions);
+                HeaderReads reads = HeaderReads.count()) {
+            List<BatchPredict.Outcome> o = BatchPredict.run(run, scenes, false,
+                    ProgressListener.NONE, r -> { }, SceneCheck.Further.NONE);
+            assertThat(o).allSatisfy(r -> assertThat(r.error()).isEmpty());
+            for (BatchPredict.Scene s : scenes) {
+                assertThat(reads.of(s.scene())).as("headers of %s read", s.scene()).isEqualTo(1);
+            }
+        }
     }
 }

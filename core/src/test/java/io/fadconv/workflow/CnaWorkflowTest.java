@@ -4,18 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fadconv.data.raster.GeoTiffWriter;
+import io.fadconv.data.raster.HeaderReads;
 import io.fadconv.data.raster.RasterSpec;
 import io.fadconv.data.raster.SampleType;
+import io.fadconv.infer.AreaStatistics;
 import io.fadconv.infer.CnaFiles;
 import io.fadconv.infer.ProgressListener;
+import io.fadconv.infer.SceneCheck;
 import io.fadconv.infer.TestRuns;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One pair: a pair that cannot be compared is refused before either date is mapped. */
+/**
+ * One pair: a pair that cannot be compared is refused before either date is mapped; a good one
+ * is checked, mapped and drawn with each scene's header read once.
+ */
 class CnaWorkflowTest {
 
     @TempDir static Path tmp;
@@ -50,5 +58,35 @@ class CnaWorkflowTest {
             assertThat(truth.beforeClasses()).as("a truth off the grid: nothing mapped")
                     .doesNotExist();
         }
+    }
+
+    @Test
+    void eachSceneOfAPairHasItsHeaderReadOnceForTheChecksTheMapsAndTheOverlay() throws Exception {
+        Path scenes = fx.dir.resolve("scenes");
+        Path before = scenes.resolve("a_t1.tif");
+        Path after = scenes.resolve("a_t2.tif");
+        Optional<Path> truth = Optional.of(scenes.resolve("a_truth.tif"));
+        CnaJob job = fx.job(tmp.resolve("unused"));
+        CnaFiles files = new CnaFiles(tmp.resolve("once"));
+        List<Path> checked = new ArrayList<>();
+        try (MappingRun run = MappingRun.open(fx.run, job::predictOptions);
+                HeaderReads reads = HeaderReads.count()) {
+            try (SceneCheck.Pair pair = SceneCheck.openPair(before, after, truth,
+                    run.trained().normalization(), job.cnaOptions(),
+                    scene -> checked.add(scene.file()))) {
+                AreaStatistics s = CnaWorkflow.scenes(run, pair, truth, job.cnaOptions(), files,
+                        ProgressListener.NONE);
+                CnaWorkflow.overlayOn(files, s, pair.after(), null, "once");
+            }
+            assertThat(reads.of(before)).as("t1 headers read").isEqualTo(1);
+            assertThat(reads.of(after)).as("t2 headers read").isEqualTo(1);
+
+            CnaFiles byPath = new CnaFiles(tmp.resolve("once-by-path"));
+            CnaWorkflow.scenes(run, before, after, truth, job.cnaOptions(), byPath,
+                    ProgressListener.NONE);
+            assertThat(reads.of(before)).as("one more read by the path form").isEqualTo(2);
+        }
+        assertThat(checked).as("the further check saw both scenes").containsExactly(before, after);
+        assertThat(files.overlay()).exists();
     }
 }

@@ -3,12 +3,15 @@ package io.fadconv.data.raster;
 import io.fadconv.util.FilePaths;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.function.Consumer;
 
 /**
  * Reads windows of a GeoTIFF or BigTIFF without decoding the rest: only the tiles or strips a
@@ -28,22 +31,62 @@ import java.util.OptionalDouble;
  */
 public final class GeoTiffReader implements RasterReader {
 
+    /** Told of every header read; tests count them ({@code HeaderReads}), nothing else sets it. */
+    static volatile Consumer<Path> headerRead = file -> { };
+
     private final Path file;
     private final RasterInfo info;
+    private final Header header;
     private final FileChannel channel;
     private final TiffBlocks blocks;
     private final List<String> warnings;
 
-    private GeoTiffReader(Path file, Parsed parsed, FileChannel channel) {
-        this.file = file;
-        this.info = parsed.info();
+    private GeoTiffReader(Header header, FileChannel channel) {
+        this.file = header.file;
+        this.info = header.parsed.info();
+        this.header = header;
         this.channel = channel;
-        this.blocks = new TiffBlocks(parsed.layout(), channel);
-        this.warnings = List.copyOf(parsed.warnings());
+        this.blocks = new TiffBlocks(header.parsed.layout(), channel);
+        this.warnings = List.copyOf(header.parsed.warnings());
     }
 
     /** What the directory says: the info, where the blocks are, and GDAL-style warnings. */
     record Parsed(RasterInfo info, TiffBlocks.Layout layout, List<String> warnings) {}
+
+    /**
+     * A file's header as one opening read it, to open the file again without reading it
+     * ({@link #open(Header)}): a command that checks many scenes before it maps any keeps their
+     * headers instead of reading each twice. It holds the block offsets, 16 bytes per tile or
+     * strip, and the file's size and modification time to notice a file changed since.
+     */
+    public static final class Header {
+        private final Path file;
+        private final Parsed parsed;
+        private final long size;
+        private final FileTime modified;
+
+        private Header(Path file, Parsed parsed, long size, FileTime modified) {
+            this.file = file;
+            this.parsed = parsed;
+            this.size = size;
+            this.modified = modified;
+        }
+
+        /** @return the file */
+        public Path file() {
+            return file;
+        }
+
+        /** @return what the file holds */
+        public RasterInfo info() {
+            return parsed.info();
+        }
+
+        /** Whether the file is still the one this header was read from. */
+        private boolean describes(FileChannel ch) throws IOException {
+            return ch.size() == size && Files.getLastModifiedTime(file).equals(modified);
+        }
+    }
 
     /**
      * Opens a GeoTIFF and checks that it can be read: the header, the first image directory, the
@@ -58,7 +101,12 @@ public final class GeoTiffReader implements RasterReader {
         FilePaths.requireFile(file);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            return new GeoTiffReader(file, parse(TiffDirectory.read(ch)), ch);
+            // taken before the header is read: a file written meanwhile looks changed later
+            long size = ch.size();
+            FileTime modified = Files.getLastModifiedTime(file);
+            headerRead.accept(file);
+            Parsed parsed = parse(TiffDirectory.read(ch));
+            return new GeoTiffReader(new Header(file, parsed, size, modified), ch);
         } catch (IllegalArgumentException e) {
             ch.close();
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
@@ -66,6 +114,30 @@ public final class GeoTiffReader implements RasterReader {
             ch.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens a file again with the header an earlier opening read ({@link #header()}), without
+     * reading it. A file changed since (another size or modification time) is read afresh.
+     *
+     * @param header the header kept
+     * @return the reader; close it
+     * @throws IOException when the file cannot be read (gone: {@link NoSuchFileException})
+     * @throws IllegalArgumentException naming the file, when a changed file is not supported
+     */
+    public static GeoTiffReader open(Header header) throws IOException {
+        FilePaths.requireFile(header.file);
+        FileChannel ch = FileChannel.open(header.file, StandardOpenOption.READ);
+        try {
+            if (header.describes(ch)) {
+                return new GeoTiffReader(header, ch);
+            }
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        ch.close();
+        return open(header.file);
     }
 
     /**
@@ -89,6 +161,16 @@ public final class GeoTiffReader implements RasterReader {
     @Override
     public RasterInfo info() {
         return info;
+    }
+
+    /**
+     * The header this reader was opened with, to open the file again without reading it
+     * ({@link #open(Header)}).
+     *
+     * @return the header
+     */
+    public Header header() {
+        return header;
     }
 
     /**

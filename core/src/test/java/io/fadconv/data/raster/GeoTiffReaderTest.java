@@ -214,4 +214,33 @@ class GeoTiffReaderTest {
                     .hasMessage(ok + ": band 3 requested but the file has 3 band(s) (0..2)");
         }
     }
+
+    /**
+     * A kept header opens the file again without reading the header (what predict does between
+     * checking a folder's scenes and mapping them); a file rewritten since is read afresh.
+     */
+    @Test
+    void aKeptHeaderOpensTheFileAgainWithoutReadingItUnlessTheFileChanged() throws IOException {
+        Path f = tmp.resolve("kept.tif");
+        float[] data = JdkTiffs.randomData(SampleType.UINT16, 2, 40, 30, 3);
+        GeoTiffWriter.write(f, RasterSpec.of(40, 30, 2, SampleType.UINT16).withTileSize(16), data);
+        GeoTiffReader.Header header;
+        try (GeoTiffReader r = GeoTiffReader.open(f)) {
+            header = r.header();
+        }
+        Window all = new Window(0, 0, 40, 30);
+        try (HeaderReads reads = HeaderReads.count();
+                GeoTiffReader again = GeoTiffReader.open(header)) {
+            assertThat(reads.of(f)).as("header read again").isZero();
+            assertThat(again.info()).isSameAs(header.info());
+            assertThat(again.readWindow(all)).containsExactly(data);
+        }
+        GeoTiffWriter.write(f, RasterSpec.of(20, 30, 2, SampleType.UINT16).withTileSize(16),
+                new float[2 * 20 * 30]);
+        try (HeaderReads reads = HeaderReads.count();
+                GeoTiffReader changed = GeoTiffReader.open(header)) {
+            assertThat(reads.of(f)).as("a rewritten file's header").isEqualTo(1);
+            assertThat(changed.info().width()).isEqualTo(20);
+        }
+    }
 }
