@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.fadconv.Djl;
+import io.fadconv.testing.SystemProperties;
 import io.fadconv.testing.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,32 +26,20 @@ class ConvTunerTest {
     @TempDir
     Path cache;
 
-    private String tuneBefore;
-    private String cacheBefore;
+    private SystemProperties props;
 
     @BeforeEach
     void isolate() {
         // the suite runs with tuning off (a fixed rule, no timing); here it is on
-        tuneBefore = System.getProperty(ConvTuner.PROPERTY);
-        cacheBefore = System.getProperty("fadconv.engine.cache.dir");
-        System.setProperty(ConvTuner.PROPERTY, "on");
-        System.setProperty("fadconv.engine.cache.dir", cache.toString());
+        props = new SystemProperties().set(ConvTuner.PROPERTY, "on")
+                .set("fadconv.engine.cache.dir", cache.toString());
         ConvTuner.clear();
     }
 
     @AfterEach
     void restore() {
-        restore("fadconv.engine.cache.dir", cacheBefore);
-        restore(ConvTuner.PROPERTY, tuneBefore);
+        props.close();
         ConvTuner.clear();
-    }
-
-    private static void restore(String key, String value) {
-        if (value == null) {
-            System.clearProperty(key);
-        } else {
-            System.setProperty(key, value);
-        }
     }
 
     @Test
@@ -179,7 +168,7 @@ class ConvTunerTest {
 
     @Test
     void offMeansTheFixedRuleAndAPresetWins() {
-        System.setProperty(ConvTuner.PROPERTY, "off");
+        props.set(ConvTuner.PROPERTY, "off");
         Djl.engine();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.ones(new Shape(2, 512, 8, 8));
