@@ -269,12 +269,14 @@ public final class ConvTuner {
             double[] ms = timeInference(candidates, p);
             c = new Choice(fastest(candidates, ms), "timed", ms);
         } else {
-            double[][] forwardTotal = timeTraining(candidates, p);
-            c = new Choice(fastest(candidates, forwardTotal[1]), "timed", forwardTotal[1]);
             // The same forwards decide the geometry in inference, where both modes run one layout.
             String inference = p.inference().key();
-            if (EngineSetup.active().layout(true) == EngineSetup.active().layout(false)
-                    && !CHOICES.containsKey(inference) && remembered(onDisk, inference) == null) {
+            boolean decidesInference =
+                    EngineSetup.active().layout(true) == EngineSetup.active().layout(false)
+                    && !CHOICES.containsKey(inference) && remembered(onDisk, inference) == null;
+            double[][] forwardTotal = timeTraining(candidates, p, decidesInference);
+            c = new Choice(fastest(candidates, forwardTotal[1]), "timed", forwardTotal[1]);
+            if (decidesInference) {
                 Choice i = new Choice(fastest(candidates, forwardTotal[0]), "from training",
                         forwardTotal[0]);
                 CHOICES.put(inference, i);
@@ -347,16 +349,17 @@ public final class ConvTuner {
      * other within {@link #CONTENDS_WITHIN} of it, on the graphs their timed forwards left (kept
      * only while a candidate can still be a finalist, so no forward is paid twice); then forward and backward once more for the best and a runner-up within
      * {@link #RERUN_WITHIN} of it (a first run also builds its kernels), and likewise the forward
-     * of the fastest forward and its runner-up (the forwards decide inference). The backward
+     * of the fastest forward and its runner-up when the forwards decide inference. The backward
      * is where the candidates differ most and costs twice the forward, so it is paid only where
      * it can decide. Gradient mode restored after.
      *
+     * @param decidesInference whether the forwards will also decide the geometry in inference
      * @return forward milliseconds (the faster of a candidate's runs) and whole-run milliseconds
      *     (infinity for a candidate whose forward lost), in {@link DynamicConv2d.Strategy} order,
      *     NaN where not a candidate
      */
     private static double[][] timeTraining(List<DynamicConv2d.Strategy> candidates,
-            ConvProblem p) {
+            ConvProblem p, boolean decidesInference) {
         double[] forward = untimed();
         double[] total = untimed();
         boolean gradMode = JniUtils.isGradMode();
@@ -402,8 +405,9 @@ public final class ConvTuner {
                 total[s.ordinal()] = Math.min(total[s.ordinal()], r.totalMs());
                 forward[s.ordinal()] = Math.min(forward[s.ordinal()], r.forwardMs());
             }
-            // the forwards decide inference too: their close two also get a second run
-            for (DynamicConv2d.Strategy s : worthRerunning(candidates, forward)) {
+            // where the forwards decide inference too, their close two also get a second run
+            for (DynamicConv2d.Strategy s : decidesInference ? worthRerunning(candidates, forward)
+                    : List.<DynamicConv2d.Strategy>of()) {
                 if (!rerun.contains(s)) {
                     forward[s.ordinal()] = Math.min(forward[s.ordinal()],
                             once(p, s, m, data, false).forwardMs());
