@@ -136,10 +136,11 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
      * backward can be timed after other candidates' forwards.
      *
      * @param forwardMs milliseconds of the forward (with the loss when training)
+     * @param output the output, in the layout the network goes on in
      * @param loss the loss {@code sum(y^2)}, null in inference
      * @param kernels the kernel leaf, whose gradient completes the backward
      */
-    record Forward(double forwardMs, NDArray loss, NDArray kernels) {}
+    record Forward(double forwardMs, NDArray output, NDArray loss, NDArray kernels) {}
 
     /**
      * The same geometry in inference.
@@ -192,13 +193,18 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
                         strategy)
                 : DynamicConv2d.conv2d(x, kLeaf, null, stride, padding, dilation, groups,
                         strategy);
+        if (data.channelsLast()) {
+            // the network goes on channels-last: an output left in NCHW is copied back by the
+            // next convolution (and its gradient on the way back), so the copy counts here
+            y = io.fadconv.engine.EngineConv.channelsLast(y);
+        }
         if (!training) {
             y.get(0).toFloatArray(); // forces completion
-            return new Forward((System.nanoTime() - t0) / 1e6, null, kLeaf);
+            return new Forward((System.nanoTime() - t0) / 1e6, y, null, kLeaf);
         }
         NDArray loss = y.mul(y).sum();
         loss.toFloatArray(); // the forward has completed
-        return new Forward((System.nanoTime() - t0) / 1e6, loss, kLeaf);
+        return new Forward((System.nanoTime() - t0) / 1e6, y, loss, kLeaf);
     }
 
     /**

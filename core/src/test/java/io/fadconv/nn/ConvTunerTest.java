@@ -268,6 +268,28 @@ class ConvTunerTest {
     }
 
     @Test
+    void everyStrategyIsTimedWithItsOutputInTheLayoutTheNetworkGoesOnIn() {
+        Djl.engine();
+        // an output left in NCHW under channels-last costs the network a copy back: it counts
+        ConvProblem p = new ConvProblem(new Shape(2, 8, 6, 6), new Shape(8, 8, 3, 3), ONE, ONE,
+                ONE, 1, 4, false);
+        io.fadconv.engine.ConvLayout layout = io.fadconv.engine.EngineSetup.active().layout();
+        try (NDManager m = NDManager.newBaseManager()) {
+            ConvProblem.Data data = p.draw(m);
+            for (DynamicConv2d.Strategy s : DynamicConv2d.Strategy.values()) {
+                if (!s.applies(2, 1, 4, layout)) {
+                    continue;
+                }
+                try (NDManager run = m.newSubManager()) {
+                    NDArray y = p.forward(s, run, data).output();
+                    assertThat(Tensors.nhwcInMemory(y)).as(s + " under " + layout)
+                            .isEqualTo(layout == io.fadconv.engine.ConvLayout.CHANNELS_LAST);
+                }
+            }
+        }
+    }
+
+    @Test
     void theDenseRateIsMeasuredOncePerLayoutAndIsARateAMachineReaches() {
         Djl.engine();
         for (io.fadconv.engine.ConvLayout layout : io.fadconv.engine.ConvLayout.values()) {

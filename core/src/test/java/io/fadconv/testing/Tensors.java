@@ -142,4 +142,19 @@ public final class Tensors {
             }
         }
     }
+
+    /**
+     * Whether a {@code [B, C, H, W]} array is NHWC (channels-last) in memory: its NHWC
+     * permutation flattened is then a view, so writing through it changes the array (an NCHW
+     * array's is a copy). DJL exposes no strides. Overwrites one value of the array.
+     *
+     * @param a the array, C of at least 2
+     * @return true when NHWC in memory
+     */
+    public static boolean nhwcInMemory(NDArray a) {
+        float before = a.getFloat(0, 1, 0, 0);
+        NDArray flat = a.transpose(0, 2, 3, 1).flatten();
+        flat.set(new ai.djl.ndarray.index.NDIndex("1"), -1000f); // NHWC index 1 = (0, 1, 0, 0)
+        return a.getFloat(0, 1, 0, 0) != before;
+    }
 }
