@@ -61,10 +61,11 @@ public final class ConvTuner {
     /**
      * Raised whenever a change of the timing procedure makes earlier choices suspect, so they are
      * timed again (2: no single cold run decides; kept when round two started reusing the
-     * forwards' graphs, which saves time but does not decide differently; 3: under channels-last
-     * an output left in NCHW pays its copy back, which choices made before favoured).
+     * forwards' graphs, which saves time but does not decide differently; 4: under channels-last
+     * an output left in NCHW pays its copy back, which choices made before favoured; 3 was an
+     * experiment's, whose entries some caches hold).
      */
-    private static final int TIMING_PROCEDURE = 3;
+    private static final int TIMING_PROCEDURE = 4;
 
     /** Training candidates always timed forward and backward: the fastest forward. */
     private static final int FINALISTS = 1;
