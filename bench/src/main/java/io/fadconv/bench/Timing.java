@@ -77,7 +77,8 @@ public final class Timing {
      * Runs candidates round-robin ({@code warmup} untimed rounds, then {@code rounds} timed),
      * so drift of the machine affects all alike; every other round in reverse order, so that no
      * candidate always runs right after the same one (measured: the candidate run first after
-     * another's backward pass was up to 10 % slower than the same one run second).
+     * another's backward pass was up to 10 % slower than the same one run second). The first
+     * round runs them in the given order.
      *
      * @param candidates each returns its elapsed milliseconds for one run
      * @param warmup untimed rounds
@@ -100,7 +101,9 @@ public final class Timing {
         int n = candidates.size();
         for (int r = -warmup; r < rounds; r++) {
             for (int k = 0; k < n; k++) {
-                int i = (r & 1) == 0 ? k : n - 1 - k;
+                // the first round in the given order: what runs first is tuned first (a training
+                // step before inference decides inference from its forwards, as a training run)
+                int i = ((r + warmup) & 1) == 0 ? k : n - 1 - k;
                 double v = candidates.get(i).get();
                 if (r >= 0) {
                     t[i][r] = v;
