@@ -66,32 +66,9 @@ public final class CnaDetector {
     /**
      * Predicts both dates with a run and detects the change, writing the class maps and the
      * change map of {@link CnaFiles} (the PNGs: see io.fadconv.viz). The scenes are not
-     * checked here: check them first ({@link SceneCheck#pair}), or a pair that cannot be
-     * compared is found only after both dates are mapped.
-     *
-     * @param mapper the run's mapper
-     * @param before the t1 scene
-     * @param after the t2 scene
-     * @param truth a true change mask to evaluate against, or empty
-     * @param out the output folder
-     * @param inputs extra provenance for the statistics (the run, ...; may be empty)
-     * @param progress progress of both predictions and the detection
-     * @return the statistics, not saved: the caller saves them once, with the provenance it
-     *     records (a batch names the folder its staging folder becomes)
-     * @throws IOException on read or write failure
-     */
-    public AreaStatistics detectScenes(SceneMapper mapper, Path before, Path after,
-            Optional<Path> truth, CnaFiles out, Map<String, String> inputs,
-            ProgressListener progress) throws IOException {
-        try (RasterReader t1 = RasterReader.open(before);
-                RasterReader t2 = RasterReader.open(after)) {
-            return detectScenes(mapper, t1, t2, truth, out, inputs, progress);
-        }
-    }
-
-    /**
-     * The same for scenes open already (as {@link SceneCheck#openPair} hands them over after
-     * checking them), so that their headers are read once.
+     * checked here: check them first ({@link SceneCheck#openPair}, which hands them over open
+     * so their headers are read once), or a pair that cannot be compared is found only after
+     * both dates are mapped.
      *
      * @param mapper the run's mapper
      * @param before the t1 scene (left open)
@@ -100,7 +77,8 @@ public final class CnaDetector {
      * @param out the output folder
      * @param inputs extra provenance for the statistics (the run, ...; may be empty)
      * @param progress progress of both predictions and the detection
-     * @return the statistics, not saved
+     * @return the statistics, not saved: the caller saves them once, with the provenance it
+     *     records (a batch names the folder its staging folder becomes)
      * @throws IOException on read or write failure
      */
     public AreaStatistics detectScenes(SceneMapper mapper, RasterReader before,

@@ -407,12 +407,13 @@ public final class ConvTuner {
                 total[s.ordinal()] = Math.min(total[s.ordinal()], r.totalMs());
                 forward[s.ordinal()] = Math.min(forward[s.ordinal()], r.forwardMs());
             }
-            // where the forwards decide inference too, their close two also get a second run
-            for (DynamicConv2d.Strategy s : decidesInference ? worthRerunning(candidates, forward)
-                    : List.<DynamicConv2d.Strategy>of()) {
-                if (!rerun.contains(s)) {
-                    forward[s.ordinal()] = Math.min(forward[s.ordinal()],
-                            once(p, s, m, data, false).forwardMs());
+            if (decidesInference) {
+                // the forwards decide inference too: their close two also get a second run
+                for (DynamicConv2d.Strategy s : worthRerunning(candidates, forward)) {
+                    if (!rerun.contains(s)) {
+                        forward[s.ordinal()] = Math.min(forward[s.ordinal()],
+                                once(p, s, m, data, false).forwardMs());
+                    }
                 }
             }
             return new double[][] {forward, total};

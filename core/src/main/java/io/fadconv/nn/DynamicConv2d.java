@@ -56,9 +56,9 @@ public final class DynamicConv2d {
         /**
          * {@link #GROUPED} in NCHW memory while the configuration runs the network channels-last
          * (one copy of the input into NCHW; the output is left NCHW for the ops after it, a copy
-         * back to channels-last here measured no faster on an AMD EPYC): oneDNN's grouped kernels
-         * for many wide groups are not the same in both layouts; channels-last configurations
-         * only.
+         * back to channels-last here measured no faster on an AMD EPYC, and {@link ConvTuner}
+         * times it with the copy back the next convolution makes): oneDNN's grouped kernels for
+         * many wide groups are not the same in both layouts; channels-last configurations only.
          */
         GROUPED_NCHW,
         /**

@@ -117,9 +117,12 @@ class SceneMapperTest {
             RunFolder.Trained run = TestRuns.gid(tmp.resolve("run"), "static").open(m, 64);
             SceneMapper mapper = new SceneMapper(run, new PredictOptions(128, 32, 2));
             CnaFiles out = new CnaFiles(tmp.resolve("cna"));
-            AreaStatistics s = new CnaDetector(run.info().classes(), CnaOptions.defaults())
-                    .detectScenes(mapper, a, b, Optional.empty(), out,
-                            java.util.Map.of("run", "r"), ProgressListener.NONE);
+            AreaStatistics s;
+            try (RasterReader t1 = RasterReader.open(a); RasterReader t2 = RasterReader.open(b)) {
+                s = new CnaDetector(run.info().classes(), CnaOptions.defaults())
+                        .detectScenes(mapper, t1, t2, Optional.empty(), out,
+                                java.util.Map.of("run", "r"), ProgressListener.NONE);
+            }
             AreaStatistics direct = new CnaDetector(run.info().classes(), CnaOptions.defaults())
                     .detect(out.beforeClasses(), out.afterClasses(), Optional.empty(),
                             tmp.resolve("again.tif"), java.util.Map.of(), ProgressListener.NONE);
