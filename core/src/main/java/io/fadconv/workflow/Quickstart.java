@@ -9,6 +9,7 @@ import io.fadconv.infer.CnaOptions;
 import io.fadconv.infer.PatchSieve;
 import io.fadconv.infer.PredictOptions;
 import io.fadconv.infer.ProgressListener;
+import io.fadconv.infer.SceneCheck;
 import io.fadconv.train.Experiment;
 import io.fadconv.train.Loss;
 import io.fadconv.train.TrainConfig;
@@ -143,13 +144,16 @@ public final class Quickstart {
             CnaFiles files = new CnaFiles(f.report().resolve("cna-"
                     + e.folder().dir().getFileName()));
             AreaStatistics s;
+            // each scene opened once: checked, mapped and (t2) drawn under the overlay
             try (MappingRun run = MappingRun.open(e.folder().dir(), info -> PredictOptions
-                    .defaults().withWindow(info.windowOr(PredictOptions.DEFAULT_WINDOW)))) {
-                s = CnaWorkflow.scenes(run, before, after, Optional.of(truth), options, files,
+                    .defaults().withWindow(info.windowOr(PredictOptions.DEFAULT_WINDOW)));
+                    SceneCheck.Pair pair = SceneCheck.openPair(before, after, Optional.of(truth),
+                            run.trained().normalization(), options, SceneCheck.Further.NONE)) {
+                s = CnaWorkflow.scenes(run, pair, Optional.of(truth), options, files,
                         ProgressListener.NONE);
+                CnaWorkflow.overlayOn(files, s, pair.after(), null, "Cropland loss mapped by "
+                        + e.label() + " (synthetic pair)");
             }
-            CnaWorkflow.overlay(files, s, after, null, "Cropland loss mapped by " + e.label()
-                    + " (synthetic pair)");
             ChangeMetrics m = s.metrics();
             md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.1f | %.1f | %.1f | "
                     + "%.1f |%n", e.label(), s.hectares(s.lossPixels()),
