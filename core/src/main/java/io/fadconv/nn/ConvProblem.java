@@ -76,6 +76,25 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
     }
 
     /**
+     * Bytes of the input unfolded for a convolution by matrix product (float32, groups = 1):
+     * {@code C kh kw} values per output pixel of each sample.
+     *
+     * @return bytes
+     */
+    public long unfoldedBytes() {
+        return batch() * input.get(1) * kernel.get(2) * kernel.get(3) * outPixels() * Float.BYTES;
+    }
+
+    /**
+     * Bytes of the per-sample kernels (float32): {@code O C/groups kh kw} values per sample.
+     *
+     * @return bytes
+     */
+    public long kernelBytes() {
+        return batch() * kernel.size() * Float.BYTES;
+    }
+
+    /**
      * The key choices are kept under: the geometry, training or inference, and the engine
      * configuration in use (a choice under one need not hold under another).
      *

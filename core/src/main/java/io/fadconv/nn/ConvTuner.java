@@ -28,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * geometry in inference (a training run evaluates, so it would otherwise time the forwards
  * twice); the best and a close runner-up run a second time. On data of the same shapes spread by
  * hashing (no generator is touched, so seeded runs stay reproducible), outside the caller's
- * autograd graph.
+ * autograd graph. A candidate whose work alone loses is not timed: expert-sum where K times the
+ * multiply-adds cannot win ({@link #cannotWin}), im2col-bmm where its unfolded input outweighs the
+ * kernels ({@link #unfoldsTooMuch}).
  *
  * <p>Choices are kept per process, and per kind of machine in {@code conv-tuning.json} (see
  * {@link MachineFile}) so a later process makes the same choice without timing. A training run
@@ -77,7 +79,11 @@ public final class ConvTuner {
      */
     private static final double BEYOND_DENSE = 1.5;
 
-    /** The time recorded for a candidate not timed because its work alone loses. */
+    /**
+     * The time recorded for a candidate not timed because its work alone loses: K times the
+     * multiply-adds ({@link DynamicConv2d.Strategy#EXPERT_SUM}, {@link #cannotWin}), or an
+     * unfolded input larger than the kernels ({@link #unfoldsTooMuch}).
+     */
     static final double CANNOT_WIN = Double.MAX_VALUE;
 
     /**
@@ -85,6 +91,13 @@ public final class ConvTuner {
      * process.
      */
     private static final Map<String, Double> DENSE_RATE = new ConcurrentHashMap<>();
+
+    /**
+     * The best rate, in GMAC/s, a timed candidate's forward reached, per configuration and layout:
+     * the machine's dense rate is at least that, whatever a measurement made while the process was
+     * still starting found (one measured half its later rate on an AMD EPYC).
+     */
+    private static final Map<String, Double> REACHED = new ConcurrentHashMap<>();
 
     private static final Map<String, Choice> CHOICES = new ConcurrentHashMap<>();
     private static final Map<Lookup, String> KEYS = new ConcurrentHashMap<>();
@@ -183,7 +196,10 @@ public final class ConvTuner {
             DynamicConv2d.Strategy[] all = DynamicConv2d.Strategy.values();
             for (int i = 0; i < c.millis().length; i++) {
                 if (c.millis()[i] == CANNOT_WIN) {
-                    sb.append("  ").append(all[i]).append(" not timed (K times the work)");
+                    sb.append("  ").append(all[i]).append(
+                            all[i] == DynamicConv2d.Strategy.EXPERT_SUM
+                                    ? " not timed (K times the work)"
+                                    : " not timed (unfolds more than the kernels)");
                 } else if (Double.isInfinite(c.millis()[i])) {
                     sb.append("  ").append(all[i]).append(" lost in its forward");
                 } else if (!Double.isNaN(c.millis()[i])) {
@@ -236,6 +252,7 @@ public final class ConvTuner {
     public static void clear() {
         CHOICES.clear();
         DENSE_RATE.clear();
+        REACHED.clear();
         TUNING_NANOS.set(0);
         fileLoaded = false; // the cache's place may have changed (fadconv.engine.cache.dir)
     }
@@ -331,9 +348,9 @@ public final class ConvTuner {
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             ConvProblem.Data data = p.draw(m);
             for (DynamicConv2d.Strategy s : candidates) {
-                ms[s.ordinal()] = s == DynamicConv2d.Strategy.EXPERT_SUM
+                ms[s.ordinal()] = unfoldsTooMuch(s, p) || s == DynamicConv2d.Strategy.EXPERT_SUM
                         && cannotWin(expertSumBoundMs(p), ms, 1) ? CANNOT_WIN
-                        : once(p, s, m, data, false).forwardMs();
+                        : reached(p, once(p, s, m, data, false).forwardMs());
             }
             for (DynamicConv2d.Strategy s : worthRerunning(candidates, ms)) {
                 ms[s.ordinal()] = Math.min(ms[s.ordinal()],
@@ -372,7 +389,7 @@ public final class ConvTuner {
             ConvProblem.Data data = p.draw(m);
             try {
                 for (DynamicConv2d.Strategy s : candidates) {
-                    if (s == DynamicConv2d.Strategy.EXPERT_SUM
+                    if (unfoldsTooMuch(s, p) || s == DynamicConv2d.Strategy.EXPERT_SUM
                             && cannotWin(expertSumBoundMs(p), forward, FINALISTS)) {
                         forward[s.ordinal()] = CANNOT_WIN;
                         continue;
@@ -384,7 +401,7 @@ public final class ConvTuner {
                         run.close();
                         throw e;
                     }
-                    forward[s.ordinal()] = alive.get(s).forward().forwardMs();
+                    forward[s.ordinal()] = reached(p, alive.get(s).forward().forwardMs());
                     dropLosers(alive, forward);
                 }
                 for (DynamicConv2d.Strategy s : candidates) {
@@ -466,11 +483,31 @@ public final class ConvTuner {
     }
 
     /**
+     * Whether a candidate is left untimed because it copies more than the convolution's operands:
+     * {@link DynamicConv2d.Strategy#IM2COL_BMM} where each sample's unfolded input is larger than
+     * its kernel (more output pixels than output channels). The grouped convolution does the same
+     * multiply-adds without that copy; im2col-bmm is for maps so small that the kernels outweigh
+     * the activations. A workspace limit, as cuDNN's benchmark mode has, not a timing: where it
+     * holds, im2col-bmm's forward and backward measured 1.6-4.0x the fastest candidate's on both
+     * CPUs measured (an Intel Xeon in NCHW, an AMD EPYC in channels-last), and timing it there
+     * cost about 7 % of resnet18-unet's tuning on the AMD EPYC (BENCHMARKS.md).
+     *
+     * @param s the candidate
+     * @param p the problem
+     * @return true when it is not timed
+     */
+    static boolean unfoldsTooMuch(DynamicConv2d.Strategy s, ConvProblem p) {
+        return s == DynamicConv2d.Strategy.IM2COL_BMM && p.unfoldedBytes() > p.kernelBytes();
+    }
+
+    /**
      * The least time {@link DynamicConv2d.Strategy#EXPERT_SUM}'s forward can take: K times the
-     * multiply-adds, at {@link #BEYOND_DENSE} times the best rate of a dense convolution here.
+     * multiply-adds, at {@link #BEYOND_DENSE} times the best rate of a dense convolution here
+     * (measured, or reached by a timed candidate, whichever is higher).
      */
     private static double expertSumBoundMs(ConvProblem p) {
-        double rate = denseRate(EngineSetup.active().layout(p.training()));
+        ConvLayout layout = EngineSetup.active().layout(p.training());
+        double rate = Math.max(denseRate(layout), REACHED.getOrDefault(rateKey(layout), 0.0));
         return (double) p.experts() * p.madds() / (BEYOND_DENSE * rate * 1e6);
     }
 
@@ -484,8 +521,23 @@ public final class ConvTuner {
      * @return GMAC/s
      */
     static double denseRate(ConvLayout layout) {
-        return DENSE_RATE.computeIfAbsent(EngineSetup.active() + " " + layout,
+        return DENSE_RATE.computeIfAbsent(rateKey(layout),
                 k -> measureDenseRate(layout));
+    }
+
+    private static String rateKey(ConvLayout layout) {
+        return EngineSetup.active() + " " + layout;
+    }
+
+    /**
+     * Notes the rate a timed forward reached (its multiply-adds over its time, mixing included).
+     *
+     * @return {@code ms}
+     */
+    private static double reached(ConvProblem p, double ms) {
+        REACHED.merge(rateKey(EngineSetup.active().layout(p.training())), p.madds() / (ms * 1e6),
+                Math::max);
+        return ms;
     }
 
     private static double measureDenseRate(ConvLayout layout) {

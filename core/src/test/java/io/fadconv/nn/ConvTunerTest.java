@@ -45,12 +45,14 @@ class ConvTunerTest {
     @Test
     void aTrainingGeometryTimesEveryForwardThenTheFastestForwardAndBackwardAndDecidesItsInferenceTwin() {
         Djl.engine();
-        ConvProblem p = new ConvProblem(new Shape(4, 8, 12, 12), new Shape(8, 8, 3, 3), ONE, ONE,
+        // 16 output pixels, 16 output channels: im2col-bmm's unfolded input is no larger than the
+        // kernels, so every strategy is a candidate
+        ConvProblem p = new ConvProblem(new Shape(4, 8, 4, 4), new Shape(16, 8, 3, 3), ONE, ONE,
                 ONE, 1, 4, true);
         DynamicConv2d.Strategy s = ConvTuner.strategy(p);
         ConvTuner.Choice c = ConvTuner.choices().get(p.key());
         assertThat(c.how()).isEqualTo("timed");
-        assertThat(p.key()).startsWith("train B4 C8 12x12 O8 k3x3");
+        assertThat(p.key()).startsWith("train B4 C8 4x4 O16 k3x3");
         int complete = 0;
         for (DynamicConv2d.Strategy each : DynamicConv2d.Strategy.values()) {
             double t = c.millis()[each.ordinal()];
@@ -99,7 +101,8 @@ class ConvTunerTest {
     void theFirstUseOfAGeometryTimesEveryApplicableStrategyOnce() throws Exception {
         Djl.engine();
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.ones(new Shape(2, 8, 8, 8));
+            // 4 output pixels, 8 output channels: im2col-bmm is a candidate
+            NDArray x = m.ones(new Shape(2, 8, 2, 2));
             NDArray k = m.ones(new Shape(2, 8, 8, 3, 3));
             DynamicConv2d.Strategy s = ConvTuner.strategy(ConvProblem.of(x, k.getShape(), 0, ONE, ONE, ONE, 1));
             Map<String, ConvTuner.Choice> choices = ConvTuner.choices();
@@ -123,7 +126,7 @@ class ConvTunerTest {
                     .filter(e -> e.getKey().contains(" K4 ")).findFirst().orElseThrow().getValue();
             assertThat(java.util.Arrays.stream(mixture.millis()).filter(t -> !Double.isNaN(t)))
                     .hasSize(4 + nchw);
-            assertThat(choices.keySet().iterator().next()).startsWith("infer B2 C8 8x8 O8 k3x3");
+            assertThat(choices.keySet().iterator().next()).startsWith("infer B2 C8 2x2 O8 k3x3");
             // the same geometry again: no new decision; grouped convolutions cannot use im2col
             ConvTuner.strategy(ConvProblem.of(x, k.getShape(), 0, ONE, ONE, ONE, 1));
             assertThat(ConvTuner.choices()).hasSize(2);
@@ -135,7 +138,7 @@ class ConvTunerTest {
                     .isTrue();
             // a later process finds the choice on disk
             assertThat(Files.readString(cache.resolve("conv-tuning.json")))
-                    .contains("infer B2 C8 8x8 O8 k3x3").contains(s.name());
+                    .contains("infer B2 C8 2x2 O8 k3x3").contains(s.name());
             ConvTuner.clear();
             assertThat(ConvTuner.strategy(ConvProblem.of(x, k.getShape(), 0, ONE, ONE, ONE, 1)))
                     .isEqualTo(s);
@@ -184,6 +187,39 @@ class ConvTunerTest {
                     .isEqualTo(DynamicConv2d.Strategy.PER_SAMPLE);
             assertThat(ConvTuner.strategies()).containsEntry(key, "PER_SAMPLE").hasSize(1);
         }
+    }
+
+    @Test
+    void im2colIsNotTimedWhereItsUnfoldedInputOutweighsTheKernels() {
+        // resnet18-unet's geometries at 256 x 256, batch 8, bytes by hand (float32)
+        ConvProblem first = new ConvProblem(new Shape(8, 64, 64, 64), new Shape(64, 64, 3, 3),
+                ONE, ONE, ONE, 1, 4, true);
+        assertThat(first.unfoldedBytes()).isEqualTo(8L * 64 * 9 * 4096 * 4); // 75.5 MB
+        assertThat(first.kernelBytes()).isEqualTo(8L * 64 * 64 * 9 * 4); // 1.2 MB
+        assertThat(ConvTuner.unfoldsTooMuch(DynamicConv2d.Strategy.IM2COL_BMM, first)).isTrue();
+        assertThat(ConvTuner.unfoldsTooMuch(DynamicConv2d.Strategy.GROUPED, first))
+                .as("a limit on im2col-bmm's copy only").isFalse();
+        ConvProblem deepest = new ConvProblem(new Shape(8, 512, 8, 8), new Shape(512, 512, 3, 3),
+                ONE, ONE, ONE, 1, 4, true);
+        assertThat(deepest.unfoldedBytes()).isEqualTo(8L * 512 * 9 * 64 * 4); // 9.4 MB
+        assertThat(deepest.kernelBytes()).isEqualTo(8L * 512 * 512 * 9 * 4); // 75.5 MB
+        assertThat(ConvTuner.unfoldsTooMuch(DynamicConv2d.Strategy.IM2COL_BMM, deepest)).isFalse();
+        Shape two = new Shape(2, 2);
+        ConvProblem strided = new ConvProblem(new Shape(8, 128, 32, 32), new Shape(256, 128, 3, 3),
+                two, ONE, ONE, 1, 4, true);
+        assertThat(strided.unfoldedBytes()).as("16 x 16 outputs, as many as output channels")
+                .isEqualTo(strided.kernelBytes()).isEqualTo(8L * 128 * 9 * 256 * 4);
+        assertThat(ConvTuner.unfoldsTooMuch(DynamicConv2d.Strategy.IM2COL_BMM, strided))
+                .as("equal is no more").isFalse();
+        // a decision shows why im2col-bmm was not timed
+        Djl.engine();
+        ConvProblem small = new ConvProblem(new Shape(2, 4, 8, 8), new Shape(4, 4, 3, 3), ONE, ONE,
+                ONE, 1, 0, false);
+        ConvTuner.strategy(small);
+        assertThat(ConvTuner.choices().get(small.key()).millis()[
+                DynamicConv2d.Strategy.IM2COL_BMM.ordinal()]).isEqualTo(ConvTuner.CANNOT_WIN);
+        assertThat(ConvTuner.describe()).anySatisfy(line -> assertThat(line)
+                .startsWith(small.key()).contains("IM2COL_BMM not timed (unfolds more than the"));
     }
 
     @Test
