@@ -28,8 +28,10 @@ import java.util.List;
  * back. When the tensor is freed its block is exactly the size it was, a few bytes short of what
  * the next aligned request of that size takes, so the heap grows into fresh pages instead: on
  * the AMD EPYC, copying a 75 MB tensor faulted all of its 19,200 pages in 10 of 12 repeats
- * (18-20 ms) with the caches on, and in none (5 ms) with them off. (glibc's {@code hugetlb=1} was measured too: fewer faults, but growing
- * the heap cost about 100 ms per 64 MB on the same VM, so it is not set.) glibc reads the
+ * (18-20 ms) with the caches on, and in none (5 ms) with them off.
+ *
+ * <p>(glibc's {@code hugetlb=1} was measured too: fewer faults, but growing the heap cost about
+ * 100 ms per 64 MB on the same VM, so it is not set.) glibc reads the
  * variable only at start-up ({@code mallopt} later does not move threads off their arenas, which
  * was tried), so a process started without it cannot turn it on; {@code fadconv doctor} says
  * which case holds and measures the difference.

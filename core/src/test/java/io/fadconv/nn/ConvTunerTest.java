@@ -223,6 +223,23 @@ class ConvTunerTest {
     }
 
     @Test
+    void expertSumsBoundFollowsTheRateTheTimedForwardsReachedWhenTheMeasuredOneIsLow() {
+        Djl.engine();
+        ConvProblem p = new ConvProblem(new Shape(4, 8, 4, 4), new Shape(16, 8, 3, 3), ONE, ONE,
+                ONE, 1, 4, false);
+        io.fadconv.engine.ConvLayout layout = io.fadconv.engine.EngineSetup.active().layout(false);
+        // a first measurement taken while the process was starting, absurdly low
+        ConvTuner.assumeDenseRate(layout, 1e-6);
+        ConvTuner.strategy(p);
+        double[] ms = ConvTuner.choices().get(p.key()).millis();
+        double fastest = java.util.Arrays.stream(ms).filter(t -> !Double.isNaN(t)).min()
+                .orElseThrow();
+        // the fastest forward did p.madds() multiply-adds in `fastest` ms, so K times them at 1.5
+        // times that rate take at most K / 1.5 times as long (1e-6 GMAC/s alone: ~10^6 s)
+        assertThat(ConvTuner.expertSumBoundMs(p)).isLessThanOrEqualTo(4 / 1.5 * fastest * 1.0001);
+    }
+
+    @Test
     void aCandidateIsLeftUntimedOnlyWhereItsLeastTimeCannotChangeTheOutcome() {
         double nan = Double.NaN;
         double[] forward = {10, 12, nan, 30, nan, nan};
