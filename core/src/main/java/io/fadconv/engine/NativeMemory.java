@@ -71,12 +71,14 @@ public final class NativeMemory {
 
     /**
      * How timings learned on this machine are told apart by the allocator they were taken
-     * under (a choice timed while every step faulted its memory in need not hold without).
+     * under: a choice timed while steps faulted their memory in need not hold without, so the
+     * settings themselves are part of the key, and choices made under earlier settings are timed
+     * again.
      *
-     * @return {@code " memory=kept"} or {@code " memory=returned"}
+     * @return {@code " memory=kept "} and {@link #TUNABLES}, or {@code " memory=returned"}
      */
     public static String timingKey() {
-        return kept() ? " memory=kept" : " memory=returned";
+        return kept() ? " memory=kept " + TUNABLES : " memory=returned";
     }
 
     /**

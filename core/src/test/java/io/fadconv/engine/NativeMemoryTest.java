@@ -39,6 +39,12 @@ class NativeMemoryTest {
     }
 
     @Test
+    void timingsLearnedHereAreKeyedByTheSettingsTheyWereTakenUnder() {
+        // surefire's environment holds the settings (pom.xml): a change of them times afresh
+        assertThat(NativeMemory.timingKey()).isEqualTo(" memory=kept " + NativeMemory.TUNABLES);
+    }
+
+    @Test
     void theLauncherAndTheTestRunsStartTheJvmWithTheSettings() throws Exception {
         assertThat(NativeMemory.kept()).as("surefire's environment (pom.xml)").isTrue();
         assertThat(Files.readString(LAUNCHER)).as("the fadconv launcher")
