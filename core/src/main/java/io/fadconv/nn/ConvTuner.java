@@ -348,8 +348,7 @@ public final class ConvTuner {
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             ConvProblem.Data data = p.draw(m);
             for (DynamicConv2d.Strategy s : candidates) {
-                ms[s.ordinal()] = unfoldsTooMuch(s, p) || s == DynamicConv2d.Strategy.EXPERT_SUM
-                        && cannotWin(expertSumBoundMs(p), ms, 1) ? CANNOT_WIN
+                ms[s.ordinal()] = notWorthTiming(s, p, ms, 1) ? CANNOT_WIN
                         : reached(p, once(p, s, m, data, false).forwardMs());
             }
             for (DynamicConv2d.Strategy s : worthRerunning(candidates, ms)) {
@@ -389,8 +388,7 @@ public final class ConvTuner {
             ConvProblem.Data data = p.draw(m);
             try {
                 for (DynamicConv2d.Strategy s : candidates) {
-                    if (unfoldsTooMuch(s, p) || s == DynamicConv2d.Strategy.EXPERT_SUM
-                            && cannotWin(expertSumBoundMs(p), forward, FINALISTS)) {
+                    if (notWorthTiming(s, p, forward, FINALISTS)) {
                         forward[s.ordinal()] = CANNOT_WIN;
                         continue;
                     }
@@ -480,6 +478,23 @@ public final class ConvTuner {
             }
         }
         return faster >= needed && boundMs > CONTENDS_WITHIN * fastest;
+    }
+
+    /**
+     * Whether a candidate is left untimed ({@link #CANNOT_WIN}) because its work alone loses:
+     * im2col-bmm where it {@link #unfoldsTooMuch}, expert-sum where its least time
+     * {@link #cannotWin} against the forwards timed so far.
+     *
+     * @param s the candidate
+     * @param p the problem
+     * @param forward the forwards timed so far, NaN where not timed
+     * @param needed how many candidates must be faster than expert-sum's least time
+     * @return true when it is not timed
+     */
+    private static boolean notWorthTiming(DynamicConv2d.Strategy s, ConvProblem p,
+            double[] forward, int needed) {
+        return unfoldsTooMuch(s, p) || s == DynamicConv2d.Strategy.EXPERT_SUM
+                && cannotWin(expertSumBoundMs(p), forward, needed);
     }
 
     /**
