@@ -116,8 +116,20 @@ public final class ConvTuner {
      *     checkpoint), {@code rule} (tuning off) or {@code only} (a single candidate)
      * @param millis the fastest times of the candidates, in {@link DynamicConv2d.Strategy} order
      *     (NaN where not applicable or not timed)
+     * @param decidedMs the time this process spent deciding (timing, reading the cache), 0 when
+     *     decided elsewhere (a training twin's forwards, a checkpoint)
      */
-    public record Choice(DynamicConv2d.Strategy strategy, String how, double[] millis) {}
+    public record Choice(DynamicConv2d.Strategy strategy, String how, double[] millis,
+            double decidedMs) {
+
+        Choice(DynamicConv2d.Strategy strategy, String how, double[] millis) {
+            this(strategy, how, millis, 0);
+        }
+
+        Choice decidedIn(double ms) {
+            return new Choice(strategy, how, millis, ms);
+        }
+    }
 
     private ConvTuner() {}
 
@@ -149,7 +161,9 @@ public final class ConvTuner {
         if (c == null) {
             long t0 = System.nanoTime();
             c = decide(key, p);
-            TUNING_NANOS.addAndGet(System.nanoTime() - t0);
+            long spent = System.nanoTime() - t0;
+            c = c.decidedIn(spent / 1e6);
+            TUNING_NANOS.addAndGet(spent);
             CHOICES.put(key, c);
         }
         return c.strategy();
@@ -193,6 +207,9 @@ public final class ConvTuner {
         choices().forEach((key, c) -> {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-60s %-10s %s",
                     key, c.strategy(), c.how()));
+            if (c.decidedMs() > 0) {
+                sb.append(String.format(Locale.ROOT, " in %.0f ms", c.decidedMs()));
+            }
             DynamicConv2d.Strategy[] all = DynamicConv2d.Strategy.values();
             for (int i = 0; i < c.millis().length; i++) {
                 if (c.millis()[i] == CANNOT_WIN) {

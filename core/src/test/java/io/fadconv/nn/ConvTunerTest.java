@@ -223,6 +223,27 @@ class ConvTunerTest {
     }
 
     @Test
+    void eachDecisionShowsTheTimeSpentOnIt() {
+        Djl.engine();
+        ConvProblem timed = new ConvProblem(new Shape(2, 4, 8, 8), new Shape(4, 4, 3, 3), ONE,
+                ONE, ONE, 1, 0, false);
+        ConvTuner.strategy(timed);
+        ConvTuner.Choice c = ConvTuner.choices().get(timed.key());
+        // the only decision so far: the process's whole deciding time is its own
+        assertThat(c.decidedMs()).isPositive()
+                .isCloseTo(ConvTuner.tuningSeconds() * 1e3, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(ConvTuner.describe()).anySatisfy(line -> assertThat(line)
+                .startsWith(timed.key()).containsPattern(" in \\d+ ms"));
+        // a checkpoint's choice cost this process nothing, and says nothing of time
+        ConvProblem preset = new ConvProblem(new Shape(2, 8, 8, 8), new Shape(8, 8, 3, 3), ONE,
+                ONE, ONE, 1, 0, false);
+        ConvTuner.preset(Map.of(preset.key(), "GROUPED"));
+        assertThat(ConvTuner.choices().get(preset.key()).decidedMs()).isZero();
+        assertThat(ConvTuner.describe()).anySatisfy(line -> assertThat(line)
+                .startsWith(preset.key()).contains("preset").doesNotContain(" in "));
+    }
+
+    @Test
     void expertSumsBoundFollowsTheRateTheTimedForwardsReachedWhenTheMeasuredOneIsLow() {
         Djl.engine();
         ConvProblem p = new ConvProblem(new Shape(4, 8, 4, 4), new Shape(16, 8, 3, 3), ONE, ONE,
