@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Chooses how {@link DynamicConv2d} convolves each sample with its own kernel by timing the
  * candidate {@link DynamicConv2d.Strategy strategies} on the machine at hand, the first time a
- * geometry is met (as cuDNN's benchmark mode does): forward only for inference; for training
+ * geometry is met (as cuDNN's benchmark mode does), after one untimed run that takes the
+ * geometry's first-use costs ({@link #warmUp}): forward only for inference; for training
  * every candidate's forward, then the backward of those close to the fastest forward on the
  * graphs those forwards left (a forward is not paid twice), and the forwards also decide the same
  * geometry in inference (a training run evaluates, so it would otherwise time the forwards
@@ -65,9 +66,10 @@ public final class ConvTuner {
      * timed again (2: no single cold run decides; kept when round two started reusing the
      * forwards' graphs, which saves time but does not decide differently; 4: under channels-last
      * an output left in NCHW pays its copy back, which choices made before favoured; 3 was an
-     * experiment's, whose entries some caches hold).
+     * experiment's, whose entries some caches hold; 5: an untimed run first, {@link #warmUp},
+     * as choices made before charged the first candidate with the geometry's first use).
      */
-    private static final int TIMING_PROCEDURE = 4;
+    private static final int TIMING_PROCEDURE = 5;
 
     /** Training candidates always timed forward and backward: the fastest forward. */
     private static final int FINALISTS = 1;
@@ -364,6 +366,7 @@ public final class ConvTuner {
         JniUtils.setGradMode(false);
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             ConvProblem.Data data = p.draw(m);
+            warmUp(candidates, p, m, data);
             for (DynamicConv2d.Strategy s : candidates) {
                 ms[s.ordinal()] = notWorthTiming(s, p, ms, 1) ? CANNOT_WIN
                         : reached(p, once(p, s, m, data, false).forwardMs());
@@ -403,6 +406,7 @@ public final class ConvTuner {
                 DynamicConv2d.Strategy.class); // graphs of candidates that can still be finalists
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             ConvProblem.Data data = p.draw(m);
+            warmUp(candidates, p, m, data);
             try {
                 for (DynamicConv2d.Strategy s : candidates) {
                     if (notWorthTiming(s, p, forward, FINALISTS)) {
@@ -451,6 +455,23 @@ public final class ConvTuner {
             return new double[][] {forward, total};
         } finally {
             JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /**
+     * Runs the first candidate's forward once, untimed, before a geometry's candidates are timed:
+     * the first run at a geometry pays for what the candidates then share (memory of the
+     * geometry's sizes touched for the first time, the data's first use), which would otherwise
+     * be charged to whichever candidate is timed first. On an AMD EPYC that was grouped, which
+     * then lost in its forward at 64 channels, 64 x 64, and never had its backward timed, though
+     * it is the fastest there in training. Over fresh tunings of resnet18-unet there, the choices
+     * cost 36 ms per training step more than the best choice per geometry (28 tunings), against
+     * 61 ms without this run (22 tunings), for 0.2 s more tuning (BENCHMARKS.md).
+     */
+    private static void warmUp(List<DynamicConv2d.Strategy> candidates, ConvProblem p,
+            NDManager m, ConvProblem.Data data) {
+        try (NDManager run = m.newSubManager()) {
+            p.forward(candidates.get(0), run, data);
         }
     }
 
