@@ -24,10 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * candidate {@link DynamicConv2d.Strategy strategies} on the machine at hand, the first time a
  * geometry is met (as cuDNN's benchmark mode does), after one untimed run that takes the
  * geometry's first-use costs ({@link #warmUp}): forward only for inference; for training
- * every candidate's forward, then the backward of those close to the fastest forward on the
- * graphs those forwards left (a forward is not paid twice), and the forwards also decide the same
- * geometry in inference (a training run evaluates, so it would otherwise time the forwards
- * twice); the best and a close runner-up run a second time. On data of the same shapes spread by
+ * every candidate's forward, then forward and backward of those close to the fastest forward,
+ * and the forwards also decide the same geometry in inference (a training run evaluates, so it
+ * would otherwise time the forwards twice); the best and a close runner-up run a second time. On data of the same shapes spread by
  * hashing (no generator is touched, so seeded runs stay reproducible), outside the caller's
  * autograd graph. A candidate whose work alone loses is not timed: expert-sum where K times the
  * multiply-adds cannot win ({@link #cannotWin}), im2col-bmm where its unfolded input outweighs the
@@ -67,9 +66,10 @@ public final class ConvTuner {
      * forwards' graphs, which saves time but does not decide differently; 4: under channels-last
      * an output left in NCHW pays its copy back, which choices made before favoured; 3 was an
      * experiment's, whose entries some caches hold; 5: an untimed run first, {@link #warmUp},
-     * as choices made before charged the first candidate with the geometry's first use).
+     * as choices made before charged the first candidate with the geometry's first use; 6: no
+     * graph is held while the next candidate runs, as held graphs made it fault fresh memory).
      */
-    private static final int TIMING_PROCEDURE = 5;
+    private static final int TIMING_PROCEDURE = 6;
 
     /** Training candidates always timed forward and backward: the fastest forward. */
     private static final int FINALISTS = 1;
@@ -312,7 +312,7 @@ public final class ConvTuner {
             boolean decidesInference =
                     EngineSetup.active().layout(true) == EngineSetup.active().layout(false)
                     && !CHOICES.containsKey(inference) && remembered(onDisk, inference) == null;
-            double[][] forwardTotal = timeTraining(candidates, p, decidesInference);
+            double[][] forwardTotal = timeTraining(candidates, p);
             c = new Choice(fastest(candidates, forwardTotal[1]), "timed", forwardTotal[1]);
             if (decidesInference) {
                 Choice i = new Choice(fastest(candidates, forwardTotal[0]), "from training",
@@ -383,79 +383,70 @@ public final class ConvTuner {
 
     /**
      * Times training candidates on one draw of data in rounds: every candidate's forward
-     * (recording gradients, as in training); then the backward of the fastest forward and of any
-     * other within {@link #CONTENDS_WITHIN} of it, on the graphs their timed forwards left (kept
-     * only while a candidate can still be a finalist, so no forward is paid twice); then forward and backward once more for the best and a runner-up within
-     * {@link #RERUN_WITHIN} of it (a first run also builds its kernels), and likewise the forward
-     * of the fastest forward and its runner-up when the forwards decide inference. The backward
-     * is where the candidates differ most and costs twice the forward, so it is paid only where
-     * it can decide. Gradient mode restored after.
+     * (recording gradients, as in training), each in the memory the one before it freed, as a
+     * network's step runs in the memory of the step before; then forward and backward of the
+     * fastest forward and of any other within {@link #CONTENDS_WITHIN} of it (their second
+     * forward); then forward and backward once more for the best and a runner-up within
+     * {@link #RERUN_WITHIN} of it (a first run also builds its kernels). The backward is where
+     * the candidates differ most and costs twice the forward, so it is paid only where it can
+     * decide. Gradient mode restored after.
      *
-     * @param decidesInference whether the forwards will also decide the geometry in inference
-     * @return forward milliseconds (the faster of a candidate's runs) and whole-run milliseconds
-     *     (infinity for a candidate whose forward lost), in {@link DynamicConv2d.Strategy} order,
-     *     NaN where not a candidate
+     * <p>The forwards' graphs are not kept for the backward: graphs held while the next
+     * candidates ran made those run in memory never touched before, and the page faults decided
+     * choices (on an AMD EPYC, grouped-nchw's forward at 512 channels, 8 x 8, took 45-54 ms when
+     * it faulted its 18,000 pages and 25-26 ms when it did not). Over eight fresh tunings of
+     * resnet18-unet each, alternated, the choices cost 7 ms per inference and 26 ms per training
+     * step more than the best per geometry, against 19 and 40 ms with the graphs kept; tuning
+     * took the same time, 2.43 against 2.41 s (BENCHMARKS.md).
+     *
+     * @return forward milliseconds (the fastest of a candidate's runs) and whole-run milliseconds
+     *     (the backward plus the fastest forward; infinity for a candidate whose forward lost),
+     *     in {@link DynamicConv2d.Strategy} order, NaN where not a candidate
      */
     private static double[][] timeTraining(List<DynamicConv2d.Strategy> candidates,
-            ConvProblem p, boolean decidesInference) {
+            ConvProblem p) {
         double[] forward = untimed();
         double[] total = untimed();
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
-        Map<DynamicConv2d.Strategy, Graph> alive = new java.util.EnumMap<>(
-                DynamicConv2d.Strategy.class); // graphs of candidates that can still be finalists
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             ConvProblem.Data data = p.draw(m);
             warmUp(candidates, p, m, data);
-            try {
-                for (DynamicConv2d.Strategy s : candidates) {
-                    if (notWorthTiming(s, p, forward, FINALISTS)) {
-                        forward[s.ordinal()] = CANNOT_WIN;
-                        continue;
-                    }
-                    NDManager run = m.newSubManager();
-                    try {
-                        alive.put(s, new Graph(run, p.forward(s, run, data)));
-                    } catch (RuntimeException e) {
-                        run.close();
-                        throw e;
-                    }
-                    forward[s.ordinal()] = reached(p, alive.get(s).forward().forwardMs());
-                    dropLosers(alive, forward);
-                }
-                for (DynamicConv2d.Strategy s : candidates) {
-                    Graph g = alive.remove(s);
-                    if (g == null) {
-                        total[s.ordinal()] = Double.POSITIVE_INFINITY;
-                    } else {
-                        try (NDManager run = g.manager()) {
-                            total[s.ordinal()] = g.forward().forwardMs()
-                                    + p.backward(g.forward(), false);
-                        }
-                    }
-                }
-            } finally {
-                alive.values().forEach(g -> g.manager().close());
+            for (DynamicConv2d.Strategy s : candidates) {
+                forward[s.ordinal()] = notWorthTiming(s, p, forward, FINALISTS) ? CANNOT_WIN
+                        : reached(p, once(p, s, m, data, false).forwardMs());
             }
-            List<DynamicConv2d.Strategy> rerun = worthRerunning(candidates, total);
-            for (DynamicConv2d.Strategy s : rerun) {
-                ConvProblem.Run r = once(p, s, m, data, true);
-                total[s.ordinal()] = Math.min(total[s.ordinal()], r.totalMs());
-                forward[s.ordinal()] = Math.min(forward[s.ordinal()], reached(p, r.forwardMs()));
+            double fastest = Double.POSITIVE_INFINITY;
+            for (DynamicConv2d.Strategy s : candidates) {
+                fastest = Math.min(fastest, forward[s.ordinal()]);
             }
-            if (decidesInference) {
-                // the forwards decide inference too: their close two also get a second run
-                for (DynamicConv2d.Strategy s : worthRerunning(candidates, forward)) {
-                    if (!rerun.contains(s)) {
-                        forward[s.ordinal()] = Math.min(forward[s.ordinal()],
-                                reached(p, once(p, s, m, data, false).forwardMs()));
-                    }
+            for (DynamicConv2d.Strategy s : candidates) {
+                if (forward[s.ordinal()] <= CONTENDS_WITHIN * fastest) {
+                    timeWhole(p, s, m, data, forward, total);
+                } else {
+                    total[s.ordinal()] = Double.POSITIVE_INFINITY;
                 }
+            }
+            for (DynamicConv2d.Strategy s : worthRerunning(candidates, total)) {
+                timeWhole(p, s, m, data, forward, total);
             }
             return new double[][] {forward, total};
         } finally {
             JniUtils.setGradMode(gradMode);
         }
+    }
+
+    /**
+     * Times one forward and backward of a candidate, keeping the fastest forward and the fastest
+     * whole run (the backward plus the fastest forward so far).
+     */
+    private static void timeWhole(ConvProblem p, DynamicConv2d.Strategy s, NDManager m,
+            ConvProblem.Data data, double[] forward, double[] total) {
+        ConvProblem.Run r = once(p, s, m, data, true);
+        int i = s.ordinal();
+        forward[i] = Math.min(forward[i], reached(p, r.forwardMs()));
+        double whole = r.totalMs() - r.forwardMs() + forward[i];
+        total[i] = Double.isNaN(total[i]) ? whole : Math.min(total[i], whole);
     }
 
     /**
@@ -472,26 +463,6 @@ public final class ConvTuner {
             NDManager m, ConvProblem.Data data) {
         try (NDManager run = m.newSubManager()) {
             p.forward(candidates.get(0), run, data);
-        }
-    }
-
-    /** A timed forward whose graph is kept for its backward, and where its arrays live. */
-    private record Graph(NDManager manager, ConvProblem.Forward forward) {}
-
-    /**
-     * Frees the graphs of candidates that can no longer be finalists: those behind the
-     * {@link #FINALISTS} fastest forwards so far and beyond {@link #CONTENDS_WITHIN} of the
-     * fastest (later forwards only make the bar harder).
-     */
-    private static void dropLosers(Map<DynamicConv2d.Strategy, Graph> alive, double[] forward) {
-        List<DynamicConv2d.Strategy> byForward = new ArrayList<>(alive.keySet());
-        byForward.sort(java.util.Comparator.comparingDouble(s -> forward[s.ordinal()]));
-        double fastest = forward[byForward.get(0).ordinal()];
-        for (int i = FINALISTS; i < byForward.size(); i++) {
-            DynamicConv2d.Strategy s = byForward.get(i);
-            if (forward[s.ordinal()] > CONTENDS_WITHIN * fastest) {
-                alive.remove(s).manager().close();
-            }
         }
     }
 
