@@ -22,15 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Chooses how {@link DynamicConv2d} convolves each sample with its own kernel by timing the
  * candidate {@link DynamicConv2d.Strategy strategies} on the machine at hand, the first time a
- * geometry is met (as cuDNN's benchmark mode does), after one untimed run that takes the
- * geometry's first-use costs ({@link #warmUp}): forward only for inference; for training
- * every candidate's forward, then forward and backward of those close to the fastest forward,
- * and the forwards also decide the same geometry in inference (a training run evaluates, so it
- * would otherwise time the forwards twice); the best and a close runner-up run a second time. On data of the same shapes spread by
- * hashing (no generator is touched, so seeded runs stay reproducible), outside the caller's
- * autograd graph. A candidate whose work alone loses is not timed: expert-sum where K times the
- * multiply-adds cannot win ({@link #cannotWin}), im2col-bmm where its unfolded input outweighs the
- * kernels ({@link #unfoldsTooMuch}).
+ * geometry is met (as cuDNN's benchmark mode does): forward only for inference; for training,
+ * after one untimed run that takes the geometry's first-use costs ({@link #warmUp}), every
+ * candidate's forward, then forward and backward of those close to the fastest forward, and the
+ * forwards also decide the same geometry in inference (a training run evaluates, so it would
+ * otherwise time the forwards twice); the best and a close runner-up run a second time. On data
+ * of the same shapes spread by hashing (no generator is touched, so seeded runs stay
+ * reproducible), outside the caller's autograd graph. A candidate whose work alone loses is not
+ * timed: expert-sum where K times the multiply-adds cannot win ({@link #cannotWin}), im2col-bmm
+ * where its unfolded input outweighs the kernels ({@link #unfoldsTooMuch}).
  *
  * <p>Choices are kept per process, and per kind of machine in {@code conv-tuning.json} (see
  * {@link MachineFile}) so a later process makes the same choice without timing. A training run
@@ -366,7 +366,6 @@ public final class ConvTuner {
         JniUtils.setGradMode(false);
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             ConvProblem.Data data = p.draw(m);
-            warmUp(candidates, p, m, data);
             for (DynamicConv2d.Strategy s : candidates) {
                 ms[s.ordinal()] = notWorthTiming(s, p, ms, 1) ? CANNOT_WIN
                         : reached(p, once(p, s, m, data, false).forwardMs());
@@ -450,14 +449,17 @@ public final class ConvTuner {
     }
 
     /**
-     * Runs the first candidate's forward once, untimed, before a geometry's candidates are timed:
+     * Runs the first candidate's forward once, untimed, before a geometry's training candidates
+     * are timed:
      * the first run at a geometry pays for what the candidates then share (memory of the
      * geometry's sizes touched for the first time, the data's first use), which would otherwise
      * be charged to whichever candidate is timed first. On an AMD EPYC that was grouped, which
      * then lost in its forward at 64 channels, 64 x 64, and never had its backward timed, though
      * it is the fastest there in training. Over fresh tunings of resnet18-unet there, the choices
      * cost 36 ms per training step more than the best choice per geometry (28 tunings), against
-     * 61 ms without this run (22 tunings), for 0.2 s more tuning (BENCHMARKS.md).
+     * 61 ms without this run (22 tunings), for 0.2 s more tuning (BENCHMARKS.md). Inference
+     * rounds do without: there the run gained nothing measurable (the choices of six
+     * inference-only tunings cost 11 ms over the best against 12 without) for 0.16 s more.
      */
     private static void warmUp(List<DynamicConv2d.Strategy> candidates, ConvProblem p,
             NDManager m, ConvProblem.Data data) {
