@@ -46,11 +46,16 @@ public final class ConvTuner {
 
     /**
      * A candidate whose forward is within this factor of the fastest forward still contends: in
-     * training its backward is timed too (the backward is where candidates differ most, but one
-     * whose forward was further behind was never seen to win), and a candidate whose least
-     * possible time is beyond it is not timed at all ({@link #cannotWin}).
+     * training its backward is timed too, and a candidate whose least possible time is beyond it
+     * is not timed at all ({@link #cannotWin}). The backward is where candidates differ most, and
+     * it costs twice the forward. On an AMD EPYC, of resnet18-unet's seven geometries the best
+     * candidate in forward and backward had a forward more than 1.15x behind the fastest at one
+     * (128 -> 256 channels, 1.27x; it was better by 1.5 ms per training step), while timing those
+     * between 1.15x and 1.25x cost half a second of tuning: eight fresh tunings each, alternated,
+     * took 2.26 s at 1.15 against 2.79 s at 1.25, and their choices cost 26 against 38 ms per
+     * training step over the best per geometry (BENCHMARKS.md).
      */
-    private static final double CONTENDS_WITHIN = 1.25;
+    private static final double CONTENDS_WITHIN = 1.15;
 
     /**
      * The best and a runner-up within this factor of it are timed a second time: a first run also
