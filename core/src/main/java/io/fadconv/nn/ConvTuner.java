@@ -51,9 +51,10 @@ public final class ConvTuner {
      * it costs twice the forward. On an AMD EPYC, of resnet18-unet's seven geometries the best
      * candidate in forward and backward had a forward more than 1.15x behind the fastest at one
      * (128 -> 256 channels, 1.27x; it was better by 1.5 ms per training step), while timing those
-     * between 1.15x and 1.25x cost half a second of tuning: eight fresh tunings each, alternated,
-     * took 2.26 s at 1.15 against 2.79 s at 1.25, and their choices cost 26 against 38 ms per
-     * training step over the best per geometry (BENCHMARKS.md).
+     * between 1.15x and 1.25x cost half a second of tuning (20-27 backwards timed instead of
+     * 18-19): eight fresh tunings each, alternated, took 2.26 s at 1.15 against 2.79 s at 1.25,
+     * and their choices cost 26 against 38 ms per training step over the best per geometry
+     * (BENCHMARKS.md).
      */
     private static final double CONTENDS_WITHIN = 1.15;
 
