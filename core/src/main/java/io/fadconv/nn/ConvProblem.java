@@ -151,8 +151,8 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
     record Run(double forwardMs, double totalMs) {}
 
     /**
-     * A timed forward whose autograd graph is still alive (while its manager is open), so its
-     * backward can be timed after other candidates' forwards.
+     * A timed forward, its autograd graph alive while its manager is open (the backward of
+     * {@link #run} follows it; {@link ConvTuner} holds no graph while another candidate runs).
      *
      * @param forwardMs milliseconds of the forward (with the loss when training)
      * @param output the output, in the layout the network goes on in
@@ -182,7 +182,7 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
      */
     Run run(DynamicConv2d.Strategy strategy, NDManager m, Data data, boolean backward) {
         Forward f = forward(strategy, m, data);
-        return new Run(f.forwardMs(), backward && training ? f.forwardMs() + backward(f, false)
+        return new Run(f.forwardMs(), backward && training ? f.forwardMs() + backward(f)
                 : Double.NaN);
     }
 
@@ -230,13 +230,12 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
      * Times the backward of a training forward.
      *
      * @param f the forward, its manager still open
-     * @param keepGraph whether the graph stays for another backward
      * @return milliseconds
      */
-    double backward(Forward f, boolean keepGraph) {
+    private double backward(Forward f) {
         long t0 = System.nanoTime();
         ai.djl.pytorch.jni.JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) f.loss(),
-                (ai.djl.pytorch.engine.PtNDArray) f.loss().onesLike(), keepGraph, false);
+                (ai.djl.pytorch.engine.PtNDArray) f.loss().onesLike(), false, false);
         f.kernels().getGradient().get(0).toFloatArray(); // forces completion
         return (System.nanoTime() - t0) / 1e6;
     }

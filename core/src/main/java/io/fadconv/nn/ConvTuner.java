@@ -458,11 +458,12 @@ public final class ConvTuner {
      * Runs the first candidate's forward once, untimed, before a geometry's training candidates
      * are timed: the first run at a geometry pays for what the candidates then share (memory of
      * the geometry's sizes touched for the first time, the data's first use), which would
-     * otherwise be charged to whichever candidate is timed first. On an AMD EPYC that was grouped, which
-     * then lost in its forward at 64 channels, 64 x 64, and never had its backward timed, though
-     * it is the fastest there in training. Over fresh tunings of resnet18-unet there, the choices
-     * cost 36 ms per training step more than the best choice per geometry (28 tunings), against
-     * 61 ms without this run (22 tunings), for 0.2 s more tuning (BENCHMARKS.md). Inference
+     * otherwise be charged to whichever candidate is timed first. On an AMD EPYC that was
+     * grouped, which then lost in its forward at 64 channels, 64 x 64, and never had its backward
+     * timed, though it is the fastest there in training. Over fresh tunings of resnet18-unet
+     * there, the choices cost 36 ms per training step more than the best choice per geometry (28
+     * tunings), against 61 ms without this run (22 tunings), for 0.2 s more tuning
+     * (BENCHMARKS.md). Inference
      * rounds do without: there the run gained nothing measurable (the choices of six
      * inference-only tunings cost 11 ms over the best against 12 without) for 0.16 s more.
      */
