@@ -68,12 +68,16 @@ public final class FormulationBenchmark {
                 List<Supplier<Double>> runs = new ArrayList<>();
                 runs.add(() -> Timing.forwardBackwardMs(m, leaves,
                         sub -> EngineConv.conv2d(x, w, null, one, one, one, 1)));
-                // a strategy that cannot run this batch or configuration is reported as such
+                // a strategy that cannot run this batch or configuration is reported as such;
+                // the runs record gradients, so the training layout decides (under
+                // channels-last-inference it differs from the layout outside them)
+                io.fadconv.engine.ConvLayout training =
+                        io.fadconv.engine.EngineSetup.active().layout(true);
                 List<Integer> column = new ArrayList<>(List.of(0));
                 DynamicConv2d.Strategy[] all = DynamicConv2d.Strategy.values();
                 for (int i = 0; i < all.length; i++) {
                     DynamicConv2d.Strategy s = all[i];
-                    if (s.applies(b, 1, experts)) {
+                    if (s.applies(b, 1, experts, training)) {
                         column.add(i + 1);
                         runs.add(() -> Timing.forwardBackwardMs(m, leaves, sub ->
                                 DynamicConv2d.mixture(x, att, ex, null, null, one, one, one, 1, s)));

@@ -32,6 +32,21 @@ class BenchCommandsTest {
     }
 
     @Test
+    void formulationsRunUnderAConfigurationWhoseLayoutsDifferByMode() {
+        // channels-last-inference trains in NCHW: grouped-nchw, a candidate outside gradient
+        // recording, cannot run inside it, where the formulations are timed (the engine race can
+        // pick this configuration, which once failed this command)
+        io.fadconv.engine.EngineConfig before = io.fadconv.engine.EngineSetup.switchTo(
+                io.fadconv.engine.EngineConfig.CHANNELS_LAST_INFERENCE);
+        try {
+            assertThat(ok("bench", "formulations", "--stages", "8x8", "--batch", "2", "--rounds",
+                    "1", "--warmup", "0")).contains("| 8ch 8x8 |");
+        } finally {
+            io.fadconv.engine.EngineSetup.switchTo(before);
+        }
+    }
+
+    @Test
     void modelMatmulTiffAndJmhRun() {
         assertThat(ok("bench", "model", "--model", "resnet18x0.25-unet", "--size", "64",
                 "--batch", "1", "--rounds", "1", "--warmup", "0"))
