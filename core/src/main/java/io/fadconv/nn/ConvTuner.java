@@ -24,9 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * candidate {@link DynamicConv2d.Strategy strategies} on the machine at hand, the first time a
  * geometry is met (as cuDNN's benchmark mode does): forward only for inference; for training,
  * after one untimed run that takes the geometry's first-use costs ({@link #warmUp}), every
- * candidate's forward, then forward and backward of those close to the fastest forward, and the
- * forwards also decide the same geometry in inference (a training run evaluates, so it would
- * otherwise time the forwards twice); the best and a close runner-up run a second time. On data
+ * candidate's forward, then forward and backward of those close to the fastest forward (none
+ * when only the fastest is: it wins whatever its backward takes), and the forwards also decide
+ * the same geometry in inference (a training run evaluates, so it would otherwise time the
+ * forwards twice); the best and a close runner-up run a second time. On data
  * of the same shapes spread by hashing (no generator is touched, so seeded runs stay
  * reproducible), outside the caller's autograd graph. A candidate whose work alone loses is not
  * timed: expert-sum where K times the multiply-adds cannot win ({@link #cannotWin}), im2col-bmm
@@ -123,7 +124,9 @@ public final class ConvTuner {
      *     preset} (from a
      *     checkpoint), {@code rule} (tuning off) or {@code only} (a single candidate)
      * @param millis the fastest times of the candidates, in {@link DynamicConv2d.Strategy} order
-     *     (NaN where not applicable or not timed)
+     *     (NaN where not applicable, {@link #CANNOT_WIN} where not timed): in training forward and
+     *     backward, infinity for a forward that lost, and the winner's forward alone where no
+     *     other forward contended
      * @param decidedMs the time this process spent deciding (timing, reading the cache), 0 when
      *     decided elsewhere (a training twin's forwards, a checkpoint)
      */
@@ -229,6 +232,13 @@ public final class ConvTuner {
                     sb.append("  ").append(all[i]).append(" lost in its forward");
                 } else if (!Double.isNaN(c.millis()[i])) {
                     sb.append(String.format(Locale.ROOT, "  %s %.1f ms", all[i], c.millis()[i]));
+                    if (key.startsWith("train") && c.how().equals("timed")
+                            && java.util.Arrays.stream(c.millis())
+                                    .filter(t -> Double.isFinite(t) && t != CANNOT_WIN)
+                                    .count() == 1) {
+                        sb.append(" forward (no other forward within ")
+                                .append(CONTENDS_WITHIN).append("x)");
+                    }
                 }
             }
             out.add(sb.toString());
@@ -389,12 +399,12 @@ public final class ConvTuner {
     /**
      * Times training candidates on one draw of data in rounds: every candidate's forward
      * (recording gradients, as in training), each in the memory the one before it freed, as a
-     * network's step runs in the memory of the step before; then forward and backward of the
-     * fastest forward and of any other within {@link #CONTENDS_WITHIN} of it (their second
-     * forward); then forward and backward once more for the best and a runner-up within
+     * network's step runs in the memory of the step before; then, when another forward is within
+     * {@link #CONTENDS_WITHIN} of the fastest, forward and backward of each such contender (their
+     * second forward); then forward and backward once more for the best and a runner-up within
      * {@link #RERUN_WITHIN} of it (a first run also builds its kernels). The backward is where
      * the candidates differ most and costs twice the forward, so it is paid only where it can
-     * decide. Gradient mode restored after.
+     * decide ({@link #trainingRounds}). Gradient mode restored after.
      *
      * <p>The forwards' graphs are not kept for the backward: graphs held while the next
      * candidates ran made those run in memory never touched before, and the page faults decided
@@ -405,49 +415,80 @@ public final class ConvTuner {
      * took the same time, 2.43 against 2.41 s (BENCHMARKS.md).
      *
      * @return forward milliseconds (the fastest of a candidate's runs) and whole-run milliseconds
-     *     (the backward plus the fastest forward; infinity for a candidate whose forward lost),
-     *     in {@link DynamicConv2d.Strategy} order, NaN where not a candidate
+     *     (the backward plus the fastest forward; infinity for a candidate whose forward lost,
+     *     {@link #CANNOT_WIN} for one not timed; the forward alone for a candidate that alone
+     *     contended), in {@link DynamicConv2d.Strategy} order, NaN where not a candidate
      */
     private static double[][] timeTraining(List<DynamicConv2d.Strategy> candidates,
             ConvProblem p) {
-        double[] forward = untimed();
-        double[] total = untimed();
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             ConvProblem.Data data = p.draw(m);
             warmUp(candidates, p, m, data);
-            for (DynamicConv2d.Strategy s : candidates) {
-                forward[s.ordinal()] = notWorthTiming(s, p, forward, FINALISTS) ? CANNOT_WIN
-                        : reached(p, once(p, s, m, data, false).forwardMs());
-            }
-            double fastest = Double.POSITIVE_INFINITY;
-            for (DynamicConv2d.Strategy s : candidates) {
-                fastest = Math.min(fastest, forward[s.ordinal()]);
-            }
-            for (DynamicConv2d.Strategy s : candidates) {
-                if (forward[s.ordinal()] <= CONTENDS_WITHIN * fastest) {
-                    timeWhole(p, s, m, data, forward, total);
-                } else {
-                    total[s.ordinal()] = Double.POSITIVE_INFINITY;
-                }
-            }
-            for (DynamicConv2d.Strategy s : worthRerunning(candidates, total)) {
-                timeWhole(p, s, m, data, forward, total);
-            }
-            return new double[][] {forward, total};
+            return trainingRounds(candidates, p, (s, backward) -> once(p, s, m, data, backward));
         } finally {
             JniUtils.setGradMode(gradMode);
         }
+    }
+
+    /** One timed run of a candidate on the geometry's data, forward and optionally backward. */
+    @FunctionalInterface
+    interface Runner {
+        ConvProblem.Run run(DynamicConv2d.Strategy s, boolean backward);
+    }
+
+    /**
+     * The rounds of {@link #timeTraining}, given a way to run a candidate. A candidate alone
+     * within {@link #CONTENDS_WITHIN} of the fastest forward wins whatever its backward takes, so
+     * none is timed: its forward is recorded as its time. Of resnet18-unet's seven geometries, on
+     * an AMD EPYC, about half were decided so in fresh tunings, each saving a forward and backward
+     * (BENCHMARKS.md).
+     *
+     * @return as {@link #timeTraining}
+     */
+    static double[][] trainingRounds(List<DynamicConv2d.Strategy> candidates, ConvProblem p,
+            Runner runner) {
+        double[] forward = untimed();
+        double[] total = untimed();
+        for (DynamicConv2d.Strategy s : candidates) {
+            forward[s.ordinal()] = notWorthTiming(s, p, forward, FINALISTS) ? CANNOT_WIN
+                    : reached(p, runner.run(s, false).forwardMs());
+        }
+        double fastest = Double.POSITIVE_INFINITY;
+        for (DynamicConv2d.Strategy s : candidates) {
+            fastest = Math.min(fastest, forward[s.ordinal()]);
+        }
+        List<DynamicConv2d.Strategy> contenders = new ArrayList<>();
+        for (DynamicConv2d.Strategy s : candidates) {
+            double f = forward[s.ordinal()];
+            if (f <= CONTENDS_WITHIN * fastest) {
+                contenders.add(s);
+            } else {
+                total[s.ordinal()] = f == CANNOT_WIN ? CANNOT_WIN : Double.POSITIVE_INFINITY;
+            }
+        }
+        if (contenders.size() == 1) {
+            int alone = contenders.get(0).ordinal();
+            total[alone] = forward[alone];
+            return new double[][] {forward, total};
+        }
+        for (DynamicConv2d.Strategy s : contenders) {
+            timeWhole(p, s, runner, forward, total);
+        }
+        for (DynamicConv2d.Strategy s : worthRerunning(candidates, total)) {
+            timeWhole(p, s, runner, forward, total);
+        }
+        return new double[][] {forward, total};
     }
 
     /**
      * Times one forward and backward of a candidate, keeping the fastest forward and the fastest
      * whole run (the backward plus the fastest forward so far).
      */
-    private static void timeWhole(ConvProblem p, DynamicConv2d.Strategy s, NDManager m,
-            ConvProblem.Data data, double[] forward, double[] total) {
-        ConvProblem.Run r = once(p, s, m, data, true);
+    private static void timeWhole(ConvProblem p, DynamicConv2d.Strategy s, Runner runner,
+            double[] forward, double[] total) {
+        ConvProblem.Run r = runner.run(s, true);
         int i = s.ordinal();
         forward[i] = Math.min(forward[i], reached(p, r.forwardMs()));
         double whole = r.totalMs() - r.forwardMs() + forward[i];

@@ -373,4 +373,55 @@ class ConvTunerTest {
             assertThat(ConvTuner.denseRate(layout)).as("remembered").isEqualTo(rate);
         }
     }
+
+    @Test
+    void aForwardAloneWithinTheWindowWinsWithoutABackwardAndContendersRaceWhole() {
+        Djl.engine();
+        // 64 output pixels, 8 output channels: im2col-bmm unfolds too much and is never run
+        ConvProblem p = new ConvProblem(new Shape(4, 8, 8, 8), new Shape(8, 8, 3, 3), ONE, ONE,
+                ONE, 1, 0, true);
+        List<DynamicConv2d.Strategy> candidates = List.of(DynamicConv2d.Strategy.GROUPED,
+                DynamicConv2d.Strategy.CHUNKED_GROUPED, DynamicConv2d.Strategy.IM2COL_BMM,
+                DynamicConv2d.Strategy.PER_SAMPLE);
+        int im2col = DynamicConv2d.Strategy.IM2COL_BMM.ordinal();
+        int g = DynamicConv2d.Strategy.GROUPED.ordinal();
+        int c = DynamicConv2d.Strategy.CHUNKED_GROUPED.ordinal();
+        int ps = DynamicConv2d.Strategy.PER_SAMPLE.ordinal();
+
+        // grouped's forward is 1.2x ahead of the next: nothing can overtake it, no backward runs
+        List<String> runs = new java.util.ArrayList<>();
+        double[][] alone = ConvTuner.trainingRounds(candidates, p,
+                fakeRuns(Map.of("GROUPED", 10.0, "CHUNKED_GROUPED", 12.0, "PER_SAMPLE", 20.0),
+                        Map.of("GROUPED", 30.0, "CHUNKED_GROUPED", 20.0, "PER_SAMPLE", 5.0), runs));
+        assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE");
+        assertThat(alone[0][g]).isEqualTo(10.0);
+        assertThat(alone[1][g]).as("its forward stands for it").isEqualTo(10.0);
+        assertThat(alone[1][c]).isInfinite();
+        assertThat(alone[1][ps]).isInfinite();
+        assertThat(alone[0][im2col]).isEqualTo(ConvTuner.CANNOT_WIN);
+        assertThat(alone[1][im2col]).as("shown as not timed, not as lost")
+                .isEqualTo(ConvTuner.CANNOT_WIN);
+
+        // chunked within 1.15x of grouped's forward: both run forward and backward, and chunked's
+        // cheaper backward wins; 40 against 31 ms is beyond the rerun window
+        runs.clear();
+        double[][] race = ConvTuner.trainingRounds(candidates, p,
+                fakeRuns(Map.of("GROUPED", 10.0, "CHUNKED_GROUPED", 11.0, "PER_SAMPLE", 20.0),
+                        Map.of("GROUPED", 30.0, "CHUNKED_GROUPED", 20.0, "PER_SAMPLE", 5.0), runs));
+        assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE",
+                "GROUPED+backward", "CHUNKED_GROUPED+backward");
+        assertThat(race[1][g]).isEqualTo(40.0);
+        assertThat(race[1][c]).isEqualTo(31.0);
+        assertThat(race[1][ps]).isInfinite();
+    }
+
+    /** Runs that take the given times and note what ran. */
+    private static ConvTuner.Runner fakeRuns(Map<String, Double> forwardMs,
+            Map<String, Double> backwardMs, List<String> runs) {
+        return (s, backward) -> {
+            runs.add(s.name() + (backward ? "+backward" : ""));
+            double f = forwardMs.get(s.name());
+            return new ConvProblem.Run(f, backward ? f + backwardMs.get(s.name()) : Double.NaN);
+        };
+    }
 }
