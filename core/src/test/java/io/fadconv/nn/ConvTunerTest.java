@@ -196,20 +196,20 @@ class ConvTunerTest {
                 ONE, ONE, ONE, 1, 4, true);
         assertThat(first.unfoldedBytes()).isEqualTo(8L * 64 * 9 * 4096 * 4); // 75.5 MB
         assertThat(first.kernelBytes()).isEqualTo(8L * 64 * 64 * 9 * 4); // 1.2 MB
-        assertThat(ConvTuner.unfoldsTooMuch(DynamicConv2d.Strategy.IM2COL_BMM, first)).isTrue();
-        assertThat(ConvTuner.unfoldsTooMuch(DynamicConv2d.Strategy.GROUPED, first))
+        assertThat(TimingRounds.unfoldsTooMuch(DynamicConv2d.Strategy.IM2COL_BMM, first)).isTrue();
+        assertThat(TimingRounds.unfoldsTooMuch(DynamicConv2d.Strategy.GROUPED, first))
                 .as("a limit on im2col-bmm's copy only").isFalse();
         ConvProblem deepest = new ConvProblem(new Shape(8, 512, 8, 8), new Shape(512, 512, 3, 3),
                 ONE, ONE, ONE, 1, 4, true);
         assertThat(deepest.unfoldedBytes()).isEqualTo(8L * 512 * 9 * 64 * 4); // 9.4 MB
         assertThat(deepest.kernelBytes()).isEqualTo(8L * 512 * 512 * 9 * 4); // 75.5 MB
-        assertThat(ConvTuner.unfoldsTooMuch(DynamicConv2d.Strategy.IM2COL_BMM, deepest)).isFalse();
+        assertThat(TimingRounds.unfoldsTooMuch(DynamicConv2d.Strategy.IM2COL_BMM, deepest)).isFalse();
         Shape two = new Shape(2, 2);
         ConvProblem strided = new ConvProblem(new Shape(8, 128, 32, 32), new Shape(256, 128, 3, 3),
                 two, ONE, ONE, 1, 4, true);
         assertThat(strided.unfoldedBytes()).as("16 x 16 outputs, as many as output channels")
                 .isEqualTo(strided.kernelBytes()).isEqualTo(8L * 128 * 9 * 256 * 4);
-        assertThat(ConvTuner.unfoldsTooMuch(DynamicConv2d.Strategy.IM2COL_BMM, strided))
+        assertThat(TimingRounds.unfoldsTooMuch(DynamicConv2d.Strategy.IM2COL_BMM, strided))
                 .as("equal is no more").isFalse();
         // a decision shows why im2col-bmm was not timed
         Djl.engine();
@@ -217,7 +217,7 @@ class ConvTunerTest {
                 ONE, 1, 0, false);
         ConvTuner.strategy(small);
         assertThat(ConvTuner.choices().get(small.key()).millis()[
-                DynamicConv2d.Strategy.IM2COL_BMM.ordinal()]).isEqualTo(ConvTuner.CANNOT_WIN);
+                DynamicConv2d.Strategy.IM2COL_BMM.ordinal()]).isEqualTo(TimingRounds.CANNOT_WIN);
         assertThat(ConvTuner.describe()).anySatisfy(line -> assertThat(line)
                 .startsWith(small.key()).contains("IM2COL_BMM not timed (unfolds more than the"));
     }
@@ -250,51 +250,14 @@ class ConvTunerTest {
                 ONE, 1, 4, false);
         io.fadconv.engine.ConvLayout layout = io.fadconv.engine.EngineSetup.active().layout(false);
         // a first measurement taken while the process was starting, absurdly low
-        ConvTuner.assumeDenseRate(layout, 1e-6);
+        TimingRounds.assumeDenseRate(layout, 1e-6);
         ConvTuner.strategy(p);
         double[] ms = ConvTuner.choices().get(p.key()).millis();
         double fastest = java.util.Arrays.stream(ms).filter(t -> !Double.isNaN(t)).min()
                 .orElseThrow();
         // the fastest forward did p.madds() multiply-adds in `fastest` ms, so K times them at 1.5
         // times that rate take at most K / 1.5 times as long (1e-6 GMAC/s alone: ~10^6 s)
-        assertThat(ConvTuner.expertSumBoundMs(p)).isLessThanOrEqualTo(4 / 1.5 * fastest * 1.0001);
-    }
-
-    @Test
-    void aCandidateIsLeftUntimedOnlyWhereItsLeastTimeCannotChangeTheOutcome() {
-        double nan = Double.NaN;
-        double[] forward = {10, 12, nan, 30, nan, nan};
-        assertThat(ConvTuner.cannotWin(20, forward, 2))
-                .as("two forwards faster than 20 ms, and 20 > 1.15 x 10").isTrue();
-        assertThat(ConvTuner.cannotWin(11.4, forward, 1))
-                .as("within 1.15 x the fastest, it still contends").isFalse();
-        assertThat(ConvTuner.cannotWin(11.6, forward, 1)).isTrue();
-        assertThat(ConvTuner.cannotWin(11, forward, 2))
-                .as("only one forward faster: it could be a finalist").isFalse();
-        assertThat(ConvTuner.cannotWin(13, new double[] {10, nan, ConvTuner.CANNOT_WIN}, 2))
-                .as("a candidate left untimed is not a faster one").isFalse();
-        assertThat(ConvTuner.cannotWin(13, new double[] {nan, nan}, 0))
-                .as("nothing timed yet").isFalse();
-    }
-
-    @Test
-    void onlyTheBestAndARunnerUpWithinTenPercentAreTimedAgain() {
-        double nan = Double.NaN;
-        List<DynamicConv2d.Strategy> all = List.of(DynamicConv2d.Strategy.values());
-        // in Strategy order: GROUPED, CHUNKED_GROUPED, GROUPED_NCHW, IM2COL_BMM, PER_SAMPLE,
-        // EXPERT_SUM
-        assertThat(ConvTuner.worthRerunning(all, new double[] {10.5, 10, 10.8, 30,
-                Double.POSITIVE_INFINITY, ConvTuner.CANNOT_WIN}))
-                .as("the third, though close, is not timed again")
-                .containsExactly(DynamicConv2d.Strategy.CHUNKED_GROUPED,
-                        DynamicConv2d.Strategy.GROUPED);
-        assertThat(ConvTuner.worthRerunning(all, new double[] {11.5, 10, 30, 30, 30, 30}))
-                .as("the runner-up is 15 % behind: the first runs decided").isEmpty();
-        assertThat(ConvTuner.worthRerunning(all, new double[] {30, 30, 30, 30, 11, 10}))
-                .containsExactly(DynamicConv2d.Strategy.EXPERT_SUM,
-                        DynamicConv2d.Strategy.PER_SAMPLE);
-        assertThat(ConvTuner.worthRerunning(List.of(DynamicConv2d.Strategy.GROUPED),
-                new double[] {10, nan, nan, nan, nan, nan})).as("a single candidate").isEmpty();
+        assertThat(TimingRounds.expertSumBoundMs(p)).isLessThanOrEqualTo(4 / 1.5 * fastest * 1.0001);
     }
 
     @Test
@@ -361,67 +324,5 @@ class ConvTunerTest {
                 }
             }
         }
-    }
-
-    @Test
-    void theDenseRateIsMeasuredOncePerLayoutAndIsARateAMachineReaches() {
-        Djl.engine();
-        for (io.fadconv.engine.ConvLayout layout : io.fadconv.engine.ConvLayout.values()) {
-            double rate = ConvTuner.denseRate(layout);
-            // 2 cores: well above a scalar loop (~1 GMAC/s), below 2 x 64 MAC/cycle at 5 GHz
-            assertThat(rate).as(layout.name()).isBetween(2.0, 640.0);
-            assertThat(ConvTuner.denseRate(layout)).as("remembered").isEqualTo(rate);
-        }
-    }
-
-    @Test
-    void aForwardAloneWithinTheWindowWinsWithoutABackwardAndContendersRaceWhole() {
-        Djl.engine();
-        // 64 output pixels, 8 output channels: im2col-bmm unfolds too much and is never run
-        ConvProblem p = new ConvProblem(new Shape(4, 8, 8, 8), new Shape(8, 8, 3, 3), ONE, ONE,
-                ONE, 1, 0, true);
-        List<DynamicConv2d.Strategy> candidates = List.of(DynamicConv2d.Strategy.GROUPED,
-                DynamicConv2d.Strategy.CHUNKED_GROUPED, DynamicConv2d.Strategy.IM2COL_BMM,
-                DynamicConv2d.Strategy.PER_SAMPLE);
-        int im2col = DynamicConv2d.Strategy.IM2COL_BMM.ordinal();
-        int g = DynamicConv2d.Strategy.GROUPED.ordinal();
-        int c = DynamicConv2d.Strategy.CHUNKED_GROUPED.ordinal();
-        int ps = DynamicConv2d.Strategy.PER_SAMPLE.ordinal();
-
-        // grouped's forward is 1.2x ahead of the next: nothing can overtake it, no backward runs
-        List<String> runs = new java.util.ArrayList<>();
-        double[][] alone = ConvTuner.trainingRounds(candidates, p,
-                fakeRuns(Map.of("GROUPED", 10.0, "CHUNKED_GROUPED", 12.0, "PER_SAMPLE", 20.0),
-                        Map.of("GROUPED", 30.0, "CHUNKED_GROUPED", 20.0, "PER_SAMPLE", 5.0), runs));
-        assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE");
-        assertThat(alone[0][g]).isEqualTo(10.0);
-        assertThat(alone[1][g]).as("its forward stands for it").isEqualTo(10.0);
-        assertThat(alone[1][c]).isInfinite();
-        assertThat(alone[1][ps]).isInfinite();
-        assertThat(alone[0][im2col]).isEqualTo(ConvTuner.CANNOT_WIN);
-        assertThat(alone[1][im2col]).as("shown as not timed, not as lost")
-                .isEqualTo(ConvTuner.CANNOT_WIN);
-
-        // chunked within 1.15x of grouped's forward: both run forward and backward, and chunked's
-        // cheaper backward wins; 40 against 31 ms is beyond the rerun window
-        runs.clear();
-        double[][] race = ConvTuner.trainingRounds(candidates, p,
-                fakeRuns(Map.of("GROUPED", 10.0, "CHUNKED_GROUPED", 11.0, "PER_SAMPLE", 20.0),
-                        Map.of("GROUPED", 30.0, "CHUNKED_GROUPED", 20.0, "PER_SAMPLE", 5.0), runs));
-        assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE",
-                "GROUPED+backward", "CHUNKED_GROUPED+backward");
-        assertThat(race[1][g]).isEqualTo(40.0);
-        assertThat(race[1][c]).isEqualTo(31.0);
-        assertThat(race[1][ps]).isInfinite();
-    }
-
-    /** Runs that take the given times and note what ran. */
-    private static ConvTuner.Runner fakeRuns(Map<String, Double> forwardMs,
-            Map<String, Double> backwardMs, List<String> runs) {
-        return (s, backward) -> {
-            runs.add(s.name() + (backward ? "+backward" : ""));
-            double f = forwardMs.get(s.name());
-            return new ConvProblem.Run(f, backward ? f + backwardMs.get(s.name()) : Double.NaN);
-        };
     }
 }

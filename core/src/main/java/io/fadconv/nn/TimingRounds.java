@@ -1,0 +1,405 @@
+package io.fadconv.nn;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import io.fadconv.engine.ConvLayout;
+import io.fadconv.engine.EngineConv;
+import io.fadconv.engine.EngineSetup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How {@link ConvTuner} times the candidate strategies of one geometry: forward only for
+ * inference; for training, after one untimed run that takes the geometry's first-use costs
+ * ({@link #warmUp}), every candidate's forward, then forward and backward of those close to the
+ * fastest forward (none when only the fastest is: it wins whatever its backward takes), and the
+ * forwards also decide the same geometry in inference (a training run evaluates, so it would
+ * otherwise time the forwards twice); the best and a close runner-up run a second time. On data
+ * of the same shapes spread by hashing (no generator is touched, so seeded runs stay
+ * reproducible), outside the caller's autograd graph. A candidate whose work alone loses is not
+ * timed: expert-sum where K times the multiply-adds cannot win ({@link #cannotWin}), im2col-bmm
+ * where its unfolded input outweighs the kernels ({@link #unfoldsTooMuch}).
+ */
+final class TimingRounds {
+
+    /**
+     * A candidate whose forward is within this factor of the fastest forward still contends: in
+     * training its backward is timed too, and a candidate whose least possible time is beyond it
+     * is not timed at all ({@link #cannotWin}). The backward is where candidates differ most, and
+     * it costs twice the forward. On an AMD EPYC, of resnet18-unet's seven geometries the best
+     * candidate in forward and backward had a forward more than 1.15x behind the fastest at one
+     * (128 -> 256 channels, 1.27x; it was better by 1.5 ms per training step), while timing those
+     * between 1.15x and 1.25x cost half a second of tuning (20-27 backwards timed instead of
+     * 18-19): eight fresh tunings each, alternated, took 2.26 s at 1.15 against 2.79 s at 1.25,
+     * and their choices cost 26 against 38 ms per training step over the best per geometry
+     * (BENCHMARKS.md).
+     */
+    static final double CONTENDS_WITHIN = 1.15;
+
+    /**
+     * The best and a runner-up within this factor of it are timed a second time: a first run also
+     * pays one-off costs (oneDNN builds its kernels for a new shape). Timing every candidate
+     * within 1.25x again took about a fifth of resnet18-unet's tuning, with no difference in its
+     * step times beyond their noise (BENCHMARKS.md).
+     */
+    private static final double RERUN_WITHIN = 1.10;
+
+    /**
+     * Raised whenever a change of the timing procedure makes earlier choices suspect, so they are
+     * timed again (2: no single cold run decides; kept when round two started reusing the
+     * forwards' graphs, which saves time but does not decide differently; 4: under channels-last
+     * an output left in NCHW pays its copy back, which choices made before favoured; 3 was an
+     * experiment's, whose entries some caches hold; 5: an untimed run first, {@link #warmUp},
+     * as choices made before charged the first candidate with the geometry's first use; 6: no
+     * graph is held while the next candidate runs, as held graphs made it fault fresh memory).
+     */
+    static final int PROCEDURE = 6;
+
+    /** Training candidates always timed forward and backward: the fastest forward. */
+    private static final int FINALISTS = 1;
+
+    /**
+     * How much faster than the dense convolution measured here ({@link #denseRate}) a candidate's
+     * multiply-adds could possibly run: the margin of the bound that spares timing
+     * {@link DynamicConv2d.Strategy#EXPERT_SUM} where its K-fold work cannot win.
+     */
+    private static final double BEYOND_DENSE = 1.5;
+
+    /**
+     * The time recorded for a candidate not timed because its work alone loses: K times the
+     * multiply-adds ({@link DynamicConv2d.Strategy#EXPERT_SUM}, {@link #cannotWin}), or an
+     * unfolded input larger than the kernels ({@link #unfoldsTooMuch}).
+     */
+    static final double CANNOT_WIN = Double.MAX_VALUE;
+
+    /**
+     * A dense convolution's best rate in GMAC/s, per configuration and layout, measured once per
+     * process.
+     */
+    private static final Map<String, Double> DENSE_RATE = new ConcurrentHashMap<>();
+
+    /**
+     * The best rate, in GMAC/s, a timed candidate's forward reached, per configuration and layout:
+     * the machine's dense rate is at least that, whatever a measurement made while the process was
+     * still starting found (one measured half its later rate on an AMD EPYC).
+     */
+    private static final Map<String, Double> REACHED = new ConcurrentHashMap<>();
+
+    private TimingRounds() {}
+
+    /** Forgets the rates measured and reached, as a new process starts without them. */
+    static void clear() {
+        DENSE_RATE.clear();
+        REACHED.clear();
+    }
+
+    /**
+     * Times inference candidates on one draw of data, cheaply enough for a first use: each runs
+     * once, then the best and a runner-up within {@link #RERUN_WITHIN} run once more (a first run
+     * also pays one-off costs), keeping each one's faster time. Gradients off, restored after.
+     *
+     * @return milliseconds in {@link DynamicConv2d.Strategy} order (NaN where not a candidate)
+     */
+    static double[] inference(List<DynamicConv2d.Strategy> candidates, ConvProblem p) {
+        double[] ms = untimed();
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            ConvProblem.Data data = p.draw(m);
+            for (DynamicConv2d.Strategy s : candidates) {
+                ms[s.ordinal()] = notWorthTiming(s, p, ms, 1) ? CANNOT_WIN
+                        : reached(p, once(p, s, m, data, false).forwardMs());
+            }
+            for (DynamicConv2d.Strategy s : worthRerunning(candidates, ms)) {
+                ms[s.ordinal()] = Math.min(ms[s.ordinal()],
+                        reached(p, once(p, s, m, data, false).forwardMs()));
+            }
+            return ms;
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /**
+     * Times training candidates on one draw of data in rounds: every candidate's forward
+     * (recording gradients, as in training), each in the memory the one before it freed, as a
+     * network's step runs in the memory of the step before; then, when another forward is within
+     * {@link #CONTENDS_WITHIN} of the fastest, forward and backward of each such contender (their
+     * second forward); then forward and backward once more for the best and a runner-up within
+     * {@link #RERUN_WITHIN} of it (a first run also builds its kernels). The backward is where
+     * the candidates differ most and costs twice the forward, so it is paid only where it can
+     * decide ({@link #trainingRounds}). Gradient mode restored after.
+     *
+     * <p>The forwards' graphs are not kept for the backward: graphs held while the next
+     * candidates ran made those run in memory never touched before, and the page faults decided
+     * choices (on an AMD EPYC, grouped-nchw's forward at 512 channels, 8 x 8, took 45-54 ms when
+     * it faulted its 18,000 pages and 25-26 ms when it did not). Over eight fresh tunings of
+     * resnet18-unet each, alternated, the choices cost 7 ms per inference and 26 ms per training
+     * step more than the best per geometry, against 19 and 40 ms with the graphs kept; tuning
+     * took the same time, 2.43 against 2.41 s (BENCHMARKS.md).
+     *
+     * @return forward milliseconds (the fastest of a candidate's runs) and whole-run milliseconds
+     *     (the backward plus the fastest forward; infinity for a candidate whose forward lost,
+     *     {@link #CANNOT_WIN} for one not timed; the forward alone for a candidate that alone
+     *     contended), in {@link DynamicConv2d.Strategy} order, NaN where not a candidate
+     */
+    static double[][] training(List<DynamicConv2d.Strategy> candidates, ConvProblem p) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            ConvProblem.Data data = p.draw(m);
+            warmUp(candidates, p, m, data);
+            return trainingRounds(candidates, p, (s, backward) -> once(p, s, m, data, backward));
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** One timed run of a candidate on the geometry's data, forward and optionally backward. */
+    @FunctionalInterface
+    interface Runner {
+        ConvProblem.Run run(DynamicConv2d.Strategy s, boolean backward);
+    }
+
+    /**
+     * The rounds of {@link #training}, given a way to run a candidate. A candidate alone
+     * within {@link #CONTENDS_WITHIN} of the fastest forward wins whatever its backward takes, so
+     * none is timed: its forward is recorded as its time. Of resnet18-unet's seven geometries, on
+     * an AMD EPYC, about half were decided so in fresh tunings, each saving a forward and backward
+     * (BENCHMARKS.md).
+     *
+     * @return as {@link #training}
+     */
+    static double[][] trainingRounds(List<DynamicConv2d.Strategy> candidates, ConvProblem p,
+            Runner runner) {
+        double[] forward = untimed();
+        double[] total = untimed();
+        for (DynamicConv2d.Strategy s : candidates) {
+            forward[s.ordinal()] = notWorthTiming(s, p, forward, FINALISTS) ? CANNOT_WIN
+                    : reached(p, runner.run(s, false).forwardMs());
+        }
+        double fastest = Double.POSITIVE_INFINITY;
+        for (DynamicConv2d.Strategy s : candidates) {
+            fastest = Math.min(fastest, forward[s.ordinal()]);
+        }
+        List<DynamicConv2d.Strategy> contenders = new ArrayList<>();
+        for (DynamicConv2d.Strategy s : candidates) {
+            double f = forward[s.ordinal()];
+            if (f <= CONTENDS_WITHIN * fastest) {
+                contenders.add(s);
+            } else {
+                total[s.ordinal()] = f == CANNOT_WIN ? CANNOT_WIN : Double.POSITIVE_INFINITY;
+            }
+        }
+        if (contenders.size() == 1) {
+            int alone = contenders.get(0).ordinal();
+            total[alone] = forward[alone];
+            return new double[][] {forward, total};
+        }
+        for (DynamicConv2d.Strategy s : contenders) {
+            timeWhole(p, s, runner, forward, total);
+        }
+        for (DynamicConv2d.Strategy s : worthRerunning(candidates, total)) {
+            timeWhole(p, s, runner, forward, total);
+        }
+        return new double[][] {forward, total};
+    }
+
+    /**
+     * Times one forward and backward of a candidate, keeping the fastest forward and the fastest
+     * whole run (the backward plus the fastest forward so far).
+     */
+    private static void timeWhole(ConvProblem p, DynamicConv2d.Strategy s, Runner runner,
+            double[] forward, double[] total) {
+        ConvProblem.Run r = runner.run(s, true);
+        int i = s.ordinal();
+        forward[i] = Math.min(forward[i], reached(p, r.forwardMs()));
+        double whole = r.totalMs() - r.forwardMs() + forward[i];
+        total[i] = Double.isNaN(total[i]) ? whole : Math.min(total[i], whole);
+    }
+
+    /**
+     * Runs the first candidate's forward once, untimed, before a geometry's training candidates
+     * are timed: the first run at a geometry pays for what the candidates then share (memory of
+     * the geometry's sizes touched for the first time, the data's first use), which would
+     * otherwise be charged to whichever candidate is timed first. On an AMD EPYC that was
+     * grouped, which then lost in its forward at 64 channels, 64 x 64, and never had its backward
+     * timed, though it is the fastest there in training. Over fresh tunings of resnet18-unet
+     * there, the choices cost 36 ms per training step more than the best choice per geometry (28
+     * tunings), against 61 ms without this run (22 tunings), for 0.2 s more tuning
+     * (BENCHMARKS.md). Inference
+     * rounds do without: there the run gained nothing measurable (the choices of six
+     * inference-only tunings cost 11 ms over the best against 12 without) for 0.16 s more.
+     */
+    private static void warmUp(List<DynamicConv2d.Strategy> candidates, ConvProblem p,
+            NDManager m, ConvProblem.Data data) {
+        try (NDManager run = m.newSubManager()) {
+            p.forward(candidates.get(0), run, data);
+        }
+    }
+
+    /**
+     * Whether timing a candidate can change nothing: its forward takes at least
+     * {@code boundMs}, beyond {@link #CONTENDS_WITHIN} of the fastest forward timed so far, and
+     * {@code needed} candidates were already faster (the finalists of training, the winner of
+     * inference).
+     *
+     * @param boundMs the least time the candidate's forward can take
+     * @param forward the forwards timed so far, NaN where not timed
+     * @param needed how many candidates must be faster than the bound
+     * @return true when the candidate need not be timed
+     */
+    static boolean cannotWin(double boundMs, double[] forward, int needed) {
+        double fastest = Double.POSITIVE_INFINITY;
+        int faster = 0;
+        for (double t : forward) {
+            if (!Double.isNaN(t) && t != CANNOT_WIN) {
+                fastest = Math.min(fastest, t);
+                faster += t < boundMs ? 1 : 0;
+            }
+        }
+        return faster >= needed && boundMs > CONTENDS_WITHIN * fastest;
+    }
+
+    /**
+     * Whether a candidate is left untimed ({@link #CANNOT_WIN}) because its work alone loses:
+     * im2col-bmm where it {@link #unfoldsTooMuch}, expert-sum where its least time
+     * {@link #cannotWin} against the forwards timed so far.
+     *
+     * @param s the candidate
+     * @param p the problem
+     * @param forward the forwards timed so far, NaN where not timed
+     * @param needed how many candidates must be faster than expert-sum's least time
+     * @return true when it is not timed
+     */
+    private static boolean notWorthTiming(DynamicConv2d.Strategy s, ConvProblem p,
+            double[] forward, int needed) {
+        return unfoldsTooMuch(s, p) || s == DynamicConv2d.Strategy.EXPERT_SUM
+                && cannotWin(expertSumBoundMs(p), forward, needed);
+    }
+
+    /**
+     * Whether a candidate is left untimed because it copies more than the convolution's operands:
+     * {@link DynamicConv2d.Strategy#IM2COL_BMM} where each sample's unfolded input is larger than
+     * its kernel (more output pixels than output channels). The grouped convolution does the same
+     * multiply-adds without that copy; im2col-bmm is for maps so small that the kernels outweigh
+     * the activations. A workspace limit, as cuDNN's benchmark mode has, not a timing: where it
+     * holds, im2col-bmm's forward and backward measured 1.6-4.0x the fastest candidate's on both
+     * CPUs measured (an Intel Xeon in NCHW, an AMD EPYC in channels-last), and timing it there
+     * cost about 7 % of resnet18-unet's tuning on the AMD EPYC (BENCHMARKS.md).
+     *
+     * @param s the candidate
+     * @param p the problem
+     * @return true when it is not timed
+     */
+    static boolean unfoldsTooMuch(DynamicConv2d.Strategy s, ConvProblem p) {
+        return s == DynamicConv2d.Strategy.IM2COL_BMM && p.unfoldedBytes() > p.kernelBytes();
+    }
+
+    /**
+     * The least time {@link DynamicConv2d.Strategy#EXPERT_SUM}'s forward can take: K times the
+     * multiply-adds, at {@link #BEYOND_DENSE} times the best rate of a dense convolution here
+     * (measured, or reached by a timed candidate, whichever is higher).
+     */
+    static double expertSumBoundMs(ConvProblem p) {
+        ConvLayout layout = EngineSetup.active().layout(p.training());
+        double rate = Math.max(denseRate(layout), REACHED.getOrDefault(rateKey(layout), 0.0));
+        return (double) p.experts() * p.madds() / (BEYOND_DENSE * rate * 1e6);
+    }
+
+    /**
+     * The best rate of a dense 3 x 3 convolution (256 channels, 16 x 16, batch 8, the input in
+     * the layout) over three forwards, in GMAC/s: what this machine's engine reaches on a
+     * convolution it runs well. Measured once per process, configuration and layout (about
+     * 40 ms).
+     *
+     * @param layout the layout
+     * @return GMAC/s
+     */
+    static double denseRate(ConvLayout layout) {
+        return DENSE_RATE.computeIfAbsent(rateKey(layout),
+                k -> measureDenseRate(layout));
+    }
+
+    /**
+     * Takes a dense rate as if measured (tests: a measurement that came out low).
+     *
+     * @param layout the layout
+     * @param gmacs GMAC/s
+     */
+    static void assumeDenseRate(ConvLayout layout, double gmacs) {
+        DENSE_RATE.put(rateKey(layout), gmacs);
+    }
+
+    private static String rateKey(ConvLayout layout) {
+        return EngineSetup.active() + " " + layout;
+    }
+
+    /**
+     * Notes the rate a timed forward reached (its multiply-adds over its time, mixing included).
+     *
+     * @return {@code ms}
+     */
+    private static double reached(ConvProblem p, double ms) {
+        REACHED.merge(rateKey(EngineSetup.active().layout(p.training())), p.madds() / (ms * 1e6),
+                Math::max);
+        return ms;
+    }
+
+    private static double measureDenseRate(ConvLayout layout) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        Shape one = new Shape(1, 1);
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            NDArray nchw = m.ones(new Shape(8, 256, 16, 16));
+            NDArray x = layout == ConvLayout.CHANNELS_LAST ? EngineConv.channelsLast(nchw) : nchw;
+            NDArray w = m.ones(new Shape(256, 256, 3, 3)).mul(0.01f);
+            double best = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                try (NDArray y = EngineConv.conv2d(layout, x, w, null, one, one, one, 1);
+                        NDArray corner = y.get(0, 0)) {
+                    corner.toFloatArray(); // forces completion
+                }
+                best = Math.min(best, (System.nanoTime() - t0) / 1e6);
+            }
+            return 8.0 * 256 * 256 * 9 * 256 / (best * 1e6);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /**
+     * The candidates worth timing again: the fastest and the runner-up when it is within
+     * {@link #RERUN_WITHIN} (none when it is not: the first runs already decided).
+     *
+     * @param candidates the candidates
+     * @param ms their times in {@link DynamicConv2d.Strategy} order
+     * @return the fastest two, or empty
+     */
+    static List<DynamicConv2d.Strategy> worthRerunning(List<DynamicConv2d.Strategy> candidates,
+            double[] ms) {
+        List<DynamicConv2d.Strategy> byTime = new ArrayList<>(candidates);
+        byTime.sort(java.util.Comparator.comparingDouble(s -> ms[s.ordinal()]));
+        return byTime.size() > 1 && ms[byTime.get(1).ordinal()]
+                <= RERUN_WITHIN * ms[byTime.get(0).ordinal()] ? byTime.subList(0, 2) : List.of();
+    }
+
+    private static double[] untimed() {
+        double[] ms = new double[DynamicConv2d.Strategy.values().length];
+        java.util.Arrays.fill(ms, Double.NaN);
+        return ms;
+    }
+
+    private static ConvProblem.Run once(ConvProblem p, DynamicConv2d.Strategy s,
+            NDManager parent, ConvProblem.Data data, boolean backward) {
+        try (NDManager run = parent.newSubManager()) {
+            return p.run(s, run, data, backward);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.fadconv.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.types.Shape;
+import io.fadconv.Djl;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The rounds that time one geometry's candidates: who is timed, how often, and what wins. */
+class TimingRoundsTest {
+
+    private static final Shape ONE = new Shape(1, 1);
+
+    @BeforeEach
+    void startAfresh() {
+        TimingRounds.clear();
+    }
+
+    @AfterEach
+    void forgetTheFakeRates() {
+        TimingRounds.clear();
+    }
+
+    @Test
+    void aCandidateIsLeftUntimedOnlyWhereItsLeastTimeCannotChangeTheOutcome() {
+        double nan = Double.NaN;
+        double[] forward = {10, 12, nan, 30, nan, nan};
+        assertThat(TimingRounds.cannotWin(20, forward, 2))
+                .as("two forwards faster than 20 ms, and 20 > 1.15 x 10").isTrue();
+        assertThat(TimingRounds.cannotWin(11.4, forward, 1))
+                .as("within 1.15 x the fastest, it still contends").isFalse();
+        assertThat(TimingRounds.cannotWin(11.6, forward, 1)).isTrue();
+        assertThat(TimingRounds.cannotWin(11, forward, 2))
+                .as("only one forward faster: it could be a finalist").isFalse();
+        assertThat(TimingRounds.cannotWin(13, new double[] {10, nan, TimingRounds.CANNOT_WIN}, 2))
+                .as("a candidate left untimed is not a faster one").isFalse();
+        assertThat(TimingRounds.cannotWin(13, new double[] {nan, nan}, 0))
+                .as("nothing timed yet").isFalse();
+    }
+
+    @Test
+    void onlyTheBestAndARunnerUpWithinTenPercentAreTimedAgain() {
+        double nan = Double.NaN;
+        List<DynamicConv2d.Strategy> all = List.of(DynamicConv2d.Strategy.values());
+        // in Strategy order: GROUPED, CHUNKED_GROUPED, GROUPED_NCHW, IM2COL_BMM, PER_SAMPLE,
+        // EXPERT_SUM
+        assertThat(TimingRounds.worthRerunning(all, new double[] {10.5, 10, 10.8, 30,
+                Double.POSITIVE_INFINITY, TimingRounds.CANNOT_WIN}))
+                .as("the third, though close, is not timed again")
+                .containsExactly(DynamicConv2d.Strategy.CHUNKED_GROUPED,
+                        DynamicConv2d.Strategy.GROUPED);
+        assertThat(TimingRounds.worthRerunning(all, new double[] {11.5, 10, 30, 30, 30, 30}))
+                .as("the runner-up is 15 % behind: the first runs decided").isEmpty();
+        assertThat(TimingRounds.worthRerunning(all, new double[] {30, 30, 30, 30, 11, 10}))
+                .containsExactly(DynamicConv2d.Strategy.EXPERT_SUM,
+                        DynamicConv2d.Strategy.PER_SAMPLE);
+        assertThat(TimingRounds.worthRerunning(List.of(DynamicConv2d.Strategy.GROUPED),
+                new double[] {10, nan, nan, nan, nan, nan})).as("a single candidate").isEmpty();
+    }
+
+    @Test
+    void theDenseRateIsMeasuredOncePerLayoutAndIsARateAMachineReaches() {
+        Djl.engine();
+        for (io.fadconv.engine.ConvLayout layout : io.fadconv.engine.ConvLayout.values()) {
+            double rate = TimingRounds.denseRate(layout);
+            // 2 cores: well above a scalar loop (~1 GMAC/s), below 2 x 64 MAC/cycle at 5 GHz
+            assertThat(rate).as(layout.name()).isBetween(2.0, 640.0);
+            assertThat(TimingRounds.denseRate(layout)).as("remembered").isEqualTo(rate);
+        }
+    }
+
+    @Test
+    void aForwardAloneWithinTheWindowWinsWithoutABackwardAndContendersRaceWhole() {
+        Djl.engine();
+        // 64 output pixels, 8 output channels: im2col-bmm unfolds too much and is never run
+        ConvProblem p = new ConvProblem(new Shape(4, 8, 8, 8), new Shape(8, 8, 3, 3), ONE, ONE,
+                ONE, 1, 0, true);
+        List<DynamicConv2d.Strategy> candidates = List.of(DynamicConv2d.Strategy.GROUPED,
+                DynamicConv2d.Strategy.CHUNKED_GROUPED, DynamicConv2d.Strategy.IM2COL_BMM,
+                DynamicConv2d.Strategy.PER_SAMPLE);
+        int im2col = DynamicConv2d.Strategy.IM2COL_BMM.ordinal();
+        int g = DynamicConv2d.Strategy.GROUPED.ordinal();
+        int c = DynamicConv2d.Strategy.CHUNKED_GROUPED.ordinal();
+        int ps = DynamicConv2d.Strategy.PER_SAMPLE.ordinal();
+
+        // grouped's forward is 1.2x ahead of the next: nothing can overtake it, no backward runs
+        List<String> runs = new java.util.ArrayList<>();
+        double[][] alone = TimingRounds.trainingRounds(candidates, p,
+                fakeRuns(Map.of("GROUPED", 10.0, "CHUNKED_GROUPED", 12.0, "PER_SAMPLE", 20.0),
+                        Map.of("GROUPED", 30.0, "CHUNKED_GROUPED", 20.0, "PER_SAMPLE", 5.0), runs));
+        assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE");
+        assertThat(alone[0][g]).isEqualTo(10.0);
+        assertThat(alone[1][g]).as("its forward stands for it").isEqualTo(10.0);
+        assertThat(alone[1][c]).isInfinite();
+        assertThat(alone[1][ps]).isInfinite();
+        assertThat(alone[0][im2col]).isEqualTo(TimingRounds.CANNOT_WIN);
+        assertThat(alone[1][im2col]).as("shown as not timed, not as lost")
+                .isEqualTo(TimingRounds.CANNOT_WIN);
+
+        // chunked within 1.15x of grouped's forward: both run forward and backward, and chunked's
+        // cheaper backward wins; 40 against 31 ms is beyond the rerun window
+        runs.clear();
+        double[][] race = TimingRounds.trainingRounds(candidates, p,
+                fakeRuns(Map.of("GROUPED", 10.0, "CHUNKED_GROUPED", 11.0, "PER_SAMPLE", 20.0),
+                        Map.of("GROUPED", 30.0, "CHUNKED_GROUPED", 20.0, "PER_SAMPLE", 5.0), runs));
+        assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE",
+                "GROUPED+backward", "CHUNKED_GROUPED+backward");
+        assertThat(race[1][g]).isEqualTo(40.0);
+        assertThat(race[1][c]).isEqualTo(31.0);
+        assertThat(race[1][ps]).isInfinite();
+    }
+
+    /** Runs that take the given times and note what ran. */
+    private static TimingRounds.Runner fakeRuns(Map<String, Double> forwardMs,
+            Map<String, Double> backwardMs, List<String> runs) {
+        return (s, backward) -> {
+            runs.add(s.name() + (backward ? "+backward" : ""));
+            double f = forwardMs.get(s.name());
+            return new ConvProblem.Run(f, backward ? f + backwardMs.get(s.name()) : Double.NaN);
+        };
+    }
+}
