@@ -139,35 +139,43 @@ public final class ConvTuner {
      */
     public static List<String> describe() {
         List<String> out = new ArrayList<>();
-        choices().forEach((key, c) -> {
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-60s %-10s %s",
-                    key, c.strategy(), c.how()));
-            if (c.decidedMs() > 0) {
-                sb.append(String.format(Locale.ROOT, " in %.0f ms", c.decidedMs()));
-            }
-            DynamicConv2d.Strategy[] all = DynamicConv2d.Strategy.values();
-            for (int i = 0; i < c.millis().length; i++) {
-                if (c.millis()[i] == TimingRounds.CANNOT_WIN) {
-                    sb.append("  ").append(all[i]).append(
-                            all[i] == DynamicConv2d.Strategy.EXPERT_SUM
-                                    ? " not timed (K times the work)"
-                                    : " not timed (unfolds more than the kernels)");
-                } else if (Double.isInfinite(c.millis()[i])) {
-                    sb.append("  ").append(all[i]).append(" lost in its forward");
-                } else if (!Double.isNaN(c.millis()[i])) {
-                    sb.append(String.format(Locale.ROOT, "  %s %.1f ms", all[i], c.millis()[i]));
-                    if (key.startsWith("train") && c.how().equals("timed")
-                            && java.util.Arrays.stream(c.millis())
-                                    .filter(t -> Double.isFinite(t) && t != TimingRounds.CANNOT_WIN)
-                                    .count() == 1) {
-                        sb.append(" forward (no other forward within ")
-                                .append(TimingRounds.CONTENDS_WITHIN).append("x)");
-                    }
+        choices().forEach((key, c) -> out.add(line(key, c)));
+        return out;
+    }
+
+    /**
+     * One decision's line: geometry, strategy, how, the time spent, and each candidate's time or
+     * why it has none.
+     *
+     * @param key the geometry key
+     * @param c the decision
+     * @return the line
+     */
+    static String line(String key, Choice c) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-60s %-10s %s",
+                key, c.strategy(), c.how()));
+        if (c.decidedMs() > 0) {
+            sb.append(String.format(Locale.ROOT, " in %.0f ms", c.decidedMs()));
+        }
+        DynamicConv2d.Strategy[] all = DynamicConv2d.Strategy.values();
+        for (int i = 0; i < c.millis().length; i++) {
+            if (c.millis()[i] == TimingRounds.CANNOT_WIN) {
+                sb.append("  ").append(all[i]).append(
+                        all[i] == DynamicConv2d.Strategy.EXPERT_SUM
+                                ? " not timed (K times the work)"
+                                : " not timed (unfolds more than the kernels)");
+            } else if (Double.isInfinite(c.millis()[i])) {
+                sb.append("  ").append(all[i]).append(" lost in its forward");
+            } else if (!Double.isNaN(c.millis()[i])) {
+                sb.append(String.format(Locale.ROOT, "  %s %.1f ms", all[i], c.millis()[i]));
+                if (key.startsWith("train") && c.how().equals("timed")
+                        && TimingRounds.decidedByForward(c.millis())) {
+                    sb.append(" forward (no other forward within ")
+                            .append(TimingRounds.CONTENDS_WITHIN).append("x)");
                 }
             }
-            out.add(sb.toString());
-        });
-        return out;
+        }
+        return sb.toString();
     }
 
     /**

@@ -211,6 +211,18 @@ final class TimingRounds {
     }
 
     /**
+     * Whether a training geometry was decided by a forward alone ({@link #trainingRounds}): then
+     * the winner's time is its forward, and no other candidate has one.
+     *
+     * @param total the whole-run milliseconds {@link #training} returned
+     * @return true when exactly one candidate has a time
+     */
+    static boolean decidedByForward(double[] total) {
+        return java.util.Arrays.stream(total).filter(t -> Double.isFinite(t) && t != CANNOT_WIN)
+                .count() == 1;
+    }
+
+    /**
      * Times one forward and backward of a candidate, keeping the fastest forward and the fastest
      * whole run (the backward plus the fastest forward so far).
      */

@@ -325,4 +325,33 @@ class ConvTunerTest {
             }
         }
     }
+
+    @Test
+    void aLineSaysWhyACandidateHasNoTimeAndWhenAForwardAloneDecided() {
+        double inf = Double.POSITIVE_INFINITY;
+        double nan = Double.NaN;
+        // in Strategy order: grouped, chunked-grouped, grouped-nchw, im2col-bmm, per-sample,
+        // expert-sum
+        double[] loneForward = {10, inf, nan, TimingRounds.CANNOT_WIN, inf,
+            TimingRounds.CANNOT_WIN};
+        String key = "train B8 C64 64x64 O64 k3x3 s1x1 p1x1 d1x1 g1 K4 default";
+        String line = ConvTuner.line(key,
+                new ConvTuner.Choice(DynamicConv2d.Strategy.GROUPED, "timed", loneForward, 87.4));
+        assertThat(line).startsWith(key).contains("GROUPED    timed in 87 ms")
+                .contains("GROUPED 10.0 ms forward (no other forward within 1.15x)")
+                .contains("CHUNKED_GROUPED lost in its forward")
+                .contains("IM2COL_BMM not timed (unfolds more than the kernels)")
+                .contains("PER_SAMPLE lost in its forward")
+                .contains("EXPERT_SUM not timed (K times the work)")
+                .doesNotContain("GROUPED_NCHW");
+        // two contenders ran forward and backward: plain times
+        double[] raced = {40, 31, nan, TimingRounds.CANNOT_WIN, inf, nan};
+        assertThat(ConvTuner.line(key, new ConvTuner.Choice(
+                DynamicConv2d.Strategy.CHUNKED_GROUPED, "timed", raced, 120)))
+                .contains("GROUPED 40.0 ms  CHUNKED_GROUPED 31.0 ms").doesNotContain("forward (");
+        // an inference geometry's times are forwards anyway
+        assertThat(ConvTuner.line(key.replace("train", "infer"), new ConvTuner.Choice(
+                DynamicConv2d.Strategy.GROUPED, "timed", loneForward, 50)))
+                .contains("GROUPED 10.0 ms").doesNotContain("forward (");
+    }
 }

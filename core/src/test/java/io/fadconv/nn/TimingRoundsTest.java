@@ -95,6 +95,7 @@ class TimingRoundsTest {
         assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE");
         assertThat(alone[0][g]).isEqualTo(10.0);
         assertThat(alone[1][g]).as("its forward stands for it").isEqualTo(10.0);
+        assertThat(TimingRounds.decidedByForward(alone[1])).isTrue();
         assertThat(alone[1][c]).isInfinite();
         assertThat(alone[1][ps]).isInfinite();
         assertThat(alone[0][im2col]).isEqualTo(TimingRounds.CANNOT_WIN);
@@ -112,6 +113,7 @@ class TimingRoundsTest {
         assertThat(race[1][g]).isEqualTo(40.0);
         assertThat(race[1][c]).isEqualTo(31.0);
         assertThat(race[1][ps]).isInfinite();
+        assertThat(TimingRounds.decidedByForward(race[1])).isFalse();
     }
 
     /** Runs that take the given times and note what ran. */
