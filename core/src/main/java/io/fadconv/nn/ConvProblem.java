@@ -152,7 +152,7 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
 
     /**
      * A timed forward, its autograd graph alive while its manager is open (the backward of
-     * {@link #run} follows it; {@link ConvTuner} holds no graph while another candidate runs).
+     * {@link #run} follows it; {@link TimingRounds} holds no graph while another candidate runs).
      *
      * @param forwardMs milliseconds of the forward (with the loss when training)
      * @param output the output, in the layout the network goes on in

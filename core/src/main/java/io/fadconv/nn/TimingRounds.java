@@ -60,7 +60,10 @@ final class TimingRounds {
      */
     static final int PROCEDURE = 6;
 
-    /** Training candidates always timed forward and backward: the fastest forward. */
+    /**
+     * How many training forwards must beat expert-sum's least time before it is left untimed
+     * ({@link #cannotWin}): the fastest forward, which decides alone or sets the contenders.
+     */
     private static final int FINALISTS = 1;
 
     /**
@@ -244,9 +247,9 @@ final class TimingRounds {
      * timed, though it is the fastest there in training. Over fresh tunings of resnet18-unet
      * there, the choices cost 36 ms per training step more than the best choice per geometry (28
      * tunings), against 61 ms without this run (22 tunings), for 0.2 s more tuning
-     * (BENCHMARKS.md). Inference
-     * rounds do without: there the run gained nothing measurable (the choices of six
-     * inference-only tunings cost 11 ms over the best against 12 without) for 0.16 s more.
+     * (BENCHMARKS.md). Inference rounds do without: there the run gained nothing measurable (the
+     * choices of six inference-only tunings cost 11 ms over the best against 12 without) for
+     * 0.16 s more.
      */
     private static void warmUp(List<DynamicConv2d.Strategy> candidates, ConvProblem p,
             NDManager m, ConvProblem.Data data) {
