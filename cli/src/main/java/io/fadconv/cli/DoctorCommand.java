@@ -5,6 +5,7 @@ import io.fadconv.engine.EngineCheck;
 import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
+import io.fadconv.engine.JvmThreads;
 import io.fadconv.engine.NativeMemory;
 import io.fadconv.nn.ConvTuner;
 import io.fadconv.train.LayoutChoice;
@@ -66,6 +67,7 @@ final class DoctorCommand implements Callable<Integer> {
         root.put("fallback", s.fallback());
         root.put("warning", s.warning());
         root.put("nativeMemory", NativeMemory.measure());
+        root.put("compilers", JvmThreads.compilers());
         if (again != null) {
             root.put("recheck", again);
         }
@@ -96,6 +98,13 @@ final class DoctorCommand implements Callable<Integer> {
         line(sb, "  Freed memory   %s; a 64 MB tensor costs %.1f ms in new memory (paid again "
                 + "each time memory is given back), %.1f ms in memory held", freed,
                 memory.freshMillis(), memory.reusedMillis());
+        JvmThreads.Compilers jit = JvmThreads.compilers();
+        line(sb, "  JIT compilers  %d threads, %d at nice %d %s", jit.threads(), jit.lowered(),
+                JvmThreads.NICE, jit.yielding()
+                        ? "(the tuner lowers them before it times candidates, so that they run "
+                                + "on a free core, not beside the engine's threads)"
+                        : "(-D" + JvmThreads.PROPERTY + "=share: they stay beside the engine's "
+                                + "threads)");
         line(sb, "Configuration in use: %s (%s)", s.config(), s.forced() ? "forced"
                 : s.fallback() ? "automatic fallback: PyTorch's default is wrong here"
                 : s.race() != null ? "automatic: the faster of the correct ones here"

@@ -31,6 +31,10 @@ class DoctorCommandTest {
                 .contains("Configuration in use: " + s.config().id())
                 .contains(s.config().id() + ": right (worst relative error")
                 .contains("Could not initialize NNPACK!");
+        int compilers = io.fadconv.engine.JvmThreads.compilerThreads().size();
+        assertThat(r.out()).as("the compilers and when they give way").contains(
+                "JIT compilers  " + compilers + " threads, ").contains("(the tuner lowers them "
+                        + "before it times candidates");
     }
 
     @Test
@@ -54,6 +58,9 @@ class DoctorCommandTest {
                 .isEqualTo(EngineSetup.active().name());
         assertThat(root.path("fallback").asBoolean()).isFalse();
         assertThat(root.path("recheck").path("rounds").asInt()).isEqualTo(1);
+        assertThat(root.path("compilers").path("yielding").asBoolean()).isTrue();
+        assertThat(root.path("compilers").path("threads").asInt())
+                .isEqualTo(io.fadconv.engine.JvmThreads.compilerThreads().size()).isPositive();
     }
 
     @Test

@@ -122,7 +122,15 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
     record Data(NDArray x, NDArray kernels, NDArray attention, boolean channelsLast) {}
 
     /** Values in a pattern that {@link #spread} repeats: a prime, so no axis aligns with it. */
-    private static final int PATTERN = 65_521;
+    private static final int PATTERN = 4093;
+
+    /**
+     * The patterns of the input, the kernels and the attention, computed once per process: a
+     * loop over them at every draw became hot enough for the JVM's optimising compiler, whose
+     * 280 ms of work (96 and 181 ms, AMD EPYC) then shared the two cores with the candidates
+     * being timed. At this size the three loops stay in the interpreter.
+     */
+    private static final float[][] PATTERNS = {pattern(1), pattern(2), pattern(3)};
 
     /**
      * The problem's data, in {@code m}: values spread over [-1, 1) by hashing (only the timing
@@ -254,17 +262,21 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
      * network, tens of megabytes of experts per deep layer).
      */
     private static NDArray spread(NDManager m, Shape shape, int salt) {
+        long n = shape.size();
+        try (NDManager scratch = m.newSubManager()) {
+            NDArray v = scratch.create(PATTERNS[salt - 1]).tile((n + PATTERN - 1) / PATTERN)
+                    .get(new NDIndex(":{}", n)).reshape(shape);
+            v.attach(m);
+            return v;
+        }
+    }
+
+    private static float[] pattern(int salt) {
         float[] pattern = new float[PATTERN];
         for (int i = 0; i < pattern.length; i++) {
             long h = (i + salt * 0x632BE59BD9B4E019L) * 0x9E3779B97F4A7C15L;
             pattern[i] = (h >>> 40) * 0x1p-23f - 1f; // 24 high bits -> [-1, 1)
         }
-        long n = shape.size();
-        try (NDManager scratch = m.newSubManager()) {
-            NDArray v = scratch.create(pattern).tile((n + PATTERN - 1) / PATTERN)
-                    .get(new NDIndex(":{}", n)).reshape(shape);
-            v.attach(m);
-            return v;
-        }
+        return pattern;
     }
 }

@@ -3,6 +3,7 @@ package io.fadconv.nn;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.engine.ConvLayout;
 import io.fadconv.engine.EngineSetup;
+import io.fadconv.engine.JvmThreads;
 import io.fadconv.engine.MachineFile;
 import io.fadconv.util.Json;
 import java.util.ArrayList;
@@ -249,6 +250,8 @@ public final class ConvTuner {
             return known;
         }
         ObjectNode learned = Json.object();
+        // timings decide from here: the JVM's compilers must not run beside the candidates
+        JvmThreads.yieldCompilers();
         Choice c;
         if (!p.training()) {
             double[] ms = TimingRounds.inference(candidates, p);
@@ -301,11 +304,12 @@ public final class ConvTuner {
 
     private static MachineFile machineFile() {
         if (!fileLoaded) {
-            // keyed by the allocator, the candidates and the way of timing too: a choice made
-            // under another allocator, among fewer candidates or by an older procedure is timed
-            // again
+            // keyed by the allocator, the compilers' priority, the candidates and the way of
+            // timing too: a choice made under another allocator or beside the compilers, among
+            // fewer candidates or by an older procedure is timed again
             file = MachineFile.open("conv-tuning", EngineSetup.ensure().machineKey()
                     + io.fadconv.engine.NativeMemory.timingKey()
+                    + " compilers=" + (JvmThreads.yielding() ? "yield" : "share")
                     + " strategies=" + java.util.Arrays.toString(DynamicConv2d.Strategy.values())
                     + " timing=" + TimingRounds.PROCEDURE);
             fileLoaded = true;

@@ -8,6 +8,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.fadconv.engine.ConvLayout;
 import io.fadconv.engine.EngineConv;
 import io.fadconv.engine.EngineSetup;
+import io.fadconv.engine.JvmThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +57,11 @@ final class TimingRounds {
      * an output left in NCHW pays its copy back, which choices made before favoured; 3 was an
      * experiment's, whose entries some caches hold; 5: an untimed run first, {@link #warmUp},
      * as choices made before charged the first candidate with the geometry's first use; 6: no
-     * graph is held while the next candidate runs, as held graphs made it fault fresh memory).
+     * graph is held while the next candidate runs, as held graphs made it fault fresh memory; 7:
+     * the JVM's compilers no longer run beside the candidates, {@link JvmThreads}, whose time
+     * had been charged to whichever candidate ran while they compiled).
      */
-    static final int PROCEDURE = 6;
+    static final int PROCEDURE = 7;
 
     /**
      * How many training forwards must beat expert-sum's least time before it is left untimed

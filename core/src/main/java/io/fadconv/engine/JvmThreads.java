@@ -1,0 +1,172 @@
+package io.fadconv.engine;
+
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JVM's just-in-time compiler threads, which share the machine's cores with the engine's.
+ * A convolution runs on every core, and its threads meet at each step of the work, so while a
+ * compiler thread holds one core the whole operation waits for it. In a process's first seconds,
+ * when the compilers are busiest, that decided the tuner's timings: on an AMD EPYC with two
+ * cores, forwards of 10-15 ms took 30-180 ms while the C2 compiler ran 17-176 ms beside them, and
+ * the tuner's choices for resnet18-unet cost 32-41 ms per training step more than the best
+ * choice per geometry (means of eight fresh tunings, five batches).
+ *
+ * <p>{@link #yieldCompilers} gives them the lowest priority ({@link #NICE}), so that they run
+ * when a core is free rather than beside the engine: choices then cost 8 and 23 ms per training
+ * step over the best (two batches of eight, alternated with eight without; BENCHMARKS.md).
+ * Compilation is only delayed. The tuner does it before it times, so a process that tunes
+ * nothing keeps its compilers as they were. Linux cannot give an unprivileged thread its priority
+ * back, so Java work that keeps every core busy afterwards compiles later: writing four synthetic
+ * scenes on two threads took 5.4-9.2 s after it against 3.7-3.8 s (no workflow here generates
+ * data after its network ran). Garbage-collector threads keep their priority: Java threads wait
+ * for them at every collection.
+ *
+ * <p>Linux only (threads are {@code /proc/self/task}, {@code setpriority} takes a thread id);
+ * elsewhere nothing changes. {@code -D}{@value #PROPERTY}{@code =share} keeps the compilers at
+ * the engine's priority.
+ */
+public final class JvmThreads {
+
+    /** {@code share} keeps the compiler threads at normal priority; anything else lowers them. */
+    public static final String PROPERTY = "fadconv.compilers";
+
+    /** The nice value the compiler threads get: the lowest priority. */
+    public static final int NICE = 19;
+
+    private static final Logger LOG = LoggerFactory.getLogger(JvmThreads.class);
+    private static final Path TASKS = Path.of("/proc/self/task");
+    private static final int PRIO_PROCESS = 0;
+
+    /** Thread ids already lowered: compiler threads may start later, so the scan repeats. */
+    private static final Set<Integer> LOWERED = ConcurrentHashMap.newKeySet();
+
+    private JvmThreads() {}
+
+    /**
+     * Whether the compiler threads are to run at {@link #NICE}.
+     *
+     * @return false under {@code -Dfadconv.compilers=share}
+     */
+    public static boolean yielding() {
+        return !"share".equalsIgnoreCase(System.getProperty(PROPERTY, "yield"));
+    }
+
+    /**
+     * Lowers the priority of the compiler threads running now that were not lowered yet (the
+     * JVM may start more later; callers repeat this where timing matters). Cheap: one look at
+     * the process's threads.
+     *
+     * @return how many compiler threads run at {@link #NICE} now
+     */
+    public static synchronized int yieldCompilers() {
+        if (!yielding()) {
+            return 0;
+        }
+        int lowered = 0;
+        for (int tid : compilerThreads()) {
+            if (LOWERED.contains(tid) || setNice(tid)) {
+                LOWERED.add(tid);
+                lowered++;
+            }
+        }
+        return lowered;
+    }
+
+    /**
+     * Where the compiler threads stand, as {@code fadconv doctor} shows it.
+     *
+     * @param yielding whether they are to run at {@link #NICE} ({@link #yielding})
+     * @param threads compiler threads running now
+     * @param lowered how many of them run at {@link #NICE}
+     */
+    public record Compilers(boolean yielding, int threads, int lowered) {}
+
+    /**
+     * The compiler threads now (the tuner lowers them when it first times candidates).
+     *
+     * @return their state
+     */
+    public static Compilers compilers() {
+        List<Integer> threads = compilerThreads();
+        int lowered = (int) threads.stream().filter(t -> nice(t) == NICE).count();
+        return new Compilers(yielding(), threads.size(), lowered);
+    }
+
+    /**
+     * The ids of the JVM's compiler threads running now.
+     *
+     * @return thread ids, empty off Linux
+     */
+    public static List<Integer> compilerThreads() {
+        List<Integer> found = new ArrayList<>();
+        if (!Files.isDirectory(TASKS)) {
+            return found;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+            for (Path task : tasks) {
+                try {
+                    if (isCompiler(Files.readString(task.resolve("comm")).trim())) {
+                        found.add(Integer.parseInt(task.getFileName().toString()));
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // the thread ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return found;
+    }
+
+    /**
+     * A thread's nice value, as Linux reports it.
+     *
+     * @param tid the thread id
+     * @return the nice value, or {@link Integer#MIN_VALUE} when it cannot be read
+     */
+    public static int nice(int tid) {
+        try {
+            String stat = Files.readString(TASKS.resolve(Integer.toString(tid)).resolve("stat"));
+            // fields after the name, which ends with the last ')': state is field 3, nice 19
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Integer.parseInt(f[16]);
+        } catch (IOException | RuntimeException e) {
+            return Integer.MIN_VALUE;
+        }
+    }
+
+    /**
+     * Whether a thread, by its name as Linux keeps it (15 characters), is one of the JVM's
+     * compilers: HotSpot's {@code C1 CompilerThread0} and {@code C2 CompilerThread0}, Graal's
+     * {@code JVMCI CompilerThread0}.
+     *
+     * @param comm the name in {@code /proc/self/task/<tid>/comm}
+     * @return true for a compiler thread
+     */
+    static boolean isCompiler(String comm) {
+        return comm.contains("CompilerT");
+    }
+
+    private static boolean setNice(int tid) {
+        try {
+            Function f = NativeLibrary.getInstance("c").getFunction("setpriority");
+            if (f.invokeInt(new Object[] {PRIO_PROCESS, tid, NICE}) == 0) {
+                return true;
+            }
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            LOG.debug("cannot lower the priority of compiler thread {}", tid, e);
+        }
+        return false;
+    }
+}
