@@ -101,7 +101,7 @@ final class DoctorCommand implements Callable<Integer> {
         JvmThreads.Compilers jit = JvmThreads.compilers();
         line(sb, "  JIT compilers  %d threads, %d at nice %d %s", jit.threads(), jit.lowered(),
                 JvmThreads.NICE, jit.yielding()
-                        ? "(the tuner lowers them before it times candidates, so that they run "
+                        ? "(lowered before the tuner or a layout race times, so that they run "
                                 + "on a free core, not beside the engine's threads)"
                         : "(-D" + JvmThreads.PROPERTY + "=share: they stay beside the engine's "
                                 + "threads)");

@@ -33,8 +33,8 @@ class DoctorCommandTest {
                 .contains("Could not initialize NNPACK!");
         int compilers = io.fadconv.engine.JvmThreads.compilerThreads().size();
         assertThat(r.out()).as("the compilers and when they give way").contains(
-                "JIT compilers  " + compilers + " threads, ").contains("(the tuner lowers them "
-                        + "before it times candidates");
+                "JIT compilers  " + compilers + " threads, ").contains("(lowered before the tuner "
+                        + "or a layout race times");
     }
 
     @Test

@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * choice per geometry (means of eight fresh tunings, five batches).
  *
  * <p>{@link #yieldCompilers} gives them the lowest priority ({@link #NICE}), so that they run
- * when a core is free rather than beside the engine: choices then cost 8 and 23 ms per training
- * step over the best (two batches of eight, alternated with eight without; BENCHMARKS.md).
- * Compilation is only delayed. The tuner does it before it times, so a process that tunes
- * nothing keeps its compilers as they were. Linux cannot give an unprivileged thread its priority
+ * when a core is free rather than beside the engine: choices then cost 5-19 ms per training
+ * step over the best (four batches of eight, alternated with eight without; BENCHMARKS.md).
+ * Compilation is only delayed. The tuner and the layout races do it before they time, so a
+ * process that times nothing keeps its compilers as they were. Linux cannot give an unprivileged thread its priority
  * back, so Java work that keeps every core busy afterwards compiles later: writing four synthetic
  * scenes on two threads took 5.4-9.2 s after it against 3.7-3.8 s (no workflow here generates
  * data after its network ran). Garbage-collector threads keep their priority: Java threads wait

@@ -94,6 +94,7 @@ public final class LayoutRace {
      */
     public static List<Map<EngineConfig, Double>> interleaved(List<EngineConfig> configs,
             int rounds, Consumer<EngineConfig> apply, Function<EngineConfig, double[]> pass) {
+        JvmThreads.yieldCompilers(); // timings decide from here
         double[][][] t = new double[configs.size()][rounds][];
         for (int r = -1; r < rounds; r++) {
             for (int j = 0; j < configs.size(); j++) {
