@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +46,6 @@ public final class JvmThreads {
     private static final Path TASKS = Path.of("/proc/self/task");
     private static final int PRIO_PROCESS = 0;
 
-    /** Thread ids already lowered: compiler threads may start later, so the scan repeats. */
-    private static final Set<Integer> LOWERED = ConcurrentHashMap.newKeySet();
-
     private JvmThreads() {}
 
     /**
@@ -65,18 +60,17 @@ public final class JvmThreads {
     /**
      * Lowers the priority of the compiler threads running now that were not lowered yet (the
      * JVM may start more later; callers repeat this where timing matters). Cheap: one look at
-     * the process's threads.
+     * the process's threads and at each compiler thread's priority.
      *
      * @return how many compiler threads run at {@link #NICE} now
      */
-    public static synchronized int yieldCompilers() {
+    public static int yieldCompilers() {
         if (!yielding()) {
             return 0;
         }
         int lowered = 0;
         for (int tid : compilerThreads()) {
-            if (LOWERED.contains(tid) || setNice(tid)) {
-                LOWERED.add(tid);
+            if (nice(tid) == NICE || setNice(tid)) {
                 lowered++;
             }
         }
