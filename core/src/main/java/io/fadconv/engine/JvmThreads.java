@@ -17,18 +17,19 @@ import org.slf4j.LoggerFactory;
  * compiler thread holds one core the whole operation waits for it. In a process's first seconds,
  * when the compilers are busiest, that decided the tuner's timings: on an AMD EPYC with two
  * cores, forwards of 10-15 ms took 30-180 ms while the C2 compiler ran 17-176 ms beside them, and
- * the tuner's choices for resnet18-unet cost 32-41 ms per training step more than the best
- * choice per geometry (means of eight fresh tunings, five batches).
+ * the tuner's choices for resnet18-unet cost 32-46 ms per training step more than the best
+ * choice per geometry (means of eight fresh tunings, seven batches).
  *
  * <p>{@link #yieldCompilers} gives them the lowest priority ({@link #NICE}), so that they run
  * when a core is free rather than beside the engine: choices then cost 5-19 ms per training
- * step over the best (four batches of eight, alternated with eight without; BENCHMARKS.md).
- * Compilation is only delayed. The tuner and the layout races do it before they time, so a
- * process that times nothing keeps its compilers as they were. Linux cannot give an unprivileged thread its priority
- * back, so Java work that keeps every core busy afterwards compiles later: writing four synthetic
- * scenes on two threads took 5.4-9.2 s after it against 3.7-3.8 s (no workflow here generates
- * data after its network ran). Garbage-collector threads keep their priority: Java threads wait
- * for them at every collection.
+ * step over the best (four batches of eight, each alternated with eight of the build before;
+ * BENCHMARKS.md). Compilation is only delayed. The tuner and the layout races do it before they
+ * time, so a process that times nothing keeps its compilers as they were. Linux does not let an
+ * unprivileged thread raise its priority again, so Java work that keeps every core busy
+ * afterwards compiles later: writing four synthetic scenes on two threads took 5.4-9.2 s after
+ * it against 3.7-3.8 s (the workflows here write their data before a network runs, except the
+ * quickstart's unseen pair: one scene, one thread). Garbage-collector threads keep their
+ * priority: Java threads wait for them at every collection.
  *
  * <p>Linux only (threads are {@code /proc/self/task}, {@code setpriority} takes a thread id);
  * elsewhere nothing changes. {@code -D}{@value #PROPERTY}{@code =share} keeps the compilers at
