@@ -31,10 +31,9 @@ class DoctorCommandTest {
                 .contains("Configuration in use: " + s.config().id())
                 .contains(s.config().id() + ": right (worst relative error")
                 .contains("Could not initialize NNPACK!");
-        int compilers = io.fadconv.engine.JvmThreads.compilerThreads().size();
-        assertThat(r.out()).as("the compilers and when they give way").contains(
-                "JIT compilers  " + compilers + " threads, ").contains("(lowered before the tuner "
-                        + "or a layout race times");
+        assertThat(r.out()).as("the compilers and when they give way").containsPattern(
+                "JIT compilers  [1-9][0-9]* threads, [0-9]+ at nice 19 \\(lowered before the "
+                        + "tuner or a layout race times");
     }
 
     @Test
@@ -59,8 +58,8 @@ class DoctorCommandTest {
         assertThat(root.path("fallback").asBoolean()).isFalse();
         assertThat(root.path("recheck").path("rounds").asInt()).isEqualTo(1);
         assertThat(root.path("compilers").path("yielding").asBoolean()).isTrue();
-        assertThat(root.path("compilers").path("threads").asInt())
-                .isEqualTo(io.fadconv.engine.JvmThreads.compilerThreads().size()).isPositive();
+        assertThat(root.path("compilers").path("threads").asInt()).isPositive()
+                .isGreaterThanOrEqualTo(root.path("compilers").path("lowered").asInt());
     }
 
     @Test

@@ -161,10 +161,8 @@ public final class ConvTuner {
         DynamicConv2d.Strategy[] all = DynamicConv2d.Strategy.values();
         for (int i = 0; i < c.millis().length; i++) {
             if (c.millis()[i] == TimingRounds.CANNOT_WIN) {
-                sb.append("  ").append(all[i]).append(
-                        all[i] == DynamicConv2d.Strategy.EXPERT_SUM
-                                ? " not timed (K times the work)"
-                                : " not timed (unfolds more than the kernels)");
+                sb.append("  ").append(all[i]).append(" not timed (")
+                        .append(TimingRounds.whyNotTimed(all[i])).append(')');
             } else if (Double.isInfinite(c.millis()[i])) {
                 sb.append("  ").append(all[i]).append(" lost in its forward");
             } else if (!Double.isNaN(c.millis()[i])) {

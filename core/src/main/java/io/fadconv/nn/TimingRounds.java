@@ -302,6 +302,17 @@ final class TimingRounds {
     }
 
     /**
+     * Why a candidate recorded as {@link #CANNOT_WIN} was not timed ({@link #notWorthTiming}).
+     *
+     * @param s the candidate
+     * @return the reason, for a decision's line
+     */
+    static String whyNotTimed(DynamicConv2d.Strategy s) {
+        return s == DynamicConv2d.Strategy.EXPERT_SUM ? "K times the work"
+                : "unfolds more than the kernels";
+    }
+
+    /**
      * Whether a candidate is left untimed because it copies more than the convolution's operands:
      * {@link DynamicConv2d.Strategy#IM2COL_BMM} where each sample's unfolded input is larger than
      * its kernel (more output pixels than output channels). The grouped convolution does the same

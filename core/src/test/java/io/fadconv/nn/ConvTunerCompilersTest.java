@@ -54,7 +54,9 @@ class ConvTunerCompilersTest {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-                "-Dfadconv.engine.race=off", "-Dfadconv.engine.cache.dir=" + cache));
+                "-Dfadconv.engine.race=off", "-Dfadconv.engine.cache.dir=" + cache,
+                // every compiler thread from the start: none appears after the tuner's call
+                "-XX:-UseDynamicNumberOfCompilerThreads"));
         if (compilers != null) {
             cmd.add("-D" + JvmThreads.PROPERTY + "=" + compilers);
         }
