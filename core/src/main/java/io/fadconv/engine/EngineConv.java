@@ -33,7 +33,8 @@ public final class EngineConv {
     }
 
     /**
-     * A convolution with its input in a given memory layout.
+     * A convolution with its input in a given memory layout; taps that only ever meet the padding
+     * are not computed ({@link LiveTaps}).
      *
      * @param layout the layout the engine receives the input in
      * @param x {@code [B, C, H, W]}
@@ -48,6 +49,11 @@ public final class EngineConv {
     public static NDArray conv2d(ConvLayout layout, NDArray x, NDArray weight, NDArray bias,
             Shape stride, Shape padding, Shape dilation, int groups) {
         NDArray in = layout == ConvLayout.CHANNELS_LAST ? channelsLast(x) : x;
+        LiveTaps live = LiveTaps.of(x.getShape(), weight.getShape(), stride, padding, dilation);
+        if (live != null) {
+            return Conv2d.conv2d(in, live.crop(weight), bias, stride, live.padding(),
+                    live.dilation(), groups).singletonOrThrow();
+        }
         return Conv2d.conv2d(in, weight, bias, stride, padding, dilation, groups)
                 .singletonOrThrow();
     }

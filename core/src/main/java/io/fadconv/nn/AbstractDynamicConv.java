@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import io.fadconv.engine.LiveTaps;
 
 /**
  * What every dynamic convolution block shares: the convolution geometry, the input channel count
@@ -112,9 +113,9 @@ public abstract class AbstractDynamicConv extends AbstractBlock implements Annea
     public Shape[] getOutputShapes(Shape[] inputs) {
         Shape in = inputs[0];
         return new Shape[] {new Shape(in.get(0), filters,
-            DynamicConv2d.outputSize(in.get(2), kernelShape.get(0), stride.get(0), padding.get(0),
+            LiveTaps.outputSize(in.get(2), kernelShape.get(0), stride.get(0), padding.get(0),
                     dilation.get(0)),
-            DynamicConv2d.outputSize(in.get(3), kernelShape.get(1), stride.get(1), padding.get(1),
+            LiveTaps.outputSize(in.get(3), kernelShape.get(1), stride.get(1), padding.get(1),
                     dilation.get(1)))};
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.fadconv.engine.EngineSetup;
+import io.fadconv.engine.LiveTaps;
 import java.util.Locale;
 
 /**
@@ -59,8 +60,8 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
      * @return the output pixels
      */
     public long outPixels() {
-        return DynamicConv2d.outputSize(input.get(2), kernel.get(2), stride.get(0),
-                padding.get(0), dilation.get(0)) * DynamicConv2d.outputSize(input.get(3),
+        return LiveTaps.outputSize(input.get(2), kernel.get(2), stride.get(0),
+                padding.get(0), dilation.get(0)) * LiveTaps.outputSize(input.get(3),
                 kernel.get(3), stride.get(1), padding.get(1), dilation.get(1));
     }
 

@@ -9,6 +9,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import io.fadconv.engine.ConvLayout;
 import io.fadconv.engine.EngineConv;
 import io.fadconv.engine.EngineSetup;
+import io.fadconv.engine.LiveTaps;
 
 /**
  * The functional ops every dynamic convolution shares, beside the blocks as
@@ -144,6 +145,11 @@ public final class DynamicConv2d {
      */
     public static NDArray conv2d(NDArray x, NDArray kernels, NDArray bias, Shape stride,
             Shape padding, Shape dilation, int groups) {
+        LiveTaps live = LiveTaps.of(x.getShape(), kernels.getShape(), stride, padding, dilation);
+        if (live != null) { // the tuner then sees the geometry that runs
+            return conv2d(x, live.crop(kernels), bias, stride, live.padding(), live.dilation(),
+                    groups);
+        }
         if (x.getShape().get(0) == 1) {
             return conv2d(x, kernels, bias, stride, padding, dilation, groups, Strategy.GROUPED);
         }
@@ -172,6 +178,11 @@ public final class DynamicConv2d {
     public static NDArray mixture(NDArray x, NDArray attention, NDArray experts,
             NDArray biasExperts, NDArray shift, Shape stride, Shape padding, Shape dilation,
             int groups) {
+        LiveTaps live = LiveTaps.of(x.getShape(), experts.getShape(), stride, padding, dilation);
+        if (live != null) { // cropped before mixing: the dead taps are neither mixed nor timed
+            return mixture(x, attention, live.crop(experts), biasExperts, shift, stride,
+                    live.padding(), live.dilation(), groups);
+        }
         Strategy s = x.getShape().get(0) == 1 ? Strategy.GROUPED
                 : ConvTuner.strategy(ConvProblem.of(x, experts.getShape(),
                         (int) experts.getShape().get(0), stride, padding, dilation, groups));
@@ -293,8 +304,8 @@ public final class DynamicConv2d {
         long sw = stride.get(1);
         long dh = dilation.get(0);
         long dw = dilation.get(1);
-        long oh = outputSize(xs.get(2), kh, sh, padding.get(0), dh);
-        long ow = outputSize(xs.get(3), kw, sw, padding.get(1), dw);
+        long oh = LiveTaps.outputSize(xs.get(2), kh, sh, padding.get(0), dh);
+        long ow = LiveTaps.outputSize(xs.get(3), kw, sw, padding.get(1), dw);
         // pad takes (before, after) pairs from the last axis backwards
         NDArray xp = padding.get(0) == 0 && padding.get(1) == 0 ? x
                 : x.pad(new Shape(padding.get(1), padding.get(1), padding.get(0), padding.get(0)),
@@ -315,19 +326,5 @@ public final class DynamicConv2d {
             y = y.add(bias.reshape(b, o, 1));
         }
         return y.reshape(b, o, oh, ow);
-    }
-
-    /**
-     * The output spatial size of a convolution along one axis.
-     *
-     * @param in the input size
-     * @param kernel the kernel size
-     * @param stride the stride
-     * @param padding the padding
-     * @param dilation the dilation
-     * @return the output size
-     */
-    public static long outputSize(long in, long kernel, long stride, long padding, long dilation) {
-        return (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
     }
 }

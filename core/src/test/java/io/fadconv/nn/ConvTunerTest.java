@@ -106,6 +106,24 @@ class ConvTunerTest {
     }
 
     @Test
+    void aMixtureWhoseOuterTapsOnlyMeetPaddingIsDecidedAndRunAsTheConvolutionOfItsLiveTaps() {
+        Djl.engine();
+        try (NDManager m = NDManager.newBaseManager()) {
+            // ASPP's dilation 18 on a 6 x 6 map: only the centre tap meets the input
+            NDArray x = m.ones(new Shape(2, 8, 6, 6));
+            NDArray a = m.ones(new Shape(2, 3)).div(3);
+            NDArray experts = m.ones(new Shape(3, 4, 8, 3, 3));
+            Shape d = new Shape(18, 18);
+            NDArray y = DynamicConv2d.mixture(x, a, experts, null, null, ONE, d, d, 1);
+            assertThat(y.getShape()).isEqualTo(new Shape(2, 4, 6, 6));
+            assertThat(ConvTuner.choices().keySet()).singleElement().asString()
+                    .contains("C8 6x6 O4 k1x1 s1x1 p0x0 d1x1 g1 K3");
+            // the centre tap alone: 8 channels of ones times ones
+            assertThat(y.toFloatArray()).containsOnly(8f);
+        }
+    }
+
+    @Test
     void theFirstUseOfAGeometryTimesEveryApplicableStrategyOnce() throws Exception {
         Djl.engine();
         try (NDManager m = NDManager.newBaseManager()) {

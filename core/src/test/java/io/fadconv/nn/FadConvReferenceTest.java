@@ -61,7 +61,14 @@ class FadConvReferenceTest extends EngineTest {
                         false, 1f),
                 new Case(2, 8, 8, 16, 16, 3, 1, 1, 1, 1, 16, 4, 0, FadConvReference.Mode.GAP, 4,
                         false, 1f),
-                new Case(3, 8, 8, 12, 12, 3, 1, 1, 1, 1, 16, 4, 0, net, 4, false, 4f));
+                new Case(3, 8, 8, 12, 12, 3, 1, 1, 1, 1, 16, 4, 0, net, 4, false, 4f),
+                // taps that only meet padding (engine.LiveTaps): ASPP's dilation beyond the map
+                // (cropped to 1x1, batch 2 and 1), along the width only, and the inner 3x3 of a
+                // 5x5 whose padding stays
+                new Case(2, 8, 8, 6, 6, 3, 1, 6, 6, 1, 8, 4, 0, net, 4, true, 1f),
+                new Case(1, 8, 8, 6, 6, 3, 1, 6, 6, 1, 8, 4, 0, net, 4, false, 1f),
+                new Case(2, 8, 8, 12, 5, 3, 1, 6, 6, 2, 8, 4, 0, net, 4, false, 1f),
+                new Case(2, 8, 8, 5, 5, 5, 1, 6, 3, 1, 8, 4, 0, net, 4, false, 1f));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -67,7 +67,15 @@ class RivalReferenceTest extends EngineTest {
                 new Case(Kind.KW, false, 1, 8, 8, 8, 8, 3, 1, 1, 1, 1, 0.5, 0.2f, false, true),
                 new Case(Kind.KW, false, 2, 4, 8, 7, 7, 1, 1, 0, 1, 1, 0.25, 0.7f, true, false),
                 new Case(Kind.KW, true, 2, 8, 8, 12, 12, 3, 1, 1, 1, 1, 4, 0.3f, false, true),
-                new Case(Kind.KW, true, 1, 8, 16, 9, 9, 3, 2, 1, 1, 1, 1, 0f, false, false));
+                new Case(Kind.KW, true, 1, 8, 16, 9, 9, 3, 2, 1, 1, 1, 1, 0f, false, false),
+                // taps that only meet padding (engine.LiveTaps): ASPP's dilation beyond the map
+                // (cropped to 1x1), along the height only, to the inner taps of a 5x5, and a
+                // crop that would be asymmetric (stride 2, not cropped)
+                new Case(Kind.DY, false, 2, 8, 6, 6, 6, 3, 1, 6, 6, 1, 4, 1f, true, true),
+                new Case(Kind.DY, false, 1, 8, 6, 6, 6, 3, 1, 6, 6, 1, 4, 1f, false, false),
+                new Case(Kind.OD, false, 2, 8, 8, 5, 12, 3, 1, 6, 6, 1, 4, 1f, false, true),
+                new Case(Kind.KW, false, 2, 8, 8, 5, 5, 5, 1, 6, 3, 1, 1, 0.5f, false, false),
+                new Case(Kind.OD, false, 2, 8, 8, 6, 6, 3, 2, 5, 5, 1, 4, 1f, false, false));
     }
 
     /** FAT settings of the F versions in this grid: p 8, 3x3 low, 1x1 high, network fusion. */
