@@ -134,7 +134,7 @@ public final class LayerBenchmark {
      * @return rows, stage by stage, variants in order
      */
     public static List<Row> run(List<Stage> stages, List<Variant> variants, Options options,
-            Consumer<String> progress) {
+            boolean inference, Consumer<String> progress) {
         Engine engine = Djl.engine();
         Djl.seed(0);
         List<Row> rows = new ArrayList<>();
@@ -164,12 +164,12 @@ public final class LayerBenchmark {
                     for (int i = 0; i < blocks.size(); i++) {
                         Block b = blocks.get(i);
                         labels.add(options.label(variants.get(i).label(), config));
-                        runs.add(Timing.under(config, () -> Timing.forwardBackwardMs(m,
-                                List.of(input), sub -> b.forward(ps, new NDList(input), true)
+                        runs.add(Timing.under(config, () -> timed(m, input, inference,
+                                training -> b.forward(ps, new NDList(input), training)
                                         .singletonOrThrow())));
                         runs.add(b instanceof AttentionPath p
-                                ? Timing.under(config, () -> Timing.forwardBackwardMs(m,
-                                        List.of(input), sub -> p.attentionPath(ps, input, true)))
+                                ? Timing.under(config, () -> timed(m, input, inference,
+                                        training -> p.attentionPath(ps, input, training)))
                                 : () -> Double.NaN);
                     }
                 }
@@ -184,6 +184,13 @@ public final class LayerBenchmark {
             }
         }
         return rows;
+    }
+
+    /** One run of a layer or its attention: forward only in inference, else forward+backward. */
+    private static double timed(NDManager m, NDArray input, boolean inference,
+            java.util.function.Function<Boolean, NDArray> forward) {
+        return inference ? Timing.forwardMs(m, List.of(input), sub -> forward.apply(false))
+                : Timing.forwardBackwardMs(m, List.of(input), sub -> forward.apply(true));
     }
 
     /** The default layers of {@code fadconv bench layer}: the baseline first. */
@@ -201,14 +208,14 @@ public final class LayerBenchmark {
      * @return the rows
      */
     public static List<Row> runSpecs(List<String> specs, List<Stage> stages, Options options,
-            Consumer<String> progress) {
+            boolean inference, Consumer<String> progress) {
         List<Variant> variants = new ArrayList<>();
         for (String s : specs) {
             ConvSpec spec = ConvSpec.parse(s);
             variants.add(new Variant(spec.toString(),
                     c -> Convs.create(spec, ConvGeometry.same(c, c, 3, 1))));
         }
-        return run(stages, variants, options, progress);
+        return run(stages, variants, options, inference, progress);
     }
 
     /**
@@ -217,7 +224,7 @@ public final class LayerBenchmark {
      * @param rows the rows of {@link #run}
      * @return one line per layer
      */
-    public static String summary(List<Row> rows) {
+    public static String summary(List<Row> rows, boolean inference) {
         StringBuilder sb = new StringBuilder();
         Map<String, double[]> worst = new LinkedHashMap<>();
         String baseline = rows.isEmpty() ? "" : rows.get(0).label();
@@ -231,10 +238,14 @@ public final class LayerBenchmark {
                 w[1] = Double.isNaN(w[1]) ? r.attentionShare() : Math.max(w[1], r.attentionShare());
             }
         }
+        // the goals are the training step's (forward and backward)
+        String layerGoal = inference ? "" : " (goal <= 1.30x)";
+        String attentionGoal = inference ? "" : " (goal <= 5%)";
         worst.forEach((label, w) -> sb.append(String.format(Locale.ROOT,
-                "%-28s worst %.2fx %s (goal <= 1.30x)%s%n", label, w[0], baseline,
+                "%-28s worst %.2fx %s%s%s%n", label, w[0], baseline, layerGoal,
                 Double.isNaN(w[1]) ? "" : String.format(Locale.ROOT,
-                        ", attention path up to %.1f%% of the layer (goal <= 5%%)", 100 * w[1]))));
+                        ", attention path up to %.1f%% of the layer%s", 100 * w[1],
+                        attentionGoal))));
         return sb.toString();
     }
 
@@ -244,9 +255,10 @@ public final class LayerBenchmark {
      * @param rows the rows
      * @return the table
      */
-    public static String table(List<Row> rows) {
+    public static String table(List<Row> rows, boolean inference) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| stage | layer | fwd+bwd ms | x static | attention ms | attention share |\n");
+        sb.append("| stage | layer | ").append(inference ? "forward" : "fwd+bwd")
+                .append(" ms | x static | attention ms | attention share |\n");
         sb.append("|---|---|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             sb.append(String.format(java.util.Locale.ROOT, "| %s | %s | %.1f | %.2f | %s | %s |%n",

@@ -11,8 +11,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code fadconv bench layer}. */
 @Command(name = "layer", mixinStandardHelpOptions = true,
-        description = "Forward+backward time of each convolution type at the ResNet18-UNet "
-                + "stage shapes (3x3, batch 8), as a ratio to the first --conv (static).")
+        description = "Forward+backward time (or the forward alone, --inference) of each "
+                + "convolution type at the ResNet18-UNet stage shapes (3x3, batch 8), as a ratio "
+                + "to the first --conv (static).")
 final class BenchLayerCommand implements Callable<Integer> {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -24,6 +25,11 @@ final class BenchLayerCommand implements Callable<Integer> {
                     + "of its own).")
     List<String> convs = new ArrayList<>();
 
+    @Option(names = "--inference",
+            description = "Time the forward pass alone, gradients off, as mapping runs it "
+                    + "(default: forward and backward, as training runs it).")
+    boolean inference;
+
     @picocli.CommandLine.Mixin BenchTiming timing;
 
     @picocli.CommandLine.Mixin BenchStages stages;
@@ -32,15 +38,15 @@ final class BenchLayerCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<LayerBenchmark.Row> rows = LayerBenchmark.runSpecs(convs.isEmpty()
-                ? LayerBenchmark.DEFAULT_SPECS : convs, stages.stages(), timing.options(),
+                ? LayerBenchmark.DEFAULT_SPECS : convs, stages.stages(), timing.options(), inference,
                 line -> {
                     out.println("  " + line);
                     out.flush();
                 });
         out.println();
-        out.print(LayerBenchmark.table(rows));
+        out.print(LayerBenchmark.table(rows, inference));
         out.println();
-        out.println(LayerBenchmark.summary(rows));
+        out.println(LayerBenchmark.summary(rows, inference));
         return 0;
     }
 }

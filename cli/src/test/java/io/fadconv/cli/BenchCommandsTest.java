@@ -23,6 +23,10 @@ class BenchCommandsTest {
                 "--warmup", "0", "--conv", "static", "--conv", "fadconv:p=4", "--conv", "kw:b=1");
         assertThat(layer).contains("| 8ch 8x8 | static |").contains("| 8ch 8x8 | fadconv:p=4 |")
                 .contains("| 8ch 8x8 | kw:b=1 |").contains("goal <= 1.30x");
+        String inference = ok("bench", "layer", "--inference", "--stages", "8x8", "--batch", "2",
+                "--rounds", "1", "--warmup", "0", "--conv", "static", "--conv", "fadconv:p=4");
+        assertThat(inference).contains("| forward ms |").contains("| 8ch 8x8 | fadconv:p=4 |")
+                .as("the goals are the training step's").doesNotContain("goal");
         assertThat(ok("bench", "formulations", "--stages", "8x8", "--batch", "2", "--rounds", "1",
                 "--warmup", "0")).contains("| static | grouped | chunked-grouped | grouped-nchw | "
                         + "im2col-bmm | per-sample | expert-sum |")
