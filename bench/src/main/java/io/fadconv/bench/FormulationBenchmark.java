@@ -13,7 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * The strategies of {@link DynamicConv2d#mixture} (K experts mixed per sample, 3 x 3), timed side
- * by side against a static convolution, forward + backward: the same code the library runs and
+ * by side against a static convolution, forward + backward (or the forward alone, as inference
+ * runs it), on input in the memory layout the configuration's convolutions leave it in (as a
+ * network's previous layer hands it over): the same code the library runs and
  * {@link io.fadconv.nn.ConvTuner} chooses among, rerunnable on any machine ({@code fadconv bench
  * formulations}).
  */
@@ -46,11 +48,12 @@ public final class FormulationBenchmark {
      * @param stages shapes
      * @param options batch, warmup, rounds
      * @param experts K
+     * @param inference time the forward alone with gradients off (else forward and backward)
      * @param progress receives a line per stage
      * @return rows
      */
     public static List<Row> run(List<LayerBenchmark.Stage> stages, LayerBenchmark.Options options,
-            int experts, java.util.function.Consumer<String> progress) {
+            int experts, boolean inference, java.util.function.Consumer<String> progress) {
         Djl.seed(0);
         List<Row> rows = new ArrayList<>();
         Shape one = new Shape(1, 1);
@@ -59,27 +62,29 @@ public final class FormulationBenchmark {
                 int b = options.batch();
                 int c = st.channels();
                 int h = st.size();
-                NDArray x = m.randomNormal(new Shape(b, c, h, h));
+                // the mode's layout decides which strategies apply and the input's memory
+                // order (under channels-last-inference the two modes differ)
+                io.fadconv.engine.ConvLayout layout =
+                        io.fadconv.engine.EngineSetup.active().layout(!inference);
+                NDArray nchw = m.randomNormal(new Shape(b, c, h, h));
+                NDArray x = layout == io.fadconv.engine.ConvLayout.CHANNELS_LAST
+                        ? EngineConv.channelsLast(nchw) : nchw;
                 NDArray w = m.randomNormal(new Shape(c, c, 3, 3)).mul(0.01);
                 NDArray ex = m.randomNormal(new Shape(experts, c, c, 3, 3)).mul(0.01);
                 NDArray att = m.randomUniform(0, 1, new Shape(b, experts));
                 List<NDArray> leaves = List.of(x, w, ex, att);
                 leaves.forEach(a -> a.setRequiresGradient(true));
                 List<Supplier<Double>> runs = new ArrayList<>();
-                runs.add(() -> Timing.forwardBackwardMs(m, leaves,
-                        sub -> EngineConv.conv2d(x, w, null, one, one, one, 1)));
-                // a strategy that cannot run this batch or configuration is reported as such;
-                // the runs record gradients, so the training layout decides (under
-                // channels-last-inference it differs from the layout outside them)
-                io.fadconv.engine.ConvLayout training =
-                        io.fadconv.engine.EngineSetup.active().layout(true);
+                runs.add(() -> timed(m, leaves, inference,
+                        () -> EngineConv.conv2d(x, w, null, one, one, one, 1)));
+                // a strategy that cannot run this batch or configuration is reported as such
                 List<Integer> column = new ArrayList<>(List.of(0));
                 DynamicConv2d.Strategy[] all = DynamicConv2d.Strategy.values();
                 for (int i = 0; i < all.length; i++) {
                     DynamicConv2d.Strategy s = all[i];
-                    if (s.applies(b, 1, experts, training)) {
+                    if (s.applies(b, 1, experts, layout)) {
                         column.add(i + 1);
-                        runs.add(() -> Timing.forwardBackwardMs(m, leaves, sub ->
+                        runs.add(() -> timed(m, leaves, inference, () ->
                                 DynamicConv2d.mixture(x, att, ex, null, null, one, one, one, 1, s)));
                     }
                 }
@@ -94,6 +99,13 @@ public final class FormulationBenchmark {
             }
         }
         return rows;
+    }
+
+    /** One run: the forward alone (gradients off) in inference, else forward and backward. */
+    private static double timed(NDManager m, List<NDArray> leaves, boolean inference,
+            Supplier<NDArray> forward) {
+        return inference ? Timing.forwardMs(m, leaves, sub -> forward.get())
+                : Timing.forwardBackwardMs(m, leaves, sub -> forward.get());
     }
 
     /**

@@ -11,13 +11,19 @@ import picocli.CommandLine.Spec;
 @Command(name = "formulations", mixinStandardHelpOptions = true,
         description = "The strategies the library chooses among to convolve each sample with its "
                 + "own mixture of K experts (grouped, im2col+bmm, per-sample, expert-sum), "
-                + "against a static convolution, forward+backward.")
+                + "against a static convolution, forward+backward (or the forward alone, "
+                + "--inference).")
 final class BenchFormulationsCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @picocli.CommandLine.Mixin BenchTiming timing;
 
     @Option(names = "--experts", defaultValue = "4", description = "K (${DEFAULT-VALUE}).")
     int experts;
+
+    @Option(names = "--inference",
+            description = "Time the forward pass alone, gradients off, as mapping runs it "
+                    + "(default: forward and backward, as training runs it).")
+    boolean inference;
 
     @picocli.CommandLine.Mixin BenchStages stages;
 
@@ -27,11 +33,13 @@ final class BenchFormulationsCommand implements Callable<Integer> {
         out.println(io.fadconv.bench.Timing.machine());
         List<io.fadconv.bench.FormulationBenchmark.Row> rows =
                 io.fadconv.bench.FormulationBenchmark.run(stages.stages(),
-                        timing.options(), experts, line -> {
+                        timing.options(), experts, inference, line -> {
                             out.println("  " + line);
                             out.flush();
                         });
         out.println();
+        out.println(inference ? "Forward alone, gradients off (inference):"
+                : "Forward and backward (training):");
         out.print(io.fadconv.bench.FormulationBenchmark.table(rows));
         return 0;
     }

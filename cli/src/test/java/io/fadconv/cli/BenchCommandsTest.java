@@ -30,7 +30,11 @@ class BenchCommandsTest {
         assertThat(ok("bench", "formulations", "--stages", "8x8", "--batch", "2", "--rounds", "1",
                 "--warmup", "0")).contains("| static | grouped | chunked-grouped | grouped-nchw | "
                         + "im2col-bmm | per-sample | expert-sum |")
-                .contains("| 8ch 8x8 |").as("chunked-grouped cannot run batch 2").contains(" - |");
+                .contains("| 8ch 8x8 |").as("chunked-grouped cannot run batch 2").contains(" - |")
+                .contains("Forward and backward (training):");
+        assertThat(ok("bench", "formulations", "--inference", "--stages", "8x8", "--batch", "2",
+                "--rounds", "1", "--warmup", "0")).contains("Forward alone, gradients off")
+                .contains("| 8ch 8x8 |");
         assertThat(ok("bench", "dct", "--stages", "8x32", "--batch", "2", "--rounds", "1",
                 "--warmup", "0")).contains("| 8ch 32x32 |").contains("| two |");
     }
