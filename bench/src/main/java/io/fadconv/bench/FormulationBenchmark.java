@@ -75,8 +75,8 @@ public final class FormulationBenchmark {
                 List<NDArray> leaves = List.of(x, w, ex, att);
                 leaves.forEach(a -> a.setRequiresGradient(true));
                 List<Supplier<Double>> runs = new ArrayList<>();
-                runs.add(() -> timed(m, leaves, inference,
-                        () -> EngineConv.conv2d(x, w, null, one, one, one, 1)));
+                runs.add(() -> Timing.passMs(m, leaves, inference,
+                        training -> EngineConv.conv2d(x, w, null, one, one, one, 1)));
                 // a strategy that cannot run this batch or configuration is reported as such
                 List<Integer> column = new ArrayList<>(List.of(0));
                 DynamicConv2d.Strategy[] all = DynamicConv2d.Strategy.values();
@@ -84,7 +84,7 @@ public final class FormulationBenchmark {
                     DynamicConv2d.Strategy s = all[i];
                     if (s.applies(b, 1, experts, layout)) {
                         column.add(i + 1);
-                        runs.add(() -> timed(m, leaves, inference, () ->
+                        runs.add(() -> Timing.passMs(m, leaves, inference, training ->
                                 DynamicConv2d.mixture(x, att, ex, null, null, one, one, one, 1, s)));
                     }
                 }
@@ -99,13 +99,6 @@ public final class FormulationBenchmark {
             }
         }
         return rows;
-    }
-
-    /** One run: the forward alone (gradients off) in inference, else forward and backward. */
-    private static double timed(NDManager m, List<NDArray> leaves, boolean inference,
-            Supplier<NDArray> forward) {
-        return inference ? Timing.forwardMs(m, leaves, sub -> forward.get())
-                : Timing.forwardBackwardMs(m, leaves, sub -> forward.get());
     }
 
     /**

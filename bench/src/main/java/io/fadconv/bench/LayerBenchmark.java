@@ -146,7 +146,7 @@ public final class LayerBenchmark {
                 // the same values in channels-last memory, as a channels-last network's
                 // convolutions hand them to the next layer (made outside the timed passes)
                 NDArray xNhwc = options.enginesOrActive().stream()
-                        .anyMatch(c -> c.layout(true) == ConvLayout.CHANNELS_LAST)
+                        .anyMatch(c -> c.layout(!inference) == ConvLayout.CHANNELS_LAST)
                         ? EngineConv.channelsLast(x) : x;
                 x.setRequiresGradient(true);
                 xNhwc.setRequiresGradient(true);
@@ -160,16 +160,20 @@ public final class LayerBenchmark {
                 List<Supplier<Double>> runs = new ArrayList<>();
                 List<String> labels = new ArrayList<>();
                 for (EngineConfig config : options.enginesOrActive()) {
-                    NDArray input = config.layout(true) == ConvLayout.CHANNELS_LAST ? xNhwc : x;
+                    // the mode's layout: under channels-last-inference the two differ
+                    NDArray input = config.layout(!inference) == ConvLayout.CHANNELS_LAST ? xNhwc
+                            : x;
                     for (int i = 0; i < blocks.size(); i++) {
                         Block b = blocks.get(i);
                         labels.add(options.label(variants.get(i).label(), config));
-                        runs.add(Timing.under(config, () -> timed(m, input, inference,
+                        runs.add(Timing.under(config, () -> Timing.passMs(m, List.of(input),
+                                inference,
                                 training -> b.forward(ps, new NDList(input), training)
                                         .singletonOrThrow())));
                         runs.add(b instanceof AttentionPath p
-                                ? Timing.under(config, () -> timed(m, input, inference,
-                                        training -> p.attentionPath(ps, input, training)))
+                                ? Timing.under(config, () -> Timing.passMs(m, List.of(input),
+                                        inference, training -> p.attentionPath(ps, input,
+                                                training)))
                                 : () -> Double.NaN);
                     }
                 }
@@ -184,13 +188,6 @@ public final class LayerBenchmark {
             }
         }
         return rows;
-    }
-
-    /** One run of a layer or its attention: forward only in inference, else forward+backward. */
-    private static double timed(NDManager m, NDArray input, boolean inference,
-            java.util.function.Function<Boolean, NDArray> forward) {
-        return inference ? Timing.forwardMs(m, List.of(input), sub -> forward.apply(false))
-                : Timing.forwardBackwardMs(m, List.of(input), sub -> forward.apply(true));
     }
 
     /** The default layers of {@code fadconv bench layer}: the baseline first. */

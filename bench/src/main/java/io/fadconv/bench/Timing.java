@@ -59,6 +59,22 @@ public final class Timing {
     }
 
     /**
+     * One pass as a mode runs it: the forward alone with no gradient recording
+     * ({@link #forwardMs}) in inference, else forward and backward ({@link #forwardBackwardMs}).
+     *
+     * @param m the manager owning the leaves
+     * @param leaves arrays the computation starts from
+     * @param inference whether to time the forward alone
+     * @param pass the computation, given whether it is a training pass
+     * @return elapsed milliseconds
+     */
+    public static double passMs(NDManager m, List<NDArray> leaves, boolean inference,
+            Function<Boolean, NDArray> pass) {
+        return inference ? forwardMs(m, leaves, sub -> pass.apply(false))
+                : forwardBackwardMs(m, leaves, sub -> pass.apply(true));
+    }
+
+    /**
      * A measurement run under an engine configuration, switched in-process just before it (the
      * configuration in use stays switched; callers measuring several restore it at the end).
      *

@@ -16,13 +16,16 @@ import ai.djl.ndarray.types.Shape;
  * <p>Only crops that leave the padding symmetric are made (as many dead taps on each side of a
  * dimension), since the engine's convolution takes one padding per dimension.
  *
- * @param rows the first and last live tap along the height
- * @param cols the first and last live tap along the width
+ * @param firstRow the first live tap along the height
+ * @param lastRow the last live tap along the height
+ * @param firstCol the first live tap along the width
+ * @param lastCol the last live tap along the width
  * @param padding the padding of the cropped kernel
  * @param dilation the dilation of the cropped kernel (1 along a dimension cropped to one tap, so
  *     that equal convolutions have equal geometries)
  */
-public record LiveTaps(long[] rows, long[] cols, Shape padding, Shape dilation) {
+public record LiveTaps(long firstRow, long lastRow, long firstCol, long lastCol, Shape padding,
+        Shape dilation) {
 
     /**
      * The live taps of a convolution, or null when every tap is live or the crop would not be
@@ -47,7 +50,7 @@ public record LiveTaps(long[] rows, long[] cols, Shape padding, Shape dilation) 
         }
         rows = rows == null ? new long[] {0, kernel.get(r - 2) - 1} : rows;
         cols = cols == null ? new long[] {0, kernel.get(r - 1) - 1} : cols;
-        return new LiveTaps(rows, cols,
+        return new LiveTaps(rows[0], rows[1], cols[0], cols[1],
                 new Shape(padding.get(0) - rows[0] * dilation.get(0),
                         padding.get(1) - cols[0] * dilation.get(1)),
                 new Shape(rows[0] == rows[1] ? 1 : dilation.get(0),
@@ -77,8 +80,8 @@ public record LiveTaps(long[] rows, long[] cols, Shape padding, Shape dilation) 
      */
     public NDArray crop(NDArray kernel) {
         String lead = ":,".repeat(kernel.getShape().dimension() - 2);
-        return kernel.get(new NDIndex(lead + "{}:{},{}:{}", rows[0], rows[1] + 1, cols[0],
-                cols[1] + 1));
+        return kernel.get(new NDIndex(lead + "{}:{},{}:{}", firstRow, lastRow + 1, firstCol,
+                lastCol + 1));
     }
 
     /** The first and last live tap along one dimension, or null when all are live or the crop
@@ -94,8 +97,7 @@ public record LiveTaps(long[] rows, long[] cols, Shape padding, Shape dilation) 
             last--;
         }
         boolean cropped = first > 0 || last < kernel - 1;
-        boolean symmetric = first == kernel - 1 - last && first < kernel
-                && padding - first * dilation >= 0;
+        boolean symmetric = first == kernel - 1 - last && padding - first * dilation >= 0;
         return cropped && symmetric ? new long[] {first, last} : null;
     }
 

@@ -28,8 +28,8 @@ class LiveTapsTest extends EngineTest {
         // DeepLabV3+ at 256 x 256: 16 x 16 maps, 3 x 3 dilated 18 and padded 18 ("same")
         LiveTaps t = LiveTaps.of(new Shape(8, 512, 16, 16), new Shape(256, 512, 3, 3), ONE,
                 new Shape(18, 18), new Shape(18, 18));
-        assertThat(t.rows()).containsExactly(1, 1);
-        assertThat(t.cols()).containsExactly(1, 1);
+        assertThat(new long[] {t.firstRow(), t.lastRow(), t.firstCol(), t.lastCol()})
+                .containsExactly(1, 1, 1, 1);
         assertThat(t.padding()).isEqualTo(new Shape(0, 0));
         assertThat(t.dilation()).as("one tap: dilation plays no part").isEqualTo(ONE);
     }
@@ -52,7 +52,8 @@ class LiveTapsTest extends EngineTest {
         // 5 x 5 map, 5 x 5 kernel dilated 3 padded 6: taps 0 and 4 only meet padding
         LiveTaps t = LiveTaps.of(new Shape(2, 4, 5, 5), new Shape(4, 4, 5, 5), ONE,
                 new Shape(6, 6), new Shape(3, 3));
-        assertThat(t.rows()).containsExactly(1, 3);
+        assertThat(new long[] {t.firstRow(), t.lastRow(), t.firstCol(), t.lastCol()})
+                .containsExactly(1, 3, 1, 3);
         assertThat(t.padding()).isEqualTo(new Shape(3, 3));
         assertThat(t.dilation()).isEqualTo(new Shape(3, 3));
     }
