@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link #warmUp}), every candidate's forward, then forward and backward of those close to the
  * fastest forward (none when only the fastest is: it wins whatever its backward takes), and the
  * forwards also decide the same geometry in inference (a training run evaluates, so it would
- * otherwise time the forwards twice); the best and a close runner-up run a second time. On data
- * of the same shapes spread by hashing (no generator is touched, so seeded runs stay
+ * otherwise time the forwards twice); a close runner-up timed before the best runs a second
+ * time. On data of the same shapes spread by hashing (no generator is touched, so seeded runs stay
  * reproducible), outside the caller's autograd graph. A candidate whose work alone loses is not
  * timed: expert-sum where K times the multiply-adds cannot win ({@link #cannotWin}), im2col-bmm
  * where its unfolded input outweighs the kernels ({@link #unfoldsTooMuch}).
@@ -43,10 +43,11 @@ final class TimingRounds {
     static final double CONTENDS_WITHIN = 1.15;
 
     /**
-     * The best and a runner-up within this factor of it are timed a second time: a first run also
-     * pays one-off costs (oneDNN builds its kernels for a new shape). Timing every candidate
-     * within 1.25x again took about a fifth of resnet18-unet's tuning, with no difference in its
-     * step times beyond their noise (BENCHMARKS.md).
+     * A runner-up within this factor of the best, timed before it, is timed a second time
+     * ({@link #worthRerunning}): a first run also pays one-off costs (oneDNN builds its kernels
+     * for a new shape). Timing every candidate within 1.25x again took about a fifth of
+     * resnet18-unet's tuning, with no difference in its step times beyond their noise
+     * (BENCHMARKS.md).
      */
     private static final double RERUN_WITHIN = 1.10;
 
@@ -59,9 +60,10 @@ final class TimingRounds {
      * as choices made before charged the first candidate with the geometry's first use; 6: no
      * graph is held while the next candidate runs, as held graphs made it fault fresh memory; 7:
      * the JVM's compilers no longer run beside the candidates, {@link JvmThreads}, whose time
-     * had been charged to whichever candidate ran while they compiled).
+     * had been charged to whichever candidate ran while they compiled; 8: only a runner-up timed
+     * before the best is timed again, {@link #worthRerunning}).
      */
-    static final int PROCEDURE = 7;
+    static final int PROCEDURE = 8;
 
     /**
      * How many training forwards must beat expert-sum's least time before it is left untimed
@@ -106,8 +108,8 @@ final class TimingRounds {
 
     /**
      * Times inference candidates on one draw of data, cheaply enough for a first use: each runs
-     * once, then the best and a runner-up within {@link #RERUN_WITHIN} run once more (a first run
-     * also pays one-off costs), keeping each one's faster time. Gradients off, restored after.
+     * once, then a runner-up within {@link #RERUN_WITHIN} of the best and timed before it runs
+     * once more ({@link #worthRerunning}), keeping its faster time. Gradients off, restored after.
      *
      * @return milliseconds in {@link DynamicConv2d.Strategy} order (NaN where not a candidate)
      */
@@ -136,10 +138,11 @@ final class TimingRounds {
      * (recording gradients, as in training), each in the memory the one before it freed, as a
      * network's step runs in the memory of the step before; then, when another forward is within
      * {@link #CONTENDS_WITHIN} of the fastest, forward and backward of each such contender (their
-     * second forward); then forward and backward once more for the best and a runner-up within
-     * {@link #RERUN_WITHIN} of it (a first run also builds its kernels). The backward is where
-     * the candidates differ most and costs twice the forward, so it is paid only where it can
-     * decide ({@link #trainingRounds}). Gradient mode restored after.
+     * second forward); then forward and backward once more for a runner-up within
+     * {@link #RERUN_WITHIN} of the best that ran before it (a first run also pays one-off
+     * costs; {@link #worthRerunning}). The backward is where the candidates differ most and
+     * costs twice the forward, so it is paid only where it can decide ({@link #trainingRounds}).
+     * Gradient mode restored after.
      *
      * <p>The forwards' graphs are not kept for the backward: graphs held while the next
      * candidates ran made those run in memory never touched before, and the page faults decided
@@ -404,19 +407,32 @@ final class TimingRounds {
     }
 
     /**
-     * The candidates worth timing again: the fastest and the runner-up when it is within
-     * {@link #RERUN_WITHIN} (none when it is not: the first runs already decided).
+     * The candidate worth timing again: the runner-up, when it is within {@link #RERUN_WITHIN}
+     * of the fastest and was timed before it (none otherwise). The costs a first run pays and a
+     * later one does not (memory touched for the first time, what the engine sets up once) only
+     * ever slow the earlier of two candidates: a best timed first won despite them, and a
+     * runner-up timed first may have lost to them. Rerunning the best too, and the runner-up
+     * whatever its place, had cost 10 % of resnet18-unet's tuning on an AMD EPYC: 24 fresh
+     * tunings each, alternated, took 2.10 s against 1.90 s with this rule, and their choices cost
+     * 23 against 19 ms per training step and 8 against 8 ms per inference over the best per
+     * geometry (BENCHMARKS.md).
      *
-     * @param candidates the candidates
+     * @param candidates the candidates, in the order they were timed
      * @param ms their times in {@link DynamicConv2d.Strategy} order
-     * @return the fastest two, or empty
+     * @return the runner-up, or empty
      */
     static List<DynamicConv2d.Strategy> worthRerunning(List<DynamicConv2d.Strategy> candidates,
             double[] ms) {
         List<DynamicConv2d.Strategy> byTime = new ArrayList<>(candidates);
         byTime.sort(java.util.Comparator.comparingDouble(s -> ms[s.ordinal()]));
-        return byTime.size() > 1 && ms[byTime.get(1).ordinal()]
-                <= RERUN_WITHIN * ms[byTime.get(0).ordinal()] ? byTime.subList(0, 2) : List.of();
+        if (byTime.size() < 2) {
+            return List.of();
+        }
+        DynamicConv2d.Strategy best = byTime.get(0);
+        DynamicConv2d.Strategy runnerUp = byTime.get(1);
+        boolean close = ms[runnerUp.ordinal()] <= RERUN_WITHIN * ms[best.ordinal()];
+        return close && candidates.indexOf(runnerUp) < candidates.indexOf(best)
+                ? List.of(runnerUp) : List.of();
     }
 
     private static double[] untimed() {
