@@ -14,8 +14,10 @@ import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
 import io.fadconv.nn.Annealing;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -95,9 +97,7 @@ public final class ModelBenchmark {
             List<Double> madds = new ArrayList<>();
             ParameterStore ps = new ParameterStore(m, false);
             for (String spec : specs) {
-                SegmentationModel net = Models.create(ModelSpec.of(model, spec, inChannels, classes));
-                net.initialize(m, DataType.FLOAT32, in);
-                Annealing.finish(net);
+                SegmentationModel net = build(model, spec, inChannels, classes, m, in);
                 nets.add(net);
                 folded.add(net.foldBatchNorm());
                 madds.add(CostCounter.count(net, new Shape(1, inChannels, size, size))
@@ -138,6 +138,54 @@ public final class ModelBenchmark {
             }
             return rows;
         }
+    }
+
+    /**
+     * Where each spec's time goes, op by op ({@link OpProfile}), under the configuration in use:
+     * a training step (forward and backward) and an inference forward of each network, each run
+     * once untimed (which also tunes), then {@code passes} times under the profiler.
+     *
+     * @param model the model name
+     * @param specs convolution specs, the baseline first
+     * @param inChannels input bands
+     * @param classes classes
+     * @param size input side
+     * @param batch batch size
+     * @param passes profiled passes per network and mode
+     * @return for {@code training step} and {@code inference}, in that order, a profile per spec
+     *     in spec order
+     */
+    public static Map<String, List<List<OpProfile.Op>>> profile(String model, List<String> specs,
+            int inChannels, int classes, int size, int batch, int passes) {
+        Djl.seed(0);
+        Map<String, List<List<OpProfile.Op>>> out = new LinkedHashMap<>();
+        out.put("training step", new ArrayList<>());
+        out.put("inference", new ArrayList<>());
+        try (NDManager m = Djl.engine().newBaseManager()) {
+            Shape in = new Shape(batch, inChannels, size, size);
+            NDArray x = m.randomNormal(in);
+            ParameterStore ps = new ParameterStore(m, false);
+            for (String spec : specs) {
+                SegmentationModel net = build(model, spec, inChannels, classes, m, in);
+                Runnable step = () -> Timing.forwardBackwardMs(m, List.of(x),
+                        s -> net.logits(ps, x, true));
+                Runnable infer = () -> Timing.forwardMs(m, List.of(x),
+                        s -> net.logits(ps, x, false));
+                step.run();
+                infer.run();
+                out.get("training step").add(OpProfile.of(passes, step));
+                out.get("inference").add(OpProfile.of(passes, infer));
+            }
+        }
+        return out;
+    }
+
+    private static SegmentationModel build(String model, String spec, int inChannels,
+            int classes, NDManager m, Shape in) {
+        SegmentationModel net = Models.create(ModelSpec.of(model, spec, inChannels, classes));
+        net.initialize(m, DataType.FLOAT32, in);
+        Annealing.finish(net);
+        return net;
     }
 
     /**

@@ -35,8 +35,18 @@ final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "6", description = "Classes (${DEFAULT-VALUE}).")
     int classes;
 
+    @Option(names = "--profile", defaultValue = "0", paramLabel = "PASSES",
+            description = "Also show where the time goes, op by op: PASSES training steps and "
+                    + "inference forwards of each network under PyTorch's profiler, each op's "
+                    + "self time side by side (${DEFAULT-VALUE}: off).")
+    int profile;
+
     @Override
     public Integer call() {
+        if (profile < 0) {
+            throw new IllegalArgumentException("--profile takes a number of passes (0 for off), "
+                    + "got " + profile);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println(io.fadconv.bench.Timing.machine());
         double peak = io.fadconv.bench.MatmulBenchmark.gflops(2048, 2, 5);
@@ -46,8 +56,7 @@ final class BenchModelCommand implements Callable<Integer> {
         List<io.fadconv.bench.ModelBenchmark.Row> rows = new ArrayList<>();
         for (String m : models) {
             rows.addAll(io.fadconv.bench.ModelBenchmark.run(m,
-                    convs.isEmpty() ? List.of("static", "fadconv") : convs, bands, classes,
-                    size, timing.options()));
+                    specs(), bands, classes, size, timing.options()));
             out.println("  measured " + m);
             out.flush();
         }
@@ -61,6 +70,21 @@ final class BenchModelCommand implements Callable<Integer> {
                     io.fadconv.nn.ConvTuner.tuningSeconds());
             strategies.forEach(l -> out.println("  " + l));
         }
+        List<String> specs = specs();
+        for (String m : profile > 0 ? models : List.<String>of()) {
+            io.fadconv.bench.ModelBenchmark.profile(m, specs, bands, classes, size,
+                    timing.batch, profile).forEach((mode, profiles) -> {
+                        out.println();
+                        out.printf(java.util.Locale.ROOT, "%s, %s: self time per pass by op "
+                                + "(PyTorch's profiler, %d passes; the profiler adds a few "
+                                + "microseconds per op)%n", m, mode, profile);
+                        out.print(io.fadconv.bench.OpProfile.table(specs, profiles, 15));
+                    });
+        }
         return 0;
+    }
+
+    private List<String> specs() {
+        return convs.isEmpty() ? List.of("static", "fadconv") : convs;
     }
 }

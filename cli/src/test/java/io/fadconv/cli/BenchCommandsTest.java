@@ -57,8 +57,16 @@ class BenchCommandsTest {
     @Test
     void modelMatmulTiffAndJmhRun() {
         assertThat(ok("bench", "model", "--model", "resnet18x0.25-unet", "--size", "64",
-                "--batch", "1", "--rounds", "1", "--warmup", "0"))
-                .contains("matrix-product limit").contains("| resnet18x0.25-unet | fadconv |");
+                "--batch", "1", "--rounds", "1", "--warmup", "0", "--profile", "1"))
+                .contains("matrix-product limit").contains("| resnet18x0.25-unet | fadconv |")
+                .contains("resnet18x0.25-unet, training step: self time per pass by op")
+                .contains("resnet18x0.25-unet, inference: self time per pass by op")
+                .contains("| op | static ms (calls) | fadconv ms (calls) | vs static |")
+                .containsPattern("\\| aten::convolution_backward \\| [0-9.]+ \\(31\\) \\|")
+                .contains("| all ops |");
+        CliRun negative = CliRun.of("bench", "model", "--profile", "-1");
+        assertThat(negative.code()).isEqualTo(1);
+        assertThat(negative.err()).contains("--profile takes a number of passes");
         assertThat(ok("bench", "matmul", "--size", "128")).contains("GFLOP/s");
         assertThat(ok("bench", "tiff", "--scene", tmp.resolve("s.tif").toString(), "--size",
                 "640x600", "--windows", "3")).contains("| this project (own decoder) |")
