@@ -61,9 +61,10 @@ final class TimingRounds {
      * graph is held while the next candidate runs, as held graphs made it fault fresh memory; 7:
      * the JVM's compilers no longer run beside the candidates, {@link JvmThreads}, whose time
      * had been charged to whichever candidate ran while they compiled; 8: only a runner-up timed
-     * before the best is timed again, {@link #worthRerunning}).
+     * before the best is timed again, {@link #worthRerunning}; 9: im2col-bmm mixes a mixture's
+     * kernels output channel by output channel, faster than when the choices before were made).
      */
-    static final int PROCEDURE = 8;
+    static final int PROCEDURE = 9;
 
     /**
      * How many training forwards must beat expert-sum's least time before it is left untimed
