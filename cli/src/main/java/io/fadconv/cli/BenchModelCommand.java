@@ -37,8 +37,9 @@ final class BenchModelCommand implements Callable<Integer> {
 
     @Option(names = "--profile", defaultValue = "0", paramLabel = "PASSES",
             description = "Also show where the time goes, op by op: PASSES training steps and "
-                    + "inference forwards of each network under PyTorch's profiler, each op's "
-                    + "self time side by side (${DEFAULT-VALUE}, off).")
+                    + "inference forwards of each network under PyTorch's profiler, in the "
+                    + "configuration in use, each op's self time side by side "
+                    + "(${DEFAULT-VALUE}, off).")
     int profile;
 
     @Override

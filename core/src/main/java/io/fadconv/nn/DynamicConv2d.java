@@ -42,9 +42,10 @@ public final class DynamicConv2d {
      * values, as a view of memory ordered {@code [O, B, ...]}, made by one batched product of the
      * attention with each output channel's experts. One matrix product with four inner terms and
      * millions of columns runs far below the memory's speed: on an AMD EPYC, mixing 512 -> 512
-     * 3 x 3 experts for a batch of 8 took 4.3 ms this way against 7.8-11.6 ms as one product, and
-     * forward and backward 30 against 36 ms (BENCHMARKS.md). Only for consumers that take any row
-     * stride ({@link Strategy#IM2COL_BMM}'s batched products); a convolution would copy it back.
+     * 3 x 3 experts for a batch of 8 took 4.3 ms this way against 11.6 ms as one product in the
+     * same run (6.5-11.9 ms in six runs), and forward and backward 30 against 36 ms
+     * (BENCHMARKS.md). Only for consumers that take any row stride
+     * ({@link Strategy#IM2COL_BMM}'s batched products); a convolution would copy it back.
      *
      * @param attention {@code [B, K]}
      * @param experts {@code [K, O, ...]}
