@@ -20,10 +20,7 @@ final class BenchFormulationsCommand implements Callable<Integer> {
     @Option(names = "--experts", defaultValue = "4", description = "K (${DEFAULT-VALUE}).")
     int experts;
 
-    @Option(names = "--inference",
-            description = "Time the forward pass alone, gradients off, as mapping runs it "
-                    + "(default: forward and backward, as training runs it).")
-    boolean inference;
+    @picocli.CommandLine.Mixin BenchMode mode;
 
     @picocli.CommandLine.Mixin BenchStages stages;
 
@@ -33,12 +30,12 @@ final class BenchFormulationsCommand implements Callable<Integer> {
         out.println(io.fadconv.bench.Timing.machine());
         List<io.fadconv.bench.FormulationBenchmark.Row> rows =
                 io.fadconv.bench.FormulationBenchmark.run(stages.stages(),
-                        timing.options(), experts, inference, line -> {
+                        timing.options(), experts, mode.inference, line -> {
                             out.println("  " + line);
                             out.flush();
                         });
         out.println();
-        out.println(inference ? "Forward alone, gradients off (inference):"
+        out.println(mode.inference ? "Forward alone, gradients off (inference):"
                 : "Forward and backward (training):");
         out.print(io.fadconv.bench.FormulationBenchmark.table(rows));
         return 0;

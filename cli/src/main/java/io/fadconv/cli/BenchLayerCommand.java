@@ -25,10 +25,7 @@ final class BenchLayerCommand implements Callable<Integer> {
                     + "of its own).")
     List<String> convs = new ArrayList<>();
 
-    @Option(names = "--inference",
-            description = "Time the forward pass alone, gradients off, as mapping runs it "
-                    + "(default: forward and backward, as training runs it).")
-    boolean inference;
+    @picocli.CommandLine.Mixin BenchMode mode;
 
     @picocli.CommandLine.Mixin BenchTiming timing;
 
@@ -38,15 +35,16 @@ final class BenchLayerCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<LayerBenchmark.Row> rows = LayerBenchmark.runSpecs(convs.isEmpty()
-                ? LayerBenchmark.DEFAULT_SPECS : convs, stages.stages(), timing.options(), inference,
+                ? LayerBenchmark.DEFAULT_SPECS : convs, stages.stages(), timing.options(),
+                mode.inference,
                 line -> {
                     out.println("  " + line);
                     out.flush();
                 });
         out.println();
-        out.print(LayerBenchmark.table(rows, inference));
+        out.print(LayerBenchmark.table(rows, mode.inference));
         out.println();
-        out.println(LayerBenchmark.summary(rows, inference));
+        out.println(LayerBenchmark.summary(rows, mode.inference));
         return 0;
     }
 }

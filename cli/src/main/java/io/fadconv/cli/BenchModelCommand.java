@@ -71,16 +71,17 @@ final class BenchModelCommand implements Callable<Integer> {
                     io.fadconv.nn.ConvTuner.tuningSeconds());
             strategies.forEach(l -> out.println("  " + l));
         }
-        List<String> specs = specs();
-        for (String m : profile > 0 ? models : List.<String>of()) {
-            io.fadconv.bench.ModelBenchmark.profile(m, specs, bands, classes, size,
-                    timing.batch, profile).forEach((mode, profiles) -> {
-                        out.println();
-                        out.printf(java.util.Locale.ROOT, "%s, %s: self time per pass by op "
-                                + "(PyTorch's profiler, %d passes; the profiler adds a few "
-                                + "microseconds per op)%n", m, mode, profile);
-                        out.print(io.fadconv.bench.OpProfile.table(specs, profiles, 15));
-                    });
+        if (profile > 0) {
+            for (String m : models) {
+                io.fadconv.bench.ModelBenchmark.profile(m, specs(), bands, classes, size,
+                        timing.batch, profile).forEach((mode, profiles) -> {
+                            out.println();
+                            out.printf(java.util.Locale.ROOT, "%s, %s: self time per pass by op "
+                                    + "(PyTorch's profiler, %d passes; the profiler adds a few "
+                                    + "microseconds per op)%n", m, mode, profile);
+                            out.print(io.fadconv.bench.OpProfile.table(specs(), profiles, 15));
+                        });
+            }
         }
         return 0;
     }

@@ -26,12 +26,9 @@ class LiveTapsTest extends EngineTest {
     @org.junit.jupiter.api.Test
     void asppDilationBeyondTheMapLeavesTheCentreTap() {
         // DeepLabV3+ at 256 x 256: 16 x 16 maps, 3 x 3 dilated 18 and padded 18 ("same")
-        LiveTaps t = LiveTaps.of(new Shape(8, 512, 16, 16), new Shape(256, 512, 3, 3), ONE,
-                new Shape(18, 18), new Shape(18, 18));
-        assertThat(new long[] {t.firstRow(), t.lastRow(), t.firstCol(), t.lastCol()})
-                .containsExactly(1, 1, 1, 1);
-        assertThat(t.padding()).isEqualTo(new Shape(0, 0));
-        assertThat(t.dilation()).as("one tap: dilation plays no part").isEqualTo(ONE);
+        // one tap: dilation plays no part
+        assertCrop(LiveTaps.of(new Shape(8, 512, 16, 16), new Shape(256, 512, 3, 3), ONE,
+                new Shape(18, 18), new Shape(18, 18)), 1, 1, new Shape(0, 0), ONE);
     }
 
     @org.junit.jupiter.api.Test
@@ -50,12 +47,17 @@ class LiveTapsTest extends EngineTest {
     @org.junit.jupiter.api.Test
     void aFiveByFiveKeepsItsInnerTapsWithThePaddingThatAlignsThem() {
         // 5 x 5 map, 5 x 5 kernel dilated 3 padded 6: taps 0 and 4 only meet padding
-        LiveTaps t = LiveTaps.of(new Shape(2, 4, 5, 5), new Shape(4, 4, 5, 5), ONE,
-                new Shape(6, 6), new Shape(3, 3));
+        assertCrop(LiveTaps.of(new Shape(2, 4, 5, 5), new Shape(4, 4, 5, 5), ONE,
+                new Shape(6, 6), new Shape(3, 3)), 1, 3, new Shape(3, 3), new Shape(3, 3));
+    }
+
+    /** A crop of the same taps along both dimensions, with its padding and dilation. */
+    private static void assertCrop(LiveTaps t, long first, long last, Shape padding,
+            Shape dilation) {
         assertThat(new long[] {t.firstRow(), t.lastRow(), t.firstCol(), t.lastCol()})
-                .containsExactly(1, 3, 1, 3);
-        assertThat(t.padding()).isEqualTo(new Shape(3, 3));
-        assertThat(t.dilation()).isEqualTo(new Shape(3, 3));
+                .containsExactly(first, last, first, last);
+        assertThat(t.padding()).isEqualTo(padding);
+        assertThat(t.dilation()).isEqualTo(dilation);
     }
 
     @ParameterizedTest(name = "{0} {1}x{2} k{3} s{4} p{5} d{6}")
