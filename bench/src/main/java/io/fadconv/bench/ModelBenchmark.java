@@ -193,12 +193,14 @@ public final class ModelBenchmark {
      *
      * @param rows the rows
      * @param batch the batch size
-     * @param peakGflops the matrix-product limit of the machine, or NaN
+     * @param limitGflops the matrix-product limit of the machine, or NaN
+     * @param peakGflops the nominal FMA peak of the machine, or NaN
      * @return the table
      */
-    public static String table(List<Row> rows, int batch, double peakGflops) {
+    public static String table(List<Row> rows, int batch, double limitGflops,
+            double peakGflops) {
         StringBuilder sb = new StringBuilder("| model | conv | GMAdds/tile | train step ms | x base"
-                + " | inference ms | x base | tiles/s | inference GFLOP/s (of limit) "
+                + " | inference ms | x base | tiles/s | inference GFLOP/s (of limit, of nominal peak) "
                 + "| BN folded ms | folded x unfolded |\n"
                 + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
@@ -207,10 +209,13 @@ public final class ModelBenchmark {
                     "| %s | %s | %.2f | %.0f | %.2f | %.0f | %.2f | %.1f | %.0f (%s) | %.0f | %.3f |%n",
                     r.model(), r.conv(), r.gmaddsPerSample(), r.stepMs(), r.stepRatio(),
                     r.inferMs(), r.inferRatio(), r.tilesPerSecond(), g,
-                    Double.isNaN(peakGflops) ? "-"
-                            : String.format(Locale.ROOT, "%.0f%%", 100 * g / peakGflops),
+                    share(g, limitGflops) + ", " + share(g, peakGflops),
                     r.foldedMs(), r.foldedRatio()));
         }
         return sb.toString();
+    }
+
+    private static String share(double gflops, double of) {
+        return Double.isNaN(of) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / of);
     }
 }

@@ -148,18 +148,7 @@ public final class Timing {
      * @return one line
      */
     public static String machine() {
-        String cpu = "unknown CPU";
-        try {
-            for (String line : java.nio.file.Files.readAllLines(
-                    java.nio.file.Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    cpu = line.substring(line.indexOf(':') + 1).trim();
-                    break;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: keep "unknown CPU"
-        }
-        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+        return io.fadconv.engine.CpuInfo.read().modelName() + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores";
     }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code fadconv bench matmul}. */
 @Command(name = "matmul", mixinStandardHelpOptions = true,
-        description = "The GFLOP/s the engine reaches on a large float32 matrix product.")
+        description = "The GFLOP/s the engine reaches on a large float32 matrix product, and "
+                + "its share of the machine's nominal FMA peak (how that is computed is printed).")
 final class BenchMatmulCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -19,8 +20,9 @@ final class BenchMatmulCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         out.println(io.fadconv.bench.Timing.machine());
-        out.printf(java.util.Locale.ROOT, "%d x %d float32 matmul: %.0f GFLOP/s%n", size,
-                size, io.fadconv.bench.MatmulBenchmark.gflops(size, 2, 7));
+        out.print(io.fadconv.bench.MatmulBenchmark.limits(size,
+                io.fadconv.bench.MatmulBenchmark.gflops(size, 2, 7),
+                io.fadconv.engine.FmaPeak.here()));
         return 0;
     }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Whole networks: training-step (forward+backward) time and inference "
                 + "throughput per convolution type, as ratios to the first --conv, and the "
-                + "share of the machine's matrix-product limit they reach.")
+                + "share of the machine's matrix-product limit and of its nominal FMA peak they "
+                + "reach.")
 final class BenchModelCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @picocli.CommandLine.Mixin BenchTiming timing;
@@ -50,9 +51,9 @@ final class BenchModelCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println(io.fadconv.bench.Timing.machine());
-        double peak = io.fadconv.bench.MatmulBenchmark.gflops(2048, 2, 5);
-        out.printf(java.util.Locale.ROOT, "matrix-product limit: %.0f GFLOP/s "
-                + "(2048 x 2048 float32 matmul)%n", peak);
+        double limit = io.fadconv.bench.MatmulBenchmark.gflops(2048, 2, 5);
+        java.util.Optional<io.fadconv.engine.FmaPeak> peak = io.fadconv.engine.FmaPeak.here();
+        out.print(io.fadconv.bench.MatmulBenchmark.limits(2048, limit, peak));
         out.flush();
         List<io.fadconv.bench.ModelBenchmark.Row> rows = new ArrayList<>();
         for (String m : models) {
@@ -62,7 +63,8 @@ final class BenchModelCommand implements Callable<Integer> {
             out.flush();
         }
         out.println();
-        out.print(io.fadconv.bench.ModelBenchmark.table(rows, timing.batch, peak));
+        out.print(io.fadconv.bench.ModelBenchmark.table(rows, timing.batch, limit,
+                peak.map(io.fadconv.engine.FmaPeak::gflops).orElse(Double.NaN)));
         List<String> strategies = io.fadconv.nn.ConvTuner.describe();
         if (!strategies.isEmpty()) {
             out.println();

@@ -5,6 +5,7 @@ import io.fadconv.engine.EngineCheck;
 import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
+import io.fadconv.engine.FmaPeak;
 import io.fadconv.engine.JvmThreads;
 import io.fadconv.engine.NativeMemory;
 import io.fadconv.nn.ConvTuner;
@@ -64,6 +65,7 @@ final class DoctorCommand implements Callable<Integer> {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("java", System.getProperty("java.version"));
         root.put("status", s);
+        root.put("fmaPeakGflops", fmaPeak(s).map(FmaPeak::gflops).orElse(null));
         root.put("fallback", s.fallback());
         root.put("warning", s.warning());
         root.put("nativeMemory", NativeMemory.measure());
@@ -74,12 +76,18 @@ final class DoctorCommand implements Callable<Integer> {
         return Json.pretty(root) + "\n";
     }
 
+    private static java.util.Optional<FmaPeak> fmaPeak(EngineStatus s) {
+        return FmaPeak.of(s.cpu(), Runtime.getRuntime().availableProcessors());
+    }
+
     private static String text(EngineStatus s, EngineCheck.Report again) {
         StringBuilder sb = new StringBuilder();
         line(sb, "Machine");
         line(sb, "  CPU            %s, %d logical CPUs", s.cpu().describe(),
                 Runtime.getRuntime().availableProcessors());
         line(sb, "  Vector flags   %s", s.cpu().vectorFlags());
+        line(sb, "  FMA peak       %s", fmaPeak(s).map(FmaPeak::describe)
+                .orElse("unknown for this processor (its clock or its FMA pipes are not known)"));
         line(sb, "  Java           %s (%s), max heap %.1f GiB", System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() / 1073741824.0);
         line(sb, "Engine");

@@ -59,6 +59,7 @@ class BenchCommandsTest {
         assertThat(ok("bench", "model", "--model", "resnet18x0.25-unet", "--size", "64",
                 "--batch", "1", "--rounds", "1", "--warmup", "0", "--profile", "1"))
                 .contains("matrix-product limit").contains("| resnet18x0.25-unet | fadconv |")
+                .contains("inference GFLOP/s (of limit, of nominal peak)")
                 .contains("resnet18x0.25-unet, training step: self time per pass by op")
                 .contains("resnet18x0.25-unet, inference: self time per pass by op")
                 .contains("| op | static ms (calls) | fadconv ms (calls) | vs static |")
@@ -67,7 +68,10 @@ class BenchCommandsTest {
         CliRun negative = CliRun.of("bench", "model", "--profile", "-1");
         assertThat(negative.code()).isEqualTo(1);
         assertThat(negative.err()).contains("--profile takes a number of passes");
-        assertThat(ok("bench", "matmul", "--size", "128")).contains("GFLOP/s");
+        assertThat(ok("bench", "matmul", "--size", "128"))
+                .containsPattern("matrix-product limit: [0-9]+ GFLOP/s \\(128 x 128 float32 matmul\\)")
+                .containsPattern("nominal FMA peak: ([0-9]+ GFLOP/s = [0-9]+ cores x [0-9.]+ GHz"
+                        + "|unknown for this processor)");
         assertThat(ok("bench", "tiff", "--scene", tmp.resolve("s.tif").toString(), "--size",
                 "640x600", "--windows", "3")).contains("| this project (own decoder) |")
                 .contains("| JDK TIFF plugin (javax.imageio) |").contains("| mil.nga:tiff 3.0.0 |")

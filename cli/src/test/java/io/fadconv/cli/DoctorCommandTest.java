@@ -31,6 +31,10 @@ class DoctorCommandTest {
                 .contains("Configuration in use: " + s.config().id())
                 .contains(s.config().id() + ": right (worst relative error")
                 .contains("Could not initialize NNPACK!");
+        String peak = io.fadconv.engine.FmaPeak.of(s.cpu(), Runtime.getRuntime()
+                .availableProcessors()).map(io.fadconv.engine.FmaPeak::describe)
+                .orElse("unknown for this processor");
+        assertThat(r.out()).contains("FMA peak       " + peak);
         assertThat(r.out()).as("the compilers and when they give way").containsPattern(
                 "JIT compilers  [1-9][0-9]* threads, [0-9]+ at nice 19 \\(lowered before the "
                         + "tuner or a layout race times");
@@ -56,6 +60,9 @@ class DoctorCommandTest {
         assertThat(root.path("status").path("config").asText())
                 .isEqualTo(EngineSetup.active().name());
         assertThat(root.path("fallback").asBoolean()).isFalse();
+        io.fadconv.engine.FmaPeak.of(EngineSetup.ensure().cpu(), Runtime.getRuntime()
+                .availableProcessors()).ifPresent(p -> assertThat(root.path("fmaPeakGflops")
+                        .asDouble()).isEqualTo(p.gflops()));
         assertThat(root.path("recheck").path("rounds").asInt()).isEqualTo(1);
         assertThat(root.path("compilers").path("yielding").asBoolean()).isTrue();
         assertThat(root.path("compilers").path("threads").asInt()).isPositive()

@@ -19,9 +19,13 @@ import java.util.TreeSet;
  * @param model model number
  * @param stepping stepping
  * @param flags the flags
+ * @param mhz the clock {@code cpu MHz} gives (on a VM the host's nominal clock, on bare metal the
+ *     current one), 0 when not given
+ * @param threadsPerCore logical CPUs per physical core ({@code siblings / cpu cores}; 1 when not
+ *     given)
  */
 public record CpuInfo(String modelName, String vendor, int family, int model, int stepping,
-        Set<String> flags) {
+        Set<String> flags, double mhz, int threadsPerCore) {
 
     /** The vector extensions that decide which oneDNN and BLAS kernels run. */
     public static final List<String> VECTOR_FLAGS = List.of("avx2", "fma", "avx512f", "avx512bw",
@@ -38,7 +42,7 @@ public record CpuInfo(String modelName, String vendor, int family, int model, in
             return parse(Files.readAllLines(Path.of("/proc/cpuinfo")));
         } catch (IOException | RuntimeException e) {
             return new CpuInfo(System.getProperty("os.arch", "unknown"), "unknown", -1, -1, -1,
-                    Set.of());
+                    Set.of(), 0, 1);
         }
     }
 
@@ -54,6 +58,9 @@ public record CpuInfo(String modelName, String vendor, int family, int model, in
         int family = -1;
         int model = -1;
         int stepping = -1;
+        double mhz = 0;
+        int siblings = 0;
+        int cores = 0;
         Set<String> flags = new TreeSet<>();
         for (String line : lines) {
             if (line.isBlank()) {
@@ -72,10 +79,15 @@ public record CpuInfo(String modelName, String vendor, int family, int model, in
                 case "model" -> model = Integer.parseInt(value);
                 case "stepping" -> stepping = Integer.parseInt(value);
                 case "flags" -> flags.addAll(Arrays.asList(value.split("\\s+")));
+                case "cpu MHz" -> mhz = Double.parseDouble(value);
+                case "siblings" -> siblings = Integer.parseInt(value);
+                case "cpu cores" -> cores = Integer.parseInt(value);
                 default -> { }
             }
         }
-        return new CpuInfo(name, vendor, family, model, stepping, Set.copyOf(flags));
+        int threadsPerCore = cores > 0 && siblings >= cores ? siblings / cores : 1;
+        return new CpuInfo(name, vendor, family, model, stepping, Set.copyOf(flags), mhz,
+                threadsPerCore);
     }
 
     /**
