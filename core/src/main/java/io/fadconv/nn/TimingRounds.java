@@ -290,8 +290,9 @@ final class TimingRounds {
 
     /**
      * Whether a candidate is left untimed ({@link #CANNOT_WIN}) because its work alone loses:
-     * im2col-bmm where it {@link #unfoldsTooMuch}, expert-sum where its least time
-     * {@link #cannotWin} against the forwards timed so far.
+     * im2col-bmm where it {@link #unfoldsTooMuch}, expert-sum where its outputs
+     * {@link #outweighKernels} or its least time {@link #cannotWin} against the forwards timed
+     * so far.
      *
      * @param s the candidate
      * @param p the problem
@@ -302,7 +303,7 @@ final class TimingRounds {
     private static boolean notWorthTiming(DynamicConv2d.Strategy s, ConvProblem p,
             double[] forward, int needed) {
         return unfoldsTooMuch(s, p) || s == DynamicConv2d.Strategy.EXPERT_SUM
-                && cannotWin(expertSumBoundMs(p), forward, needed);
+                && (outweighKernels(p) || cannotWin(expertSumBoundMs(p), forward, needed));
     }
 
     /**
@@ -312,7 +313,7 @@ final class TimingRounds {
      * @return the reason, for a decision's line
      */
     static String whyNotTimed(DynamicConv2d.Strategy s) {
-        return s == DynamicConv2d.Strategy.EXPERT_SUM ? "K times the work"
+        return s == DynamicConv2d.Strategy.EXPERT_SUM ? "K times the work or the output"
                 : "unfolds more than the kernels";
     }
 
@@ -332,6 +333,29 @@ final class TimingRounds {
      */
     static boolean unfoldsTooMuch(DynamicConv2d.Strategy s, ConvProblem p) {
         return s == DynamicConv2d.Strategy.IM2COL_BMM && p.unfoldedBytes() > p.kernelBytes();
+    }
+
+    /**
+     * Whether {@link DynamicConv2d.Strategy#EXPERT_SUM} is left untimed because the K outputs it
+     * convolves into, one per expert, are larger than the per-sample kernels the other
+     * strategies mix (K output pixels per kernel value: {@code K H' W' > C/groups kh kw}). It
+     * then pays more memory traffic than they do as well as K times their multiply-adds, and the
+     * per-sample strategy's batch-1 convolutions, over as many output pixels, are no small
+     * matrices. A workspace limit, as {@link #unfoldsTooMuch} is; the multiply-adds bound
+     * ({@link #expertSumBoundMs}) misses these geometries, 1 x 1 convolutions and few channels
+     * over large maps, where the output's traffic and not the arithmetic decides. On an AMD
+     * EPYC, at the 17 geometries of mobilenetv2-unet and resnet18x0.25-unet where this holds and
+     * expert-sum had been timed, it took 1.6 to 18 times the fastest candidate's forward (206.7
+     * against 11.5 ms at 16 -> 96 channels, 1 x 1, 128 x 128); four fresh tunings of
+     * mobilenetv2-unet each, alternated, took 1.88 s on average timing it and 1.60 s without
+     * (BENCHMARKS.md).
+     *
+     * @param p the problem
+     * @return true when expert-sum is not timed
+     */
+    static boolean outweighKernels(ConvProblem p) {
+        return p.experts() * p.batch() * p.kernel().get(0) * p.outPixels() * Float.BYTES
+                > p.kernelBytes();
     }
 
     /**

@@ -217,6 +217,33 @@ class ConvTunerTest {
     }
 
     @Test
+    void expertSumIsNotTimedWhereItsOutputsOutweighTheKernels() {
+        // mobilenetv2-unet's 16 -> 96 channels, 1 x 1, at 128 x 128, batch 8, 4 experts: the
+        // experts' outputs 4 x 8 x 96 x 16384 floats (201 MB), the kernels 8 x 96 x 16 (49 kB)
+        ConvProblem pointwise = new ConvProblem(new Shape(8, 16, 128, 128),
+                new Shape(96, 16, 1, 1), ONE, new Shape(0, 0), ONE, 1, 4, false);
+        assertThat(4L * pointwise.batch() * 96 * pointwise.outPixels() * 4)
+                .isEqualTo(201_326_592L);
+        assertThat(pointwise.kernelBytes()).isEqualTo(8L * 96 * 16 * 4);
+        assertThat(TimingRounds.outweighKernels(pointwise)).isTrue();
+        // the ASPP's pooled branch (512 -> 256 channels at 1 x 1), where expert-sum wins on an
+        // AMD EPYC: 4 x 8 x 256 outputs against 8 x 256 x 512 kernel values
+        ConvProblem pooled = new ConvProblem(new Shape(8, 512, 1, 1), new Shape(256, 512, 1, 1),
+                ONE, new Shape(0, 0), ONE, 1, 4, false);
+        assertThat(TimingRounds.outweighKernels(pooled)).isFalse();
+        // 512 channels, 3 x 3, at 8 x 8: 4 x 64 output pixels against 4608 values per kernel
+        ConvProblem deepest = new ConvProblem(new Shape(8, 512, 8, 8), new Shape(512, 512, 3, 3),
+                ONE, ONE, ONE, 1, 4, false);
+        assertThat(TimingRounds.outweighKernels(deepest)).isFalse();
+        // the bound is K H' W' against C kh kw: at 16 x 16 with 32 channels, 3 x 3, 4 x 256
+        // exceeds 288, and with 128 channels 1024 does not exceed 1152
+        assertThat(TimingRounds.outweighKernels(new ConvProblem(new Shape(8, 32, 16, 16),
+                new Shape(32, 32, 3, 3), ONE, ONE, ONE, 1, 4, false))).isTrue();
+        assertThat(TimingRounds.outweighKernels(new ConvProblem(new Shape(8, 128, 16, 16),
+                new Shape(32, 128, 3, 3), ONE, ONE, ONE, 1, 4, false))).isFalse();
+    }
+
+    @Test
     void im2colIsNotTimedWhereItsUnfoldedInputOutweighsTheKernels() {
         // resnet18-unet's geometries at 256 x 256, batch 8, bytes by hand (float32)
         ConvProblem first = new ConvProblem(new Shape(8, 64, 64, 64), new Shape(64, 64, 3, 3),
@@ -373,7 +400,7 @@ class ConvTunerTest {
                 .contains("CHUNKED_GROUPED lost in its forward")
                 .contains("IM2COL_BMM not timed (unfolds more than the kernels)")
                 .contains("PER_SAMPLE lost in its forward")
-                .contains("EXPERT_SUM not timed (K times the work)")
+                .contains("EXPERT_SUM not timed (K times the work or the output)")
                 .doesNotContain("GROUPED_NCHW");
         // two contenders ran forward and backward: plain times
         double[] raced = {40, 31, nan, TimingRounds.CANNOT_WIN, inf, nan};

@@ -83,6 +83,27 @@ class TimingRoundsTest {
     }
 
     @Test
+    void expertSumIsNeverRunWhereItsOutputsOutweighTheKernels() {
+        Djl.engine();
+        // 16 -> 96 channels, 1 x 1, at 32 x 32 with 4 experts: 4 x 1024 outputs per kernel value
+        // of 16; its multiply-adds alone would not rule it out against forwards of 50 ms
+        ConvProblem p = new ConvProblem(new Shape(8, 16, 32, 32), new Shape(96, 16, 1, 1), ONE,
+                new Shape(0, 0), ONE, 1, 4, true);
+        List<DynamicConv2d.Strategy> candidates = List.of(DynamicConv2d.Strategy.GROUPED,
+                DynamicConv2d.Strategy.PER_SAMPLE, DynamicConv2d.Strategy.EXPERT_SUM);
+        assertThat(TimingRounds.cannotWin(TimingRounds.expertSumBoundMs(p),
+                new double[] {50, 50}, 1)).as("the multiply-adds bound").isFalse();
+        List<String> runs = new java.util.ArrayList<>();
+        double[][] t = TimingRounds.trainingRounds(candidates, p,
+                fakeRuns(Map.of("GROUPED", 50.0, "PER_SAMPLE", 60.0, "EXPERT_SUM", 1.0),
+                        Map.of("GROUPED", 30.0, "PER_SAMPLE", 30.0, "EXPERT_SUM", 1.0), runs));
+        assertThat(runs).containsExactly("GROUPED", "PER_SAMPLE");
+        int es = DynamicConv2d.Strategy.EXPERT_SUM.ordinal();
+        assertThat(t[0][es]).isEqualTo(TimingRounds.CANNOT_WIN);
+        assertThat(t[1][es]).isEqualTo(TimingRounds.CANNOT_WIN);
+    }
+
+    @Test
     void aForwardAloneWithinTheWindowWinsWithoutABackwardAndContendersRaceWhole() {
         Djl.engine();
         // 64 output pixels, 8 output channels: im2col-bmm unfolds too much and is never run
