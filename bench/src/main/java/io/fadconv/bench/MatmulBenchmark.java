@@ -50,7 +50,6 @@ public final class MatmulBenchmark {
                 ", %.0f %% of the nominal FMA peak", 100 * gflops / p.gflops())).orElse("");
         return String.format(Locale.ROOT, "matrix-product limit: %.0f GFLOP/s (%d x %d float32 "
                 + "matmul)%s%nnominal FMA peak: %s%n", gflops, n, n, share,
-                peak.map(FmaPeak::describe).orElse("unknown for this processor (its clock or its "
-                        + "FMA pipes are not known)"));
+                peak.map(FmaPeak::describe).orElse(FmaPeak.UNKNOWN));
     }
 }

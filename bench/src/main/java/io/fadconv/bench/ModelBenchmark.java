@@ -200,7 +200,8 @@ public final class ModelBenchmark {
     public static String table(List<Row> rows, int batch, double limitGflops,
             double peakGflops) {
         StringBuilder sb = new StringBuilder("| model | conv | GMAdds/tile | train step ms | x base"
-                + " | inference ms | x base | tiles/s | inference GFLOP/s (of limit, of nominal peak) "
+                + " | inference ms | x base | tiles/s "
+                + "| inference GFLOP/s (of limit, of nominal peak) "
                 + "| BN folded ms | folded x unfolded |\n"
                 + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {

@@ -87,7 +87,7 @@ final class DoctorCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors());
         line(sb, "  Vector flags   %s", s.cpu().vectorFlags());
         line(sb, "  FMA peak       %s", fmaPeak(s).map(FmaPeak::describe)
-                .orElse("unknown for this processor (its clock or its FMA pipes are not known)"));
+                .orElse(FmaPeak.UNKNOWN));
         line(sb, "  Java           %s (%s), max heap %.1f GiB", System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() / 1073741824.0);
         line(sb, "Engine");

@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
 public record FmaPeak(int cores, double ghz, String clockSource, int pipes, int pipeBits,
         String microarchitecture) {
 
+    /** What reports say where the peak is not known. */
+    public static final String UNKNOWN =
+            "unknown for this processor (its clock or its FMA pipes are not known)";
+
     private static final Pattern NAMED_CLOCK = Pattern.compile("@\\s*([0-9]+(?:\\.[0-9]+)?)\\s*GHz");
 
     /** FMA pipes per core and their width, for one microarchitecture. */
