@@ -79,15 +79,27 @@ public record CpuInfo(String modelName, String vendor, int family, int model, in
                 case "model" -> model = Integer.parseInt(value);
                 case "stepping" -> stepping = Integer.parseInt(value);
                 case "flags" -> flags.addAll(Arrays.asList(value.split("\\s+")));
-                case "cpu MHz" -> mhz = Double.parseDouble(value);
-                case "siblings" -> siblings = Integer.parseInt(value);
-                case "cpu cores" -> cores = Integer.parseInt(value);
+                case "cpu MHz" -> mhz = optional(value);
+                case "siblings" -> siblings = (int) optional(value);
+                case "cpu cores" -> cores = (int) optional(value);
                 default -> { }
             }
         }
         int threadsPerCore = cores > 0 && siblings >= cores ? siblings / cores : 1;
         return new CpuInfo(name, vendor, family, model, stepping, Set.copyOf(flags), mhz,
                 threadsPerCore);
+    }
+
+    /**
+     * A number only reports use: one that does not parse is taken as not given, so that it never
+     * costs the fields the engine's verdicts are keyed by.
+     */
+    private static double optional(String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**

@@ -75,6 +75,15 @@ class FmaPeakTest {
     }
 
     @Test
+    void aClockThatDoesNotParseLeavesTheRestOfTheProcessorKnown() {
+        CpuInfo odd = cpu("AuthenticAMD", 25, 17, "AMD EPYC", "unknown", 2, 2, "avx2 fma");
+        assertThat(odd.family()).isEqualTo(25);
+        assertThat(odd.vectorFlags()).isEqualTo("avx2 fma");
+        assertThat(odd.mhz()).isZero();
+        assertThat(FmaPeak.of(odd, 2)).isEmpty();
+    }
+
+    @Test
     void olderAmdCoresHaveNarrowerPipes() {
         assertThat(FmaPeak.pipesOf(cpu("AuthenticAMD", 23, 1, "AMD EPYC 7601", null, 0, 0,
                 "avx2 fma")).orElseThrow().bits()).isEqualTo(128);
