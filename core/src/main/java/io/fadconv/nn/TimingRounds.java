@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * otherwise time the forwards twice); a close runner-up timed before the best runs a second
  * time. On data of the same shapes spread by hashing (no generator is touched, so seeded runs stay
  * reproducible), outside the caller's autograd graph. A candidate whose work alone loses is not
- * timed: expert-sum where K times the multiply-adds cannot win ({@link #cannotWin}), im2col-bmm
- * where its unfolded input outweighs the kernels ({@link #unfoldsTooMuch}).
+ * timed: expert-sum where K times the multiply-adds cannot win ({@link #cannotWin}) or its K
+ * outputs outweigh the kernels ({@link #outweighKernels}), im2col-bmm where its unfolded input
+ * outweighs the kernels ({@link #unfoldsTooMuch}).
  */
 final class TimingRounds {
 
