@@ -143,12 +143,14 @@ public final class Timing {
     }
 
     /**
-     * The machine, for reports: CPU model and cores the JVM sees.
+     * The machine, for reports: CPU model and the logical CPUs the JVM sees (as doctor says
+     * them; the nominal FMA peak's line counts physical cores, fewer where a core runs two
+     * threads).
      *
      * @return one line
      */
     public static String machine() {
         return io.fadconv.engine.CpuInfo.read().modelName() + ", "
-                + Runtime.getRuntime().availableProcessors() + " cores";
+                + Runtime.getRuntime().availableProcessors() + " logical CPUs";
     }
 }

@@ -69,6 +69,8 @@ class BenchCommandsTest {
         assertThat(negative.code()).isEqualTo(1);
         assertThat(negative.err()).contains("--profile takes a number of passes");
         assertThat(ok("bench", "matmul", "--size", "128"))
+                .as("logical CPUs here, physical cores in the peak's line")
+                .containsPattern(", [0-9]+ logical CPUs\\R")
                 .containsPattern("matrix-product limit: [0-9]+ GFLOP/s \\(128 x 128 float32 matmul\\)")
                 .containsPattern("nominal FMA peak: ([0-9]+ GFLOP/s = [0-9]+ cores x [0-9.]+ GHz"
                         + "|unknown for this processor)");
