@@ -88,7 +88,10 @@ class EngineSetupTest {
         }
         if (!failing.isBlank()) {
             assertThat(s.fallback()).isTrue();
-            assertThat(s.checks().get(0).simulatedFailure()).isNotNull();
+            // made to fail, unless an earlier run here found it wrong for real (then skipped)
+            assertThat(s.checks().get(0).simulatedFailure() != null
+                    || s.skipped().contains(EngineConfig.DEFAULT)).as(s.checks().get(0).summary())
+                    .isTrue();
             assertThat(s.activeCheck().passed()).isTrue();
         }
     }
@@ -104,7 +107,8 @@ class EngineSetupTest {
         assertThat(nan.right()).isFalse();
         assertThat(nan.worst()).isNaN();
         EngineCheck.Report report = new EngineCheck.Report(EngineConfig.DEFAULT,
-                List.of(new EngineCheck.CaseResult("a", 1e-7, 1e-7, 1e-7), nan), true, 1, 1, null);
+                List.of(new EngineCheck.CaseResult("a", 1e-7, 1e-7, 1e-7), nan,
+                        new EngineCheck.CaseResult("b", 1e-6, 1e-7, 1e-7)), true, 1, 1, null);
         assertThat(report.passed()).isFalse();
         assertThat(report.worstCase().label()).isEqualTo("c");
         assertThat(report.summary()).contains("WRONG").contains("NaN");
@@ -112,17 +116,19 @@ class EngineSetupTest {
 
     @Test
     void aFailedCheckFallsBackToChannelsLastWithFloat64ExactConvolutions() {
+        // channels-last where it is right here; on an AMD Zen 5 it is not, and oneDNN goes off
+        EngineConfig fallback = fallbackHere();
         EngineStatus s = EngineSetup.select(null, EnumSet.of(EngineConfig.DEFAULT), "2.7.1",
                 "0.36.0", false);
-        assertThat(s.config()).isEqualTo(EngineConfig.CHANNELS_LAST);
-        assertThat(EngineSetup.active()).isEqualTo(EngineConfig.CHANNELS_LAST);
+        assertThat(s.config()).isEqualTo(fallback);
+        assertThat(EngineSetup.active()).isEqualTo(fallback);
         assertThat(s.fallback()).isTrue();
-        assertThat(s.checks()).extracting(EngineCheck.Report::config)
-                .containsExactly(EngineConfig.DEFAULT, EngineConfig.CHANNELS_LAST);
+        assertThat(s.checks()).extracting(EngineCheck.Report::config).containsExactlyElementsOf(
+                EngineConfig.AUTOMATIC.subList(0, EngineConfig.AUTOMATIC.indexOf(fallback) + 1));
         assertThat(s.checks().get(0).passed()).isFalse();
-        assertThat(s.warning()).contains("wrong convolutions").contains("'channels-last'")
+        assertThat(s.warning()).contains("wrong convolutions").contains("'" + fallback + "'")
                 .doesNotContain("\n");
-        assertThat(NativeTorch.oneDnnEnabled()).isTrue();
+        assertThat(NativeTorch.oneDnnEnabled()).isEqualTo(fallback.oneDnn());
         assertConvolutionsMatchDoublePrecision();
         assertThat(Set.copyOf(VerdictCache.open("any").wrong())).as("simulated failures are "
                 + "never remembered").isEmpty();
@@ -155,11 +161,12 @@ class EngineSetupTest {
         EngineStatus here = Djl.status();
         VerdictCache cache = VerdictCache.open(EngineStatus.machineKey(CpuInfo.read(), "2.7.1", "0.36.0",
                 NativeTorch.intraOpThreads(), NativeTorch.getenv("DNNL_MAX_CPU_ISA")));
+        EngineConfig fallback = fallbackHere();
         cache.recordWrong(EngineConfig.DEFAULT);
         assertThat(Files.isRegularFile(cache.file())).isTrue();
         EngineStatus s = EngineSetup.select(null, Set.of(), "2.7.1", "0.36.0", false);
         assertThat(s.skipped()).containsExactly(EngineConfig.DEFAULT);
-        assertThat(s.config()).isEqualTo(EngineConfig.CHANNELS_LAST);
+        assertThat(s.config()).isEqualTo(fallback);
         assertThat(s.warning()).contains("an earlier run here found [default] wrong");
         // another machine or engine version keys its own verdicts
         assertThat(VerdictCache.open(EngineStatus.machineKey(here.cpu(), "2.8.0", "0.36.0", 2, null))
@@ -168,6 +175,10 @@ class EngineSetupTest {
 
     @Test
     void whereTheDefaultIsRightTheFasterCorrectConfigurationWinsAndIsRemembered() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(rightHere(EngineConfig.DEFAULT)
+                && rightHere(EngineConfig.CHANNELS_LAST), "the race is between correct "
+                + "configurations, and the default or channels-last computes wrong convolutions "
+                + "on this CPU (the fallback tests cover it)");
         String race = System.getProperty(EngineSetup.RACE_PROPERTY);
         System.setProperty(EngineSetup.RACE_PROPERTY, "on"); // one execution runs with it off
         try {
@@ -267,9 +278,12 @@ class EngineSetupTest {
     void channelsLastInInferenceOnlyChecksBothLayoutsAndSwitchesWithTheGradientMode() {
         EngineStatus before = EngineSetup.ensure();
         try {
+            boolean bothRight = rightHere(EngineConfig.DEFAULT)
+                    && rightHere(EngineConfig.CHANNELS_LAST);
             EngineStatus s = EngineSetup.select(EngineConfig.CHANNELS_LAST_INFERENCE, Set.of(),
                     "2.7.1", "0.36.0", false);
-            assertThat(s.activeCheck().passed()).isTrue();
+            // right exactly where both of its layouts are (not on an AMD Zen 5)
+            assertThat(s.activeCheck().passed()).isEqualTo(bothRight);
             EngineConfig c = s.config();
             assertThat(c.layouts()).containsExactlyInAnyOrder(ConvLayout.NCHW,
                     ConvLayout.CHANNELS_LAST);
@@ -360,6 +374,26 @@ class EngineSetupTest {
         assertThat(zen5.vectorFlags()).isEqualTo("avx2 fma avx512f avx512_bf16 avx512_vp2intersect");
         assertThat(zen5.describe()).isEqualTo("AMD EPYC 9R45 (AuthenticAMD, family 26, model 2, "
                 + "stepping 1)");
+    }
+
+    /**
+     * Whether a configuration computes the check's convolutions right on this machine (a check
+     * of its own, one round; the check's data are seeded, so the verdict is the same each time).
+     */
+    private static boolean rightHere(EngineConfig config) {
+        EngineStatus before = EngineSetup.ensure();
+        try {
+            return EngineSetup.select(config, Set.of(), "2.7.1", "0.36.0", false).activeCheck()
+                    .passed();
+        } finally {
+            EngineSetup.restore(before);
+        }
+    }
+
+    /** The configuration the automatic choice falls back to when the default is found wrong. */
+    private static EngineConfig fallbackHere() {
+        return rightHere(EngineConfig.CHANNELS_LAST) ? EngineConfig.CHANNELS_LAST
+                : EngineConfig.ONEDNN_OFF;
     }
 
     /** Convolutions and both gradients under the active configuration against RefMath. */
