@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                 + "configuration in use fails its check.",
             "Force a configuration with -Dfadconv.engine=NAME (in FADCONV_JAVA_OPTS) or "
                 + "FADCONV_ENGINE=NAME; names: auto, " + "default, channels-last, "
-                + "channels-last-inference, onednn-off, isa-avx2, isa-sse41."})
+                + "channels-last-inference, channels-last-guarded, onednn-off, isa-avx2, isa-sse41."})
 final class DoctorCommand implements Callable<Integer> {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;

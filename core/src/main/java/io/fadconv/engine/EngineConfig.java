@@ -39,6 +39,11 @@ public enum EngineConfig {
             + "training, convolution inputs channels-last in inference", ConvLayout.NCHW,
             ConvLayout.CHANNELS_LAST, true, null),
     /** ATen's own convolutions (im2col + BLAS); oneDNN is not used. Slow but independent. */
+    CHANNELS_LAST_GUARDED("channels-last-guarded", "oneDNN at the CPU's full ISA, convolution "
+            + "inputs channels-last, except the kinds of convolution found wrong there on an AMD "
+            + "Zen 5 (1 x 1 as a matrix product; channel groups not multiples of 16 and dilated "
+            + "depthwise unfolded into a matrix product)", ConvLayout.CHANNELS_LAST,
+            ConvLayout.CHANNELS_LAST, true, null, true),
     ONEDNN_OFF("onednn-off", "ATen's own convolutions, oneDNN switched off",
             ConvLayout.NCHW, false, null),
     /** oneDNN capped at AVX2 (forced only: oneDNN reads the cap before its first use). */
@@ -47,7 +52,8 @@ public enum EngineConfig {
     ISA_SSE41("isa-sse41", "oneDNN capped at SSE4.1, NCHW", ConvLayout.NCHW, true, "SSE41");
 
     /** The configurations the self-check tries, in order, when none is forced. */
-    public static final List<EngineConfig> AUTOMATIC = List.of(DEFAULT, CHANNELS_LAST, ONEDNN_OFF);
+    public static final List<EngineConfig> AUTOMATIC = List.of(DEFAULT, CHANNELS_LAST,
+            CHANNELS_LAST_GUARDED, ONEDNN_OFF);
 
     private final String id;
     private final String description;
@@ -55,14 +61,21 @@ public enum EngineConfig {
     private final ConvLayout inferenceLayout;
     private final boolean oneDnn;
     private final String maxIsa;
+    private final boolean guarded;
 
     EngineConfig(String id, String description, ConvLayout layout, boolean oneDnn,
             String maxIsa) {
-        this(id, description, layout, layout, oneDnn, maxIsa);
+        this(id, description, layout, layout, oneDnn, maxIsa, false);
     }
 
     EngineConfig(String id, String description, ConvLayout trainingLayout,
             ConvLayout inferenceLayout, boolean oneDnn, String maxIsa) {
+        this(id, description, trainingLayout, inferenceLayout, oneDnn, maxIsa, false);
+    }
+
+    EngineConfig(String id, String description, ConvLayout trainingLayout,
+            ConvLayout inferenceLayout, boolean oneDnn, String maxIsa, boolean guarded) {
+        this.guarded = guarded;
         this.id = id;
         this.description = description;
         this.trainingLayout = trainingLayout;
@@ -154,7 +167,7 @@ public enum EngineConfig {
      */
     public static EngineConfig withLayouts(ConvLayout training, ConvLayout inference) {
         for (EngineConfig c : values()) {
-            if (c.oneDnn && c.maxIsa == null && c.trainingLayout == training
+            if (c.oneDnn && c.maxIsa == null && !c.guarded && c.trainingLayout == training
                     && c.inferenceLayout == inference) {
                 return c;
             }
@@ -191,6 +204,16 @@ public enum EngineConfig {
      */
     public String maxIsa() {
         return maxIsa;
+    }
+
+    /**
+     * Whether the kinds of convolution oneDNN computed wrong on an AMD Zen 5 are kept away from
+     * it ({@link GuardedConv}).
+     *
+     * @return true for {@code channels-last-guarded}
+     */
+    public boolean guarded() {
+        return guarded;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.fadconv.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 
@@ -48,14 +49,22 @@ public final class EngineConv {
      */
     public static NDArray conv2d(ConvLayout layout, NDArray x, NDArray weight, NDArray bias,
             Shape stride, Shape padding, Shape dilation, int groups) {
-        NDArray in = layout == ConvLayout.CHANNELS_LAST ? channelsLast(x) : x;
         LiveTaps live = LiveTaps.of(x.getShape(), weight.getShape(), stride, padding, dilation);
-        if (live != null) {
-            return Conv2d.conv2d(in, live.crop(weight), bias, stride, live.padding(),
-                    live.dilation(), groups).singletonOrThrow();
+        NDArray w = live == null ? weight : live.crop(weight);
+        Shape p = live == null ? padding : live.padding();
+        Shape d = live == null ? dilation : live.dilation();
+        ConvLayout in = layout;
+        // float64 never reaches oneDNN (the self-check's reference), so needs no guard
+        // applied(), not active(): the set-up's own checks run through here
+        if (EngineSetup.applied().guarded() && x.getDataType() != DataType.FLOAT64) {
+            GuardedConv.Route route = GuardedConv.route(w.getShape(), d, groups);
+            if (route != GuardedConv.Route.ONEDNN) {
+                return GuardedConv.conv2d(route, x, w, bias, stride, p, d, groups);
+            }
+            in = ConvLayout.CHANNELS_LAST; // the only layout whose kernels were found right
         }
-        return Conv2d.conv2d(in, weight, bias, stride, padding, dilation, groups)
-                .singletonOrThrow();
+        return Conv2d.conv2d(in == ConvLayout.CHANNELS_LAST ? channelsLast(x) : x, w, bias,
+                stride, p, d, groups).singletonOrThrow();
     }
 
     /**

@@ -115,6 +115,16 @@ public final class EngineSetup {
     }
 
     /**
+     * The configuration applied now, without setting the engine up: what a convolution inside
+     * the set-up's own checks runs under.
+     *
+     * @return the configuration applied
+     */
+    static EngineConfig applied() {
+        return active;
+    }
+
+    /**
      * The configuration forced by property or environment, or null for automatic.
      *
      * @return the forced configuration or null

@@ -10,6 +10,7 @@ import io.fadconv.engine.ConvLayout;
 import io.fadconv.engine.EngineConv;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.LiveTaps;
+import io.fadconv.engine.Unfold;
 
 /**
  * The functional ops every dynamic convolution shares, beside the blocks as
@@ -325,32 +326,15 @@ public final class DynamicConv2d {
         Shape xs = x.getShape();
         Shape ks = kernels.getShape();
         long b = xs.get(0);
-        long c = xs.get(1);
         long o = ks.get(1);
         long kh = ks.get(3);
         long kw = ks.get(4);
-        long sh = stride.get(0);
-        long sw = stride.get(1);
-        long dh = dilation.get(0);
-        long dw = dilation.get(1);
-        long oh = LiveTaps.outputSize(xs.get(2), kh, sh, padding.get(0), dh);
-        long ow = LiveTaps.outputSize(xs.get(3), kw, sw, padding.get(1), dw);
-        // pad takes (before, after) pairs from the last axis backwards
-        NDArray xp = padding.get(0) == 0 && padding.get(1) == 0 ? x
-                : x.pad(new Shape(padding.get(1), padding.get(1), padding.get(0), padding.get(0)),
-                        0);
-        NDList shifted = new NDList((int) (kh * kw));
-        for (long i = 0; i < kh; i++) {
-            for (long j = 0; j < kw; j++) {
-                long r = i * dh;
-                long q = j * dw;
-                shifted.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}", r, r + sh * (oh - 1) + 1,
-                        sh, q, q + sw * (ow - 1) + 1, sw)));
-            }
-        }
-        // [B, C, kh*kw, oh, ow]: channel-major, then kernel position, as a kernel [O, C, kh, kw]
-        NDArray col = NDArrays.stack(shifted, 2).reshape(b, c * kh * kw, oh * ow);
-        NDArray y = kernels.reshape(b, o, c * kh * kw).batchMatMul(col);
+        long oh = LiveTaps.outputSize(xs.get(2), kh, stride.get(0), padding.get(0),
+                dilation.get(0));
+        long ow = LiveTaps.outputSize(xs.get(3), kw, stride.get(1), padding.get(1),
+                dilation.get(1));
+        NDArray col = Unfold.columns(x, kh, kw, stride, padding, dilation);
+        NDArray y = kernels.reshape(b, o, xs.get(1) * kh * kw).batchMatMul(col);
         if (bias != null) {
             y = y.add(bias.reshape(b, o, 1));
         }

@@ -34,7 +34,10 @@ class EngineSetupTest {
     private static final int[][] CASES = {
         {1, 3, 8, 8, 5, 1, 2, 1}, {2, 8, 8, 9, 3, 1, 1, 1}, {2, 4, 4, 16, 3, 1, 1, 1},
         {2, 24, 16, 8, 3, 1, 1, 1}, {2, 16, 1, 16, 3, 1, 1, 1}, {2, 12, 12, 8, 3, 1, 1, 12},
-        {2, 3, 8, 16, 7, 2, 3, 1}, {1, 32, 32, 8, 3, 1, 1, 4}
+        {2, 3, 8, 16, 7, 2, 3, 1}, {1, 32, 32, 8, 3, 1, 1, 4},
+        // and in channels-last: a channel multiplier, one input channel, 1 x 1 forwards
+        {2, 6, 12, 9, 3, 1, 1, 6}, {2, 1, 4, 9, 3, 1, 1, 1}, {2, 40, 40, 16, 1, 1, 0, 1},
+        {2, 160, 80, 7, 1, 1, 0, 1}
     };
 
     private EngineStatus original;
@@ -135,10 +138,22 @@ class EngineSetupTest {
     }
 
     @Test
-    void whenChannelsLastFailsTooOneDnnIsSwitchedOff() {
+    void whenChannelsLastFailsTooTheGuardedConfigurationIsNextWithFloat64ExactConvolutions() {
+        EngineConfig expected = fallbackAfter(EngineConfig.CHANNELS_LAST_GUARDED);
         EngineStatus s = EngineSetup.select(null,
                 EnumSet.of(EngineConfig.DEFAULT, EngineConfig.CHANNELS_LAST), "2.7.1", "0.36.0",
                 false);
+        assertThat(s.config()).isEqualTo(expected);
+        assertThat(EngineSetup.active().guarded())
+                .isEqualTo(expected == EngineConfig.CHANNELS_LAST_GUARDED);
+        assertConvolutionsMatchDoublePrecision();
+    }
+
+    @Test
+    void whenTheGuardedConfigurationFailsTooOneDnnIsSwitchedOff() {
+        EngineStatus s = EngineSetup.select(null, EnumSet.of(EngineConfig.DEFAULT,
+                EngineConfig.CHANNELS_LAST, EngineConfig.CHANNELS_LAST_GUARDED), "2.7.1",
+                "0.36.0", false);
         assertThat(s.config()).isEqualTo(EngineConfig.ONEDNN_OFF);
         assertThat(NativeTorch.oneDnnEnabled()).isFalse();
         assertConvolutionsMatchDoublePrecision();
@@ -325,7 +340,8 @@ class EngineSetupTest {
         assertThat(EngineConfig.of(" Channels-Last ")).isEqualTo(EngineConfig.CHANNELS_LAST);
         assertThatThrownBy(() -> EngineConfig.of("fast"))
                 .hasMessage("unknown engine configuration 'fast'; valid: auto, default, "
-                        + "channels-last, channels-last-inference, onednn-off, isa-avx2, isa-sse41");
+                        + "channels-last, channels-last-inference, channels-last-guarded, "
+                        + "onednn-off, isa-avx2, isa-sse41");
         assertThat(EngineConfig.AUTOMATIC).allMatch(c -> !c.needsSetupBeforeLoad());
         assertThat(EngineConfig.ISA_SSE41.maxIsa()).isEqualTo("SSE41");
     }
@@ -392,8 +408,18 @@ class EngineSetupTest {
 
     /** The configuration the automatic choice falls back to when the default is found wrong. */
     private static EngineConfig fallbackHere() {
-        return rightHere(EngineConfig.CHANNELS_LAST) ? EngineConfig.CHANNELS_LAST
-                : EngineConfig.ONEDNN_OFF;
+        return fallbackAfter(EngineConfig.CHANNELS_LAST);
+    }
+
+    /** The first configuration from {@code first} on in the automatic order that is right here. */
+    private static EngineConfig fallbackAfter(EngineConfig first) {
+        List<EngineConfig> order = EngineConfig.AUTOMATIC;
+        for (EngineConfig c : order.subList(order.indexOf(first), order.size() - 1)) {
+            if (rightHere(c)) {
+                return c;
+            }
+        }
+        return EngineConfig.ONEDNN_OFF;
     }
 
     /** Convolutions and both gradients under the active configuration against RefMath. */

@@ -1,0 +1,108 @@
+package io.fadconv.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The convolutions that configuration {@code channels-last-guarded} keeps away from oneDNN, and
+ * how it computes them instead. On an AMD Zen 5, oneDNN's channels-last kernels computed wrong
+ * 1 x 1 convolutions at some channel counts and batches, grouped convolutions whose channel
+ * groups are not multiples of 16 (one input channel per group, one input channel), and dilated
+ * depthwise ones; its channels-last convolutions with larger kernels and channel groups that are
+ * multiples of 16, and its undilated depthwise ones, were right in every geometry swept
+ * (docs/engine-correctness.md). The self-check decides per machine whether this configuration
+ * is right; this class only says which way each convolution goes.
+ */
+public final class GuardedConv {
+
+    /** The channel block of oneDNN's AVX-512 kernels. */
+    static final long BLOCK = 16;
+
+    /** How a convolution is computed under the guard. */
+    public enum Route {
+        /** oneDNN, input channels-last. */
+        ONEDNN,
+        /** A 1 x 1 convolution as one matrix product over the pixels (channels-last out). */
+        MATMUL,
+        /** Unfolded into columns ({@link Unfold}) and a (grouped) matrix product. */
+        UNFOLD
+    }
+
+    private GuardedConv() {}
+
+    /**
+     * The route of a convolution.
+     *
+     * @param weight {@code [O, C / groups, kh, kw]} (taps that only meet padding cropped)
+     * @param dilation the dilation
+     * @param groups the groups
+     * @return the route
+     */
+    public static Route route(Shape weight, Shape dilation, int groups) {
+        long outPerGroup = weight.get(0) / groups;
+        long inPerGroup = weight.get(1);
+        boolean oneByOne = weight.get(2) == 1 && weight.get(3) == 1;
+        if (oneByOne) {
+            return groups == 1 ? Route.MATMUL : Route.UNFOLD;
+        }
+        boolean undilated = dilation.get(0) == 1 && dilation.get(1) == 1;
+        if (groups > 1 && inPerGroup == 1 && outPerGroup == 1) { // depthwise: no channel blocks
+            return undilated ? Route.ONEDNN : Route.UNFOLD;
+        }
+        return inPerGroup % BLOCK == 0 && outPerGroup % BLOCK == 0 ? Route.ONEDNN : Route.UNFOLD;
+    }
+
+    /**
+     * A convolution by a route other than oneDNN.
+     *
+     * @param route {@link Route#MATMUL} or {@link Route#UNFOLD}
+     * @param x {@code [B, C, H, W]}
+     * @param weight {@code [O, C / groups, kh, kw]}
+     * @param bias {@code [O]} or null
+     * @param stride the stride
+     * @param padding the padding
+     * @param dilation the dilation
+     * @param groups the groups
+     * @return {@code [B, O, H', W']}
+     */
+    static NDArray conv2d(Route route, NDArray x, NDArray weight, NDArray bias, Shape stride,
+            Shape padding, Shape dilation, int groups) {
+        NDArray y = route == Route.MATMUL ? oneByOne(x, weight, stride, padding)
+                : unfolded(x, weight, stride, padding, dilation, groups);
+        return bias == null ? y : y.add(bias.reshape(1, bias.size(), 1, 1));
+    }
+
+    /** [B, C, H, W] as pixels x channels (a view of channels-last memory) times [C, O]. */
+    private static NDArray oneByOne(NDArray x, NDArray weight, Shape stride, Shape padding) {
+        NDArray in = padding.get(0) == 0 && padding.get(1) == 0 ? x
+                : x.pad(new Shape(padding.get(1), padding.get(1), padding.get(0), padding.get(0)),
+                        0);
+        if (stride.get(0) != 1 || stride.get(1) != 1) {
+            in = in.get(new NDIndex(":, :, ::{}, ::{}", stride.get(0), stride.get(1)));
+        }
+        long o = weight.getShape().get(0);
+        long c = weight.getShape().get(1);
+        NDArray pixels = in.transpose(0, 2, 3, 1);
+        return pixels.matMul(weight.reshape(o, c).transpose()).transpose(0, 3, 1, 2);
+    }
+
+    private static NDArray unfolded(NDArray x, NDArray weight, Shape stride, Shape padding,
+            Shape dilation, int groups) {
+        Shape xs = x.getShape();
+        Shape ws = weight.getShape();
+        long b = xs.get(0);
+        long o = ws.get(0);
+        long kh = ws.get(2);
+        long kw = ws.get(3);
+        long oh = LiveTaps.outputSize(xs.get(2), kh, stride.get(0), padding.get(0),
+                dilation.get(0));
+        long ow = LiveTaps.outputSize(xs.get(3), kw, stride.get(1), padding.get(1),
+                dilation.get(1));
+        long k = ws.get(1) * kh * kw;
+        NDArray col = Unfold.columns(x, kh, kw, stride, padding, dilation)
+                .reshape(b, groups, k, oh * ow);
+        // [g, O/g, K] times [B, g, K, L], broadcast over the batch: [B, g, O/g, L]
+        return weight.reshape(groups, o / groups, k).matMul(col).reshape(b, o, oh, ow);
+    }
+}

@@ -1,0 +1,56 @@
+package io.fadconv.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * A convolution's input unfolded into columns (im2col) by slicing: {@code kh*kw} shifted views
+ * stacked, so that the convolution becomes a matrix product. Made of slicing, padding and
+ * stacking only, so it never reaches oneDNN and autograd differentiates it. The one home of
+ * unfolding: the dynamic layers' im2col-bmm formulation and {@link GuardedConv} use it.
+ */
+public final class Unfold {
+
+    private Unfold() {}
+
+    /**
+     * The columns of a convolution's input.
+     *
+     * @param x {@code [B, C, H, W]}
+     * @param kh kernel height
+     * @param kw kernel width
+     * @param stride the stride
+     * @param padding the padding
+     * @param dilation the dilation
+     * @return {@code [B, C*kh*kw, H'*W']}, channel-major then kernel position, as a kernel
+     *     {@code [O, C, kh, kw]} flattens
+     */
+    public static NDArray columns(NDArray x, long kh, long kw, Shape stride, Shape padding,
+            Shape dilation) {
+        Shape xs = x.getShape();
+        long sh = stride.get(0);
+        long sw = stride.get(1);
+        long dh = dilation.get(0);
+        long dw = dilation.get(1);
+        long oh = LiveTaps.outputSize(xs.get(2), kh, sh, padding.get(0), dh);
+        long ow = LiveTaps.outputSize(xs.get(3), kw, sw, padding.get(1), dw);
+        // pad takes (before, after) pairs from the last axis backwards
+        NDArray xp = padding.get(0) == 0 && padding.get(1) == 0 ? x
+                : x.pad(new Shape(padding.get(1), padding.get(1), padding.get(0), padding.get(0)),
+                        0);
+        NDList shifted = new NDList((int) (kh * kw));
+        for (long i = 0; i < kh; i++) {
+            for (long j = 0; j < kw; j++) {
+                long r = i * dh;
+                long q = j * dw;
+                shifted.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}", r, r + sh * (oh - 1) + 1,
+                        sh, q, q + sw * (ow - 1) + 1, sw)));
+            }
+        }
+        // [B, C, kh*kw, oh, ow] -> [B, C*kh*kw, oh*ow]
+        return NDArrays.stack(shifted, 2).reshape(xs.get(0), xs.get(1) * kh * kw, oh * ow);
+    }
+}
