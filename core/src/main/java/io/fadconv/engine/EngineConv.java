@@ -50,7 +50,11 @@ public final class EngineConv {
     public static NDArray conv2d(ConvLayout layout, NDArray x, NDArray weight, NDArray bias,
             Shape stride, Shape padding, Shape dilation, int groups) {
         LiveTaps live = LiveTaps.of(x.getShape(), weight.getShape(), stride, padding, dilation);
-        NDArray w = live == null ? weight : live.crop(weight);
+        NDArray w = weight;
+        if (live != null) {
+            w = live.crop(weight);
+            w.attach(x.getManager()); // not the model's manager, where it would pile up
+        }
         Shape p = live == null ? padding : live.padding();
         Shape d = live == null ? dilation : live.dilation();
         ConvLayout in = layout;

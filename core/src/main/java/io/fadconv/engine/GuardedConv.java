@@ -25,6 +25,11 @@ public final class GuardedConv {
         ONEDNN,
         /** A 1 x 1 convolution as one matrix product over the pixels (channels-last out). */
         MATMUL,
+        /**
+         * oneDNN, input channels-last, with the channels zero-padded to multiples of 16 and
+         * the output's padding sliced off: the same numbers (zero weights add exact zeros).
+         */
+        PADDED,
         /** Unfolded into columns ({@link Unfold}) and a (grouped) matrix product. */
         UNFOLD
     }
@@ -50,7 +55,10 @@ public final class GuardedConv {
         if (groups > 1 && inPerGroup == 1 && outPerGroup == 1) { // depthwise: no channel blocks
             return undilated ? Route.ONEDNN : Route.UNFOLD;
         }
-        return inPerGroup % BLOCK == 0 && outPerGroup % BLOCK == 0 ? Route.ONEDNN : Route.UNFOLD;
+        if (inPerGroup % BLOCK == 0 && outPerGroup % BLOCK == 0) {
+            return Route.ONEDNN;
+        }
+        return groups == 1 ? Route.PADDED : Route.UNFOLD;
     }
 
     /**
@@ -68,9 +76,23 @@ public final class GuardedConv {
      */
     static NDArray conv2d(Route route, NDArray x, NDArray weight, NDArray bias, Shape stride,
             Shape padding, Shape dilation, int groups) {
-        NDArray y = route == Route.MATMUL ? oneByOne(x, weight, stride, padding)
-                : unfolded(x, weight, stride, padding, dilation, groups);
-        return bias == null ? y : y.add(bias.reshape(1, bias.size(), 1, 1));
+        NDArray y = switch (route) {
+            case MATMUL -> oneByOne(x, weight, stride, padding);
+            case PADDED -> padded(x, weight, stride, padding, dilation);
+            case UNFOLD -> unfolded(x, weight, stride, padding, dilation, groups);
+            case ONEDNN -> throw new IllegalArgumentException("oneDNN is EngineConv's route");
+        };
+        return bias == null ? y : y.add(passView(bias.reshape(1, bias.size(), 1, 1), x));
+    }
+
+    /**
+     * A view of a parameter, owned by the pass's manager: DJL attaches a result to its first
+     * operand's manager, which for a parameter is the model's, where a view made on every pass
+     * would pile up (and a product made from it, with the activations it holds).
+     */
+    private static NDArray passView(NDArray view, NDArray x) {
+        view.attach(x.getManager());
+        return view;
     }
 
     /** [B, C, H, W] as pixels x channels (a view of channels-last memory) times [C, O]. */
@@ -84,7 +106,32 @@ public final class GuardedConv {
         long o = weight.getShape().get(0);
         long c = weight.getShape().get(1);
         NDArray pixels = in.transpose(0, 2, 3, 1);
-        return pixels.matMul(weight.reshape(o, c).transpose()).transpose(0, 3, 1, 2);
+        return pixels.matMul(passView(weight.reshape(o, c), x).transpose()).transpose(0, 3, 1, 2);
+    }
+
+    /** Channels zero-padded up to the block, oneDNN channels-last, the padding sliced off. */
+    private static NDArray padded(NDArray x, NDArray weight, Shape stride, Shape padding,
+            Shape dilation) {
+        Shape ws = weight.getShape();
+        long o = ws.get(0);
+        long c = ws.get(1);
+        long extraIn = (BLOCK - c % BLOCK) % BLOCK;
+        long extraOut = (BLOCK - o % BLOCK) % BLOCK;
+        NDArray in = x;
+        NDArray w = passView(weight.reshape(ws), x);
+        if (extraIn > 0) {
+            Shape xs = x.getShape();
+            in = x.concat(x.getManager().zeros(new Shape(xs.get(0), extraIn, xs.get(2),
+                    xs.get(3))), 1);
+            w = w.concat(x.getManager().zeros(new Shape(o, extraIn, ws.get(2), ws.get(3))), 1);
+        }
+        if (extraOut > 0) {
+            w = w.concat(x.getManager().zeros(new Shape(extraOut, c + extraIn, ws.get(2),
+                    ws.get(3))), 0);
+        }
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(EngineConv.channelsLast(in), w, null,
+                stride, padding, dilation, 1).singletonOrThrow();
+        return extraOut > 0 ? y.get(new NDIndex(":, 0:{}", o)) : y;
     }
 
     private static NDArray unfolded(NDArray x, NDArray weight, Shape stride, Shape padding,
@@ -103,6 +150,7 @@ public final class GuardedConv {
         NDArray col = Unfold.columns(x, kh, kw, stride, padding, dilation)
                 .reshape(b, groups, k, oh * ow);
         // [g, O/g, K] times [B, g, K, L], broadcast over the batch: [B, g, O/g, L]
-        return weight.reshape(groups, o / groups, k).matMul(col).reshape(b, o, oh, ow);
+        return passView(weight.reshape(groups, o / groups, k), x).matMul(col)
+                .reshape(b, o, oh, ow);
     }
 }
