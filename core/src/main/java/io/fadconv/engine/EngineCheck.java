@@ -264,7 +264,8 @@ public final class EngineCheck {
         x.setRequiresGradient(true);
         w.setRequiresGradient(true);
         NDArray y = EngineConv.conv2d(layout, x, w, null, new Shape(c.stride(), c.stride()),
-                new Shape(c.padding(), c.padding()), new Shape(c.dilation(), c.dilation()), c.groups());
+                new Shape(c.padding(), c.padding()), new Shape(c.dilation(), c.dilation()),
+                c.groups());
         NDArray loss = y.mul(r).sum();
         JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
         return new double[][] {

@@ -52,8 +52,7 @@ public final class EngineConv {
         LiveTaps live = LiveTaps.of(x.getShape(), weight.getShape(), stride, padding, dilation);
         NDArray w = weight;
         if (live != null) {
-            w = live.crop(weight);
-            w.attach(x.getManager()); // not the model's manager, where it would pile up
+            w = ofPass(live.crop(weight), x);
         }
         Shape p = live == null ? padding : live.padding();
         Shape d = live == null ? dilation : live.dilation();
@@ -69,6 +68,21 @@ public final class EngineConv {
         }
         return Conv2d.conv2d(in == ConvLayout.CHANNELS_LAST ? channelsLast(x) : x, w, bias,
                 stride, p, d, groups).singletonOrThrow();
+    }
+
+    /**
+     * An array made from a parameter, handed to the pass's manager. DJL attaches a result to its
+     * first operand's manager; for a parameter that is the model's, so a view (or a product made
+     * from it, with the activations it holds) made on every pass would pile up there until the
+     * model is closed.
+     *
+     * @param madeFromParameter e.g. a reshape of a weight
+     * @param batch an array of this pass (its manager receives the array)
+     * @return the same array
+     */
+    public static NDArray ofPass(NDArray madeFromParameter, NDArray batch) {
+        madeFromParameter.attach(batch.getManager());
+        return madeFromParameter;
     }
 
     /**

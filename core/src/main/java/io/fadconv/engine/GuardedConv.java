@@ -62,9 +62,9 @@ public final class GuardedConv {
     }
 
     /**
-     * A convolution by a route other than oneDNN.
+     * A convolution by a route other than plain oneDNN.
      *
-     * @param route {@link Route#MATMUL} or {@link Route#UNFOLD}
+     * @param route {@link Route#MATMUL}, {@link Route#PADDED} or {@link Route#UNFOLD}
      * @param x {@code [B, C, H, W]}
      * @param weight {@code [O, C / groups, kh, kw]}
      * @param bias {@code [O]} or null
@@ -82,17 +82,8 @@ public final class GuardedConv {
             case UNFOLD -> unfolded(x, weight, stride, padding, dilation, groups);
             case ONEDNN -> throw new IllegalArgumentException("oneDNN is EngineConv's route");
         };
-        return bias == null ? y : y.add(passView(bias.reshape(1, bias.size(), 1, 1), x));
-    }
-
-    /**
-     * A view of a parameter, owned by the pass's manager: DJL attaches a result to its first
-     * operand's manager, which for a parameter is the model's, where a view made on every pass
-     * would pile up (and a product made from it, with the activations it holds).
-     */
-    private static NDArray passView(NDArray view, NDArray x) {
-        view.attach(x.getManager());
-        return view;
+        return bias == null ? y
+                : y.add(EngineConv.ofPass(bias.reshape(1, bias.size(), 1, 1), x));
     }
 
     /** [B, C, H, W] as pixels x channels (a view of channels-last memory) times [C, O]. */
@@ -106,7 +97,8 @@ public final class GuardedConv {
         long o = weight.getShape().get(0);
         long c = weight.getShape().get(1);
         NDArray pixels = in.transpose(0, 2, 3, 1);
-        return pixels.matMul(passView(weight.reshape(o, c), x).transpose()).transpose(0, 3, 1, 2);
+        return pixels.matMul(EngineConv.ofPass(weight.reshape(o, c), x).transpose())
+                .transpose(0, 3, 1, 2);
     }
 
     /** Channels zero-padded up to the block, oneDNN channels-last, the padding sliced off. */
@@ -118,7 +110,7 @@ public final class GuardedConv {
         long extraIn = (BLOCK - c % BLOCK) % BLOCK;
         long extraOut = (BLOCK - o % BLOCK) % BLOCK;
         NDArray in = x;
-        NDArray w = passView(weight.reshape(ws), x);
+        NDArray w = EngineConv.ofPass(weight.reshape(ws), x);
         if (extraIn > 0) {
             Shape xs = x.getShape();
             in = x.concat(x.getManager().zeros(new Shape(xs.get(0), extraIn, xs.get(2),
@@ -150,7 +142,7 @@ public final class GuardedConv {
         NDArray col = Unfold.columns(x, kh, kw, stride, padding, dilation)
                 .reshape(b, groups, k, oh * ow);
         // [g, O/g, K] times [B, g, K, L], broadcast over the batch: [B, g, O/g, L]
-        return passView(weight.reshape(groups, o / groups, k), x).matMul(col)
+        return EngineConv.ofPass(weight.reshape(groups, o / groups, k), x).matMul(col)
                 .reshape(b, o, oh, ow);
     }
 }

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import io.fadconv.engine.EngineConv;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -79,9 +80,8 @@ public final class Layers {
     }
 
     /**
-     * A parameter's array reshaped for one forward pass, owned by the batch's manager. DJL
-     * attaches a result to its first operand's manager; for a parameter that is the model's
-     * manager, so a view made on every pass would pile up there until the model is closed.
+     * A parameter's array reshaped for one forward pass, owned by the batch's manager
+     * ({@link EngineConv#ofPass}).
      *
      * @param parameter the parameter's array
      * @param batch an array of this pass (its manager receives the view)
@@ -89,9 +89,7 @@ public final class Layers {
      * @return the view
      */
     public static NDArray reshapeFor(NDArray parameter, NDArray batch, Shape shape) {
-        NDArray view = parameter.reshape(shape);
-        view.attach(batch.getManager());
-        return view;
+        return EngineConv.ofPass(parameter.reshape(shape), batch);
     }
 
     /**
