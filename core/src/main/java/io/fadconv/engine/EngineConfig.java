@@ -38,12 +38,17 @@ public enum EngineConfig {
     CHANNELS_LAST_INFERENCE("channels-last-inference", "oneDNN at the CPU's full ISA, NCHW while "
             + "training, convolution inputs channels-last in inference", ConvLayout.NCHW,
             ConvLayout.CHANNELS_LAST, true, null),
-    /** ATen's own convolutions (im2col + BLAS); oneDNN is not used. Slow but independent. */
+    /**
+     * Channels-last, with the kinds of convolution oneDNN computed wrong on an AMD Zen 5 kept
+     * away from it ({@link GuardedConv}); tried after {@link #CHANNELS_LAST}.
+     */
     CHANNELS_LAST_GUARDED("channels-last-guarded", "oneDNN at the CPU's full ISA, convolution "
             + "inputs channels-last, except the kinds of convolution found wrong there on an AMD "
-            + "Zen 5 (1 x 1 as a matrix product; channel groups not multiples of 16 and dilated "
-            + "depthwise unfolded into a matrix product)", ConvLayout.CHANNELS_LAST,
+            + "Zen 5 (1 x 1 as a matrix product; channels not multiples of 16 zero-padded to 16, "
+            + "or unfolded into a matrix product where grouped; dilated depthwise unfolded)",
+            ConvLayout.CHANNELS_LAST,
             ConvLayout.CHANNELS_LAST, true, null, true),
+    /** ATen's own convolutions (im2col + BLAS); oneDNN is not used. Slow but independent. */
     ONEDNN_OFF("onednn-off", "ATen's own convolutions, oneDNN switched off",
             ConvLayout.NCHW, false, null),
     /** oneDNN capped at AVX2 (forced only: oneDNN reads the cap before its first use). */
