@@ -56,7 +56,7 @@ public final class EngineConv {
         }
         Shape p = live == null ? padding : live.padding();
         Shape d = live == null ? dilation : live.dilation();
-        ConvLayout in = layout;
+        ConvLayout engineLayout = layout;
         // float64 never reaches oneDNN (the self-check's reference), so needs no guard
         // applied(), not active(): the set-up's own checks run through here
         if (EngineSetup.applied().guarded() && x.getDataType() != DataType.FLOAT64) {
@@ -64,10 +64,10 @@ public final class EngineConv {
             if (route != GuardedConv.Route.ONEDNN) {
                 return GuardedConv.conv2d(route, x, w, bias, stride, p, d, groups);
             }
-            in = ConvLayout.CHANNELS_LAST; // the only layout whose kernels were found right
+            engineLayout = ConvLayout.CHANNELS_LAST; // the only one whose kernels were right
         }
-        return Conv2d.conv2d(in == ConvLayout.CHANNELS_LAST ? channelsLast(x) : x, w, bias,
-                stride, p, d, groups).singletonOrThrow();
+        NDArray in = engineLayout == ConvLayout.CHANNELS_LAST ? channelsLast(x) : x;
+        return Conv2d.conv2d(in, w, bias, stride, p, d, groups).singletonOrThrow();
     }
 
     /**

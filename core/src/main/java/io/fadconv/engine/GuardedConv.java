@@ -88,9 +88,7 @@ public final class GuardedConv {
 
     /** [B, C, H, W] as pixels x channels (a view of channels-last memory) times [C, O]. */
     private static NDArray oneByOne(NDArray x, NDArray weight, Shape stride, Shape padding) {
-        NDArray in = padding.get(0) == 0 && padding.get(1) == 0 ? x
-                : x.pad(new Shape(padding.get(1), padding.get(1), padding.get(0), padding.get(0)),
-                        0);
+        NDArray in = Unfold.padded(x, padding);
         if (stride.get(0) != 1 || stride.get(1) != 1) {
             in = in.get(new NDIndex(":, :, ::{}, ::{}", stride.get(0), stride.get(1)));
         }
@@ -110,6 +108,7 @@ public final class GuardedConv {
         long extraIn = (BLOCK - c % BLOCK) % BLOCK;
         long extraOut = (BLOCK - o % BLOCK) % BLOCK;
         NDArray in = x;
+        // a view of the weight owned by the pass, so that the concatenations below are too
         NDArray w = EngineConv.ofPass(weight.reshape(ws), x);
         if (extraIn > 0) {
             Shape xs = x.getShape();
@@ -128,21 +127,14 @@ public final class GuardedConv {
 
     private static NDArray unfolded(NDArray x, NDArray weight, Shape stride, Shape padding,
             Shape dilation, int groups) {
-        Shape xs = x.getShape();
         Shape ws = weight.getShape();
-        long b = xs.get(0);
+        long b = x.getShape().get(0);
         long o = ws.get(0);
-        long kh = ws.get(2);
-        long kw = ws.get(3);
-        long oh = LiveTaps.outputSize(xs.get(2), kh, stride.get(0), padding.get(0),
-                dilation.get(0));
-        long ow = LiveTaps.outputSize(xs.get(3), kw, stride.get(1), padding.get(1),
-                dilation.get(1));
-        long k = ws.get(1) * kh * kw;
-        NDArray col = Unfold.columns(x, kh, kw, stride, padding, dilation)
-                .reshape(b, groups, k, oh * ow);
+        long k = ws.get(1) * ws.get(2) * ws.get(3);
+        Unfold.Columns col = Unfold.of(x, ws.get(2), ws.get(3), stride, padding, dilation);
+        NDArray grouped = col.matrix().reshape(b, groups, k, col.height() * col.width());
         // [g, O/g, K] times [B, g, K, L], broadcast over the batch: [B, g, O/g, L]
-        return EngineConv.ofPass(weight.reshape(groups, o / groups, k), x).matMul(col)
-                .reshape(b, o, oh, ow);
+        return EngineConv.ofPass(weight.reshape(groups, o / groups, k), x).matMul(grouped)
+                .reshape(b, o, col.height(), col.width());
     }
 }

@@ -17,6 +17,16 @@ public final class Unfold {
     private Unfold() {}
 
     /**
+     * A convolution's input unfolded, and the output's size.
+     *
+     * @param matrix {@code [B, C*kh*kw, H'*W']}, channel-major then kernel position, as a kernel
+     *     {@code [O, C, kh, kw]} flattens
+     * @param height H'
+     * @param width W'
+     */
+    public record Columns(NDArray matrix, long height, long width) {}
+
+    /**
      * The columns of a convolution's input.
      *
      * @param x {@code [B, C, H, W]}
@@ -25,10 +35,9 @@ public final class Unfold {
      * @param stride the stride
      * @param padding the padding
      * @param dilation the dilation
-     * @return {@code [B, C*kh*kw, H'*W']}, channel-major then kernel position, as a kernel
-     *     {@code [O, C, kh, kw]} flattens
+     * @return the columns and the output's size
      */
-    public static NDArray columns(NDArray x, long kh, long kw, Shape stride, Shape padding,
+    public static Columns of(NDArray x, long kh, long kw, Shape stride, Shape padding,
             Shape dilation) {
         Shape xs = x.getShape();
         long sh = stride.get(0);
@@ -37,10 +46,7 @@ public final class Unfold {
         long dw = dilation.get(1);
         long oh = LiveTaps.outputSize(xs.get(2), kh, sh, padding.get(0), dh);
         long ow = LiveTaps.outputSize(xs.get(3), kw, sw, padding.get(1), dw);
-        // pad takes (before, after) pairs from the last axis backwards
-        NDArray xp = padding.get(0) == 0 && padding.get(1) == 0 ? x
-                : x.pad(new Shape(padding.get(1), padding.get(1), padding.get(0), padding.get(0)),
-                        0);
+        NDArray xp = padded(x, padding);
         NDList shifted = new NDList((int) (kh * kw));
         for (long i = 0; i < kh; i++) {
             for (long j = 0; j < kw; j++) {
@@ -51,6 +57,22 @@ public final class Unfold {
             }
         }
         // [B, C, kh*kw, oh, ow] -> [B, C*kh*kw, oh*ow]
-        return NDArrays.stack(shifted, 2).reshape(xs.get(0), xs.get(1) * kh * kw, oh * ow);
+        return new Columns(NDArrays.stack(shifted, 2).reshape(xs.get(0), xs.get(1) * kh * kw,
+                oh * ow), oh, ow);
+    }
+
+    /**
+     * The input with a convolution's zero padding around its map.
+     *
+     * @param x {@code [B, C, H, W]}
+     * @param padding the padding of each spatial axis
+     * @return {@code x} itself when there is none
+     */
+    static NDArray padded(NDArray x, Shape padding) {
+        if (padding.get(0) == 0 && padding.get(1) == 0) {
+            return x;
+        }
+        // pad takes (before, after) pairs from the last axis backwards
+        return x.pad(new Shape(padding.get(1), padding.get(1), padding.get(0), padding.get(0)), 0);
     }
 }

@@ -323,21 +323,15 @@ public final class DynamicConv2d {
 
     private static NDArray im2colBmm(NDArray x, NDArray kernels, NDArray bias, Shape stride,
             Shape padding, Shape dilation) {
-        Shape xs = x.getShape();
         Shape ks = kernels.getShape();
-        long b = xs.get(0);
+        long b = ks.get(0);
         long o = ks.get(1);
-        long kh = ks.get(3);
-        long kw = ks.get(4);
-        long oh = LiveTaps.outputSize(xs.get(2), kh, stride.get(0), padding.get(0),
-                dilation.get(0));
-        long ow = LiveTaps.outputSize(xs.get(3), kw, stride.get(1), padding.get(1),
-                dilation.get(1));
-        NDArray col = Unfold.columns(x, kh, kw, stride, padding, dilation);
-        NDArray y = kernels.reshape(b, o, xs.get(1) * kh * kw).batchMatMul(col);
+        Unfold.Columns col = Unfold.of(x, ks.get(3), ks.get(4), stride, padding, dilation);
+        NDArray y = kernels.reshape(b, o, ks.get(2) * ks.get(3) * ks.get(4))
+                .batchMatMul(col.matrix());
         if (bias != null) {
             y = y.add(bias.reshape(b, o, 1));
         }
-        return y.reshape(b, o, oh, ow);
+        return y.reshape(b, o, col.height(), col.width());
     }
 }

@@ -7,8 +7,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.fadconv.Djl;
+import io.fadconv.testing.ConvCheck;
 import io.fadconv.testing.RefMath;
 import io.fadconv.testing.Tensors;
 import java.nio.file.Files;
@@ -431,46 +431,11 @@ class EngineSetupTest {
         Random random = new Random(11);
         try (NDManager m = Djl.engine().newBaseManager()) {
             for (int[] c : CASES) {
-                int b = c[0];
-                int in = c[1];
-                int out = c[2];
-                int size = c[3];
-                int k = c[4];
-                int o = (size + 2 * c[6] - k) / c[5] + 1;
-                float[] xv = Tensors.uniform(random, b * in * size * size);
-                float[] wv = Tensors.uniform(random, out * in / c[7] * k * k);
-                float[] rv = Tensors.uniform(random, b * out * o * o);
-                NDArray x = m.create(xv, new Shape(b, in, size, size));
-                NDArray w = m.create(wv, new Shape(out, in / c[7], k, k));
-                NDArray r = m.create(rv, new Shape(b, out, o, o));
-                x.setRequiresGradient(true);
-                w.setRequiresGradient(true);
-                NDArray y;
-                try (GradientCollector gc = Djl.engine().newGradientCollector()) {
-                    y = EngineConv.conv2d(x, w, null, new Shape(c[5], c[5]),
-                            new Shape(c[6], c[6]), new Shape(1, 1), c[7]);
-                    gc.backward(y.mul(r).sum());
-                }
-                double[][][][] x4 = Tensors.to4(Tensors.values(x), b, in, size, size);
-                double[][][][][] w5 = Tensors.to5(Tensors.values(w), 1, out, in / c[7], k, k);
-                double[][][][][] perSample = new double[b][][][][];
-                for (int n = 0; n < b; n++) {
-                    perSample[n] = w5[0];
-                }
-                int[] st = {c[5], c[5]};
-                int[] pad = {c[6], c[6]};
-                int[] dil = {1, 1};
-                double[] yRef = Tensors.flat(RefMath.conv2d(x4, perSample, null, st, pad, dil,
-                        c[7]));
-                double[][] grads = RefMath.conv2dGradients(x4, w5[0],
-                        Tensors.to4(Tensors.values(r), b, out, o, o), st, pad, dil, c[7]);
-                String label = java.util.Arrays.toString(c);
-                assertThat(RefMath.relativeError(yRef, y.toFloatArray())).as("y " + label)
-                        .isLessThan(1e-5);
-                assertThat(RefMath.relativeError(grads[0], x.getGradient().toFloatArray()))
-                        .as("dx " + label).isLessThan(1e-5);
-                assertThat(RefMath.relativeError(grads[1], w.getGradient().toFloatArray()))
-                        .as("dw " + label).isLessThan(1e-5);
+                ConvCheck.Case t = new ConvCheck.Case(c[0], c[1], c[2], c[3], c[3], c[4], c[5],
+                        c[6], 1, c[7], false);
+                ConvCheck.assertMatches(m, random, t, (x, w, bias) -> EngineConv.conv2d(x, w,
+                        null, t.strideShape(), t.paddingShape(), t.dilationShape(), t.groups()),
+                        1e-5);
             }
         }
     }

@@ -2,14 +2,11 @@ package io.fadconv.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.fadconv.Djl;
 import io.fadconv.engine.GuardedConv.Route;
-import io.fadconv.testing.RefMath;
-import io.fadconv.testing.Tensors;
+import io.fadconv.testing.ConvCheck;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,48 +57,12 @@ class GuardedConvTest {
         "PADDED, 2, 5, 3, 8, 3, 1, 2, 2, 1"})
     void matchesTheReferenceInValueAndGradients(Route route, int b, int c, int o, int size,
             int k, int stride, int pad, int dil, int groups) {
-        Random rnd = new Random(31L * b + 7L * c + o + k + groups);
+        ConvCheck.Case t = new ConvCheck.Case(b, c, o, size, size, k, stride, pad, dil, groups,
+                true);
         try (NDManager m = Djl.engine().newBaseManager()) {
-            float[] xv = Tensors.uniform(rnd, b * c * size * size);
-            float[] wv = Tensors.uniform(rnd, o * c / groups * k * k);
-            float[] bv = Tensors.uniform(rnd, o);
-            NDArray x = m.create(xv, new Shape(b, c, size, size));
-            NDArray w = m.create(wv, new Shape(o, c / groups, k, k));
-            x.setRequiresGradient(true);
-            w.setRequiresGradient(true);
-            Shape s = new Shape(stride, stride);
-            Shape p = new Shape(pad, pad);
-            Shape d = new Shape(dil, dil);
-            NDArray y;
-            NDArray r;
-            try (GradientCollector gc = Djl.engine().newGradientCollector()) {
-                y = GuardedConv.conv2d(route, x, w, m.create(bv), s, p, d, groups);
-                r = m.create(Tensors.uniform(rnd, (int) y.getShape().size()), y.getShape());
-                gc.backward(y.mul(r).sum());
-            }
-            double[][][][] xd = Tensors.to4(Tensors.values(x), b, c, size, size);
-            double[][][][] wd = Tensors.to4(Tensors.values(w), o, c / groups, k, k);
-            double[][][][][] perSample = new double[b][][][][];
-            double[][] bias = new double[b][];
-            for (int n = 0; n < b; n++) {
-                perSample[n] = wd;
-                bias[n] = Tensors.values(m.create(bv));
-            }
-            int[] si = {stride, stride};
-            int[] pi = {pad, pad};
-            int[] di = {dil, dil};
-            double[][][][] ref = RefMath.conv2d(xd, perSample, bias, si, pi, di, groups);
-            int oh = ref[0][0].length;
-            int ow = ref[0][0][0].length;
-            assertThat(y.getShape().getShape()).containsExactly(b, o, oh, ow);
-            assertThat(RefMath.relativeError(Tensors.flat(ref), y.toFloatArray()))
-                    .isLessThan(1e-5);
-            double[][] grads = RefMath.conv2dGradients(xd, wd, Tensors.to4(Tensors.values(r), b,
-                    o, oh, ow), si, pi, di, groups);
-            assertThat(RefMath.relativeError(grads[0], x.getGradient().toFloatArray()))
-                    .as("input gradient").isLessThan(1e-5);
-            assertThat(RefMath.relativeError(grads[1], w.getGradient().toFloatArray()))
-                    .as("weight gradient").isLessThan(1e-5);
+            ConvCheck.assertMatches(m, new Random(31L * b + 7L * c + o + k + groups), t,
+                    (x, w, bias) -> GuardedConv.conv2d(route, x, w, bias, t.strideShape(),
+                            t.paddingShape(), t.dilationShape(), groups), 1e-5);
         }
     }
 }

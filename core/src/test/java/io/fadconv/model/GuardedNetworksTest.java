@@ -54,11 +54,8 @@ class GuardedNetworksTest {
             EngineSetup.switchTo(EngineConfig.CHANNELS_LAST_GUARDED);
             float[] guarded = model.logits(new ParameterStore(m, false), x, false).toFloatArray();
             EngineSetup.switchTo(EngineConfig.ONEDNN_OFF);
-            float[] off = model.logits(new ParameterStore(m, false), x, false).toFloatArray();
-            double[] reference = new double[off.length];
-            for (int i = 0; i < off.length; i++) {
-                reference[i] = off[i];
-            }
+            double[] reference = Tensors.values(model.logits(new ParameterStore(m, false), x,
+                    false));
             assertThat(RefMath.relativeError(reference, guarded)).isLessThan(1e-4);
         } finally {
             EngineSetup.switchTo(before);
