@@ -47,12 +47,22 @@ final class DoctorCommand implements Callable<Integer> {
             + "remember the new winner (run it on a quiet machine).")
     boolean race;
 
+    @Option(names = "--recheck", description = "Forget the configurations earlier runs found "
+            + "wrong on this machine and check them again (one found wrong again is remembered "
+            + "again).")
+    boolean recheck;
+
     @Override
     public Integer call() throws Exception {
         if (rounds != null && rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         }
-        EngineStatus s = race ? EngineSetup.raceOnceMore() : Djl.status();
+        if (race && recheck) {
+            throw new IllegalArgumentException("--race and --recheck cannot be combined: run "
+                    + "--recheck first, then --race");
+        }
+        EngineStatus s = race ? EngineSetup.raceOnceMore()
+                : recheck ? EngineSetup.recheck() : Djl.status();
         EngineCheck.Report again = rounds == null ? null : EngineCheck.run(s.config(), rounds);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? json(s, again) : text(s, again));
@@ -131,7 +141,8 @@ final class DoctorCommand implements Callable<Integer> {
                             : "timed now");
         }
         if (!s.skipped().isEmpty()) {
-            line(sb, "  not tried, found wrong here by an earlier run: %s", s.skipped());
+            line(sb, "  not tried, found wrong here by an earlier run: %s (--recheck checks "
+                    + "them again)", s.skipped());
         }
         line(sb, "Self-check: float32 against float64, forward (y) and gradients (dx, dw); "
                 + "wrong at a relative error of %.0e or NaN", EngineCheck.TOLERANCE);

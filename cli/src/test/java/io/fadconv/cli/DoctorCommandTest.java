@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
 import io.fadconv.testing.SystemProperties;
@@ -105,6 +106,48 @@ class DoctorCommandTest {
                 assertRemembered(cache.resolve("engine-speed.json"), s, r.out());
             }
         }
+    }
+
+    /**
+     * Verdicts are kept for good, so a configuration once found wrong (by an intermittent error,
+     * or by a route broken on purpose) is skipped forever; {@code --recheck} forgets them and
+     * checks again: the decision is the one a fresh cache gives, and only the configurations
+     * found wrong again are remembered.
+     */
+    @Test
+    void recheckForgetsTheVerdictsAndChecksAgain(@TempDir Path cache) throws Exception {
+        EngineStatus before = EngineSetup.ensure();
+        List<String> allButLast = EngineConfig.AUTOMATIC.subList(0,
+                EngineConfig.AUTOMATIC.size() - 1).stream().map(EngineConfig::id).toList();
+        var seeded = Json.MAPPER.createObjectNode();
+        seeded.putObject(before.machineKey()).putPOJO("wrong", allButLast);
+        java.nio.file.Files.writeString(cache.resolve("engine-verdicts.json"),
+                Json.pretty(seeded));
+        SystemProperties cacheHere = new SystemProperties().set(CACHE_DIR, cache.toString());
+        try (cacheHere) {
+            CliRun r = CliRun.of("doctor", "--recheck");
+            assertThat(r.code()).as(r.err()).isZero();
+            EngineStatus s = EngineSetup.ensure();
+            assertThat(s.skipped()).as(r.out()).isEmpty();
+            assertThat(r.out()).doesNotContain("not tried");
+            assertThat(s.config()).as(r.out()).isEqualTo(before.config());
+            JsonNode wrong = Json.MAPPER.readTree(cache.resolve("engine-verdicts.json").toFile())
+                    .path(before.machineKey()).path("wrong");
+            List<String> found = new java.util.ArrayList<>();
+            wrong.forEach(n -> found.add(n.asText()));
+            List<String> failedNow = s.checks().stream().filter(c -> !c.passed())
+                    .map(c -> c.config().id()).toList();
+            assertThat(found).as(r.out()).containsExactlyInAnyOrderElementsOf(failedNow)
+                    .doesNotContain(s.config().id());
+        }
+    }
+
+    @Test
+    void raceAndRecheckTogetherIsAOneLineError() {
+        CliRun r = CliRun.of("doctor", "--race", "--recheck");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().strip()).doesNotContain("\n")
+                .contains("--race and --recheck cannot be combined");
     }
 
     /** The winner and the times printed are the ones remembered for this machine. */

@@ -105,6 +105,23 @@ public final class EngineSetup {
     }
 
     /**
+     * Forgets the configurations earlier runs found wrong on this machine and chooses again,
+     * checking each ({@code fadconv doctor --recheck}): a verdict is otherwise kept for good, so
+     * that an intermittent error seen once is not missed later. One found wrong again is
+     * remembered again.
+     *
+     * @return the new decision
+     */
+    public static synchronized EngineStatus recheck() {
+        EngineStatus before = ensure();
+        VerdictCache cache = VerdictCache.open(before.machineKey());
+        if (cache != null) {
+            cache.forget();
+        }
+        return select(forced(), failing(), before.pytorch(), before.djl(), false);
+    }
+
+    /**
      * The configuration convolutions run under (setting the engine up on first call).
      *
      * @return the configuration

@@ -11,9 +11,11 @@ import java.nio.file.Path;
 /**
  * A small JSON file of facts learned on one kind of machine (one object per machine key), kept
  * under DJL's cache directory ({@code ~/.djl.ai/fadconv/NAME.json}, or
- * {@code -Dfadconv.engine.cache.dir}). What is stored only saves work a later process would
- * otherwise repeat; a missing, unreadable or unwritable file changes no result, so read and write
- * errors are swallowed. {@code -Dfadconv.engine.cache=off} turns every such file off.
+ * {@code -Dfadconv.engine.cache.dir}, or the environment's {@code FADCONV_ENGINE_CACHE_DIR}, which
+ * child processes inherit: the tests point it into {@code target/} so that nothing they do, a
+ * deliberately broken route included, is remembered for the machine). What is stored only saves
+ * work a later process would otherwise repeat; a missing, unreadable or unwritable file changes
+ * no result, so read and write errors are swallowed. {@code -Dfadconv.engine.cache=off} turns every such file off.
  */
 public final class MachineFile {
 
@@ -37,7 +39,8 @@ public final class MachineFile {
         if ("off".equalsIgnoreCase(System.getProperty("fadconv.engine.cache", "on"))) {
             return null;
         }
-        String dir = System.getProperty("fadconv.engine.cache.dir");
+        String dir = System.getProperty("fadconv.engine.cache.dir",
+                System.getenv("FADCONV_ENGINE_CACHE_DIR"));
         Path base = dir != null ? Path.of(dir) : ai.djl.util.Utils.getCacheDir().resolve("fadconv");
         return new MachineFile(base.resolve(name + ".json"), key);
     }

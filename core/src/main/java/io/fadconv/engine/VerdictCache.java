@@ -73,4 +73,9 @@ final class VerdictCache {
         all.forEach(c -> ids.add(c.id()));
         file.put(FIELD, ids);
     }
+
+    /** Forgets every verdict of this machine ({@code fadconv doctor --recheck}). */
+    void forget() {
+        file.put(FIELD, JsonNodeFactory.instance.arrayNode());
+    }
 }
