@@ -2,11 +2,14 @@ package io.fadconv.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.fadconv.Djl;
 import io.fadconv.engine.GuardedConv.Route;
 import io.fadconv.testing.ConvCheck;
+import io.fadconv.testing.Tensors;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,6 +66,27 @@ class GuardedConvTest {
             ConvCheck.assertMatches(m, new Random(31L * b + 7L * c + o + k + groups), t,
                     (x, w, bias) -> GuardedConv.conv2d(route, x, w, bias, t.strideShape(),
                             t.paddingShape(), t.dilationShape(), groups), 1e-5);
+        }
+    }
+
+    /**
+     * The padded route hands oneDNN its input channels-last (given NCHW input, this CPU's
+     * blocked kernels were the wrong ones), made in one copy: x's values, then zero channels.
+     */
+    @ParameterizedTest(name = "C{0} + {1} zero channels, input channels-last {2}")
+    @CsvSource({"3, 13, false", "3, 13, true", "5, 11, false", "16, 0, false", "16, 0, true"})
+    void padsChannelsInChannelsLastMemory(int c, int extra, boolean nhwcInput) {
+        try (NDManager m = Djl.engine().newBaseManager()) {
+            NDArray x = m.arange(2 * c * 4 * 5).toType(DataType.FLOAT32, false)
+                    .reshape(2, c, 4, 5);
+            NDArray in = nhwcInput ? EngineConv.channelsLast(x) : x;
+            NDArray padded = GuardedConv.zeroChannelsLast(in, extra);
+            assertThat(padded.getShape()).isEqualTo(new Shape(2, c + extra, 4, 5));
+            assertThat(padded.get(":, 0:{}", c).toFloatArray()).containsExactly(x.toFloatArray());
+            if (extra > 0) {
+                assertThat(padded.get(":, {}:", c).toFloatArray()).containsOnly(0f);
+            }
+            assertThat(Tensors.nhwcInMemory(padded)).isTrue();
         }
     }
 }
