@@ -101,12 +101,10 @@ public final class GuardedConv {
 
     /**
      * Channels zero-padded up to the block, oneDNN channels-last, the padding sliced off. The
-     * padded input is made channels-last in one copy (zeros concatenated on the NHWC view's last
-     * axis; padding in NCHW and then converting copied twice): resnet18x0.25-unet's static
-     * inference 124-126 ms against 170-197, training 360-383 against 401-429 (AMD EPYC Zen 5,
-     * alternating runs). The output's channel slice is left as it is: made compact
-     * channels-last, the BatchNorm after it ran 3-4x slower at 4 and 8 channels (training
-     * 462-552 ms).
+     * padded input is made channels-last in one copy ({@link #zeroChannelsLast}). The output's
+     * channel slice is handed on as it is: made compact channels-last, the BatchNorm after it
+     * ran 3-4x slower at 4 and 8 channels (resnet18x0.25-unet static training 462-552 ms
+     * against 388-393; AMD EPYC Zen 5).
      */
     private static NDArray padded(NDArray x, NDArray weight, Shape stride, Shape padding,
             Shape dilation) {
@@ -142,9 +140,10 @@ public final class GuardedConv {
         if (extra == 0) {
             return EngineConv.channelsLast(x);
         }
-        Shape s = x.getShape();
-        return x.transpose(0, 2, 3, 1).concat(x.getManager().zeros(new Shape(s.get(0),
-                s.get(2), s.get(3), extra)), 3).transpose(0, 3, 1, 2);
+        // a pad of the NHWC view's last axis: 1.8 ms for the stem's input at batch 8, 256 x
+        // 256, where concatenating zeros on that axis took 56 ms and padding NCHW then
+        // converting 25 ms (AMD EPYC Zen 5)
+        return x.transpose(0, 2, 3, 1).pad(new Shape(0, extra), 0).transpose(0, 3, 1, 2);
     }
 
     private static NDArray unfolded(NDArray x, NDArray weight, Shape stride, Shape padding,
