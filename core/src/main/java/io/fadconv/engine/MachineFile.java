@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * child processes inherit: the tests point it into {@code target/} so that nothing they do, a
  * deliberately broken route included, is remembered for the machine). What is stored only saves
  * work a later process would otherwise repeat; a missing, unreadable or unwritable file changes
- * no result, so read and write errors are swallowed. {@code -Dfadconv.engine.cache=off} turns every such file off.
+ * no result, so read and write errors are swallowed. {@code -Dfadconv.engine.cache=off} turns
+ * every such file off.
  */
 public final class MachineFile {
 
