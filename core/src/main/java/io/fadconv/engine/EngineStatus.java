@@ -103,7 +103,8 @@ public record EngineStatus(EngineConfig config, boolean forced, List<EngineCheck
             return null;
         }
         String why = skipped.isEmpty() ? checks.get(0).summary()
-                : "an earlier run here found " + skipped + " wrong";
+                : "an earlier run here found " + skipped + " wrong; 'fadconv doctor --recheck' "
+                        + "checks them again";
         return "PyTorch's native computes wrong convolutions on this CPU (" + why + "); using '"
                 + config + "', which passed the self-check (fadconv doctor tells more)";
     }

@@ -182,7 +182,8 @@ class EngineSetupTest {
         EngineStatus s = EngineSetup.select(null, Set.of(), "2.7.1", "0.36.0", false);
         assertThat(s.skipped()).containsExactly(EngineConfig.DEFAULT);
         assertThat(s.config()).isEqualTo(fallback);
-        assertThat(s.warning()).contains("an earlier run here found [default] wrong");
+        assertThat(s.warning()).contains("an earlier run here found [default] wrong; "
+                + "'fadconv doctor --recheck' checks them again");
         // another machine or engine version keys its own verdicts
         assertThat(VerdictCache.open(EngineStatus.machineKey(here.cpu(), "2.8.0", "0.36.0", 2, null))
                 .wrong()).isEmpty();
