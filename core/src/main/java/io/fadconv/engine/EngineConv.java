@@ -59,7 +59,8 @@ public final class EngineConv {
         ConvLayout engineLayout = layout;
         // float64 never reaches oneDNN (the self-check's reference), so needs no guard
         // applied(), not active(): the set-up's own checks run through here
-        if (EngineSetup.applied().guarded() && x.getDataType() != DataType.FLOAT64) {
+        boolean guarded = EngineSetup.applied().guarded() && x.getDataType() != DataType.FLOAT64;
+        if (guarded) {
             GuardedConv.Route route = GuardedConv.route(w.getShape(), d, groups);
             if (route != GuardedConv.Route.ONEDNN) {
                 return GuardedConv.conv2d(route, x, w, bias, stride, p, d, groups);
@@ -67,7 +68,8 @@ public final class EngineConv {
             engineLayout = ConvLayout.CHANNELS_LAST; // the only one whose kernels were right
         }
         NDArray in = engineLayout == ConvLayout.CHANNELS_LAST ? channelsLast(x) : x;
-        return Conv2d.conv2d(in, w, bias, stride, p, d, groups).singletonOrThrow();
+        NDArray y = Conv2d.conv2d(in, w, bias, stride, p, d, groups).singletonOrThrow();
+        return guarded ? GuardedConv.handedOn(y) : y;
     }
 
     /**

@@ -3,14 +3,17 @@ package io.fadconv.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * The convolutions that configuration {@code channels-last-guarded} keeps away from oneDNN, and
  * how it computes them instead. On an AMD Zen 5, oneDNN's channels-last kernels computed wrong
  * 1 x 1 convolutions at some channel counts and batches, grouped convolutions whose channel
- * groups are not multiples of 16 (one input channel per group, one input channel), and dilated
- * depthwise ones; its channels-last convolutions with larger kernels and channel groups that are
- * multiples of 16, and its undilated depthwise ones, were right in every geometry swept
+ * groups are not multiples of 16 (one input channel per group), convolutions with one input
+ * channel (the input gradient), and dilated depthwise ones; its channels-last convolutions with
+ * larger kernels were right in every geometry swept when ungrouped with two or more input
+ * channels (any channel count: 1520 more geometries swept 4-5 times each for this), or grouped
+ * with channel groups that are multiples of 16, and so were its undilated depthwise ones
  * (docs/engine-correctness.md). The self-check decides per machine whether this configuration
  * is right; this class only says which way each convolution goes.
  */
@@ -58,7 +61,30 @@ public final class GuardedConv {
         if (inPerGroup % BLOCK == 0 && outPerGroup % BLOCK == 0) {
             return Route.ONEDNN;
         }
-        return groups == 1 ? Route.PADDED : Route.UNFOLD;
+        if (groups == 1) {
+            // ungrouped with two or more input channels: right in every geometry swept, at any
+            // channel count; one input channel got a wrong input gradient
+            return inPerGroup > 1 ? Route.ONEDNN : Route.PADDED;
+        }
+        return Route.UNFOLD;
+    }
+
+    /**
+     * What oneDNN's channels-last output is handed on as under the guard: as it is, except while
+     * gradients are recorded with a channel count that is not a multiple of 16, when it is
+     * copied into NCHW. The BatchNorm after such a convolution ran 3-4x slower on channels-last
+     * memory at 4 and 8 channels; resnet18x0.25-unet's static training step took 216-219 ms with
+     * the copy against 356-382 without it (AMD EPYC Zen 5, alternating runs). The same values.
+     *
+     * @param y a convolution's output, channels-last
+     * @return y, or its NCHW copy
+     */
+    static NDArray handedOn(NDArray y) {
+        Shape s = y.getShape();
+        if (s.get(1) % BLOCK == 0 || !JniUtils.isGradMode()) {
+            return y;
+        }
+        return y.flatten().reshape(s); // a reshape of non-contiguous memory copies it
     }
 
     /**

@@ -30,9 +30,11 @@ class GuardedConvTest {
         // channel groups that are multiples of 16 stay on oneDNN, dilated or not
         "64, 64, 3, 1, 1, ONEDNN", "512, 256, 3, 1, 1, ONEDNN", "256, 256, 3, 12, 1, ONEDNN",
         "128, 16, 3, 1, 8, ONEDNN",
-        // ungrouped ones padded to the block: the stem, a head, one input channel
-        "64, 3, 7, 1, 1, PADDED", "2, 16, 3, 1, 1, PADDED", "4, 1, 3, 1, 1, PADDED",
-        "1, 1, 3, 1, 1, PADDED", "40, 24, 3, 2, 1, PADDED",
+        // ungrouped with two or more input channels stay on oneDNN at any channel count: the
+        // stem, a head, a small decoder; one input channel is padded to the block
+        "64, 3, 7, 1, 1, ONEDNN", "2, 16, 3, 1, 1, ONEDNN", "40, 24, 3, 2, 1, ONEDNN",
+        "4, 4, 3, 1, 1, ONEDNN", "4, 1, 3, 1, 1, PADDED", "1, 1, 3, 1, 1, PADDED",
+        "16, 1, 7, 1, 1, PADDED",
         // grouped ones unfolded: a channel multiplier, 24 channels per group
         "12, 1, 3, 1, 6, UNFOLD", "96, 24, 3, 1, 4, UNFOLD",
         // depthwise: oneDNN's own kernels, unless dilated
@@ -57,7 +59,8 @@ class GuardedConvTest {
         // CPU seen, the AMD Zen 5 included)
         "PADDED, 2, 3, 16, 12, 7, 2, 3, 1, 1",
         "PADDED, 1, 16, 6, 9, 3, 1, 1, 1, 1",
-        "PADDED, 2, 5, 3, 8, 3, 1, 2, 2, 1"})
+        "PADDED, 2, 5, 3, 8, 3, 1, 2, 2, 1",
+        "PADDED, 2, 1, 4, 9, 3, 1, 1, 1, 1"})
     void matchesTheReferenceInValueAndGradients(Route route, int b, int c, int o, int size,
             int k, int stride, int pad, int dil, int groups) {
         ConvCheck.Case t = new ConvCheck.Case(b, c, o, size, size, k, stride, pad, dil, groups,
@@ -87,6 +90,47 @@ class GuardedConvTest {
                 assertThat(padded.get(":, {}:", c).toFloatArray()).containsOnly(0f);
             }
             assertThat(Tensors.nhwcInMemory(padded)).isTrue();
+        }
+    }
+
+    /**
+     * Ungrouped convolutions at channel counts that are not multiples of 16, as the engine runs
+     * them in the configuration in use (under the guard: oneDNN channels-last, the output copied
+     * to NCHW while gradients are recorded), against the double reference in value and both
+     * gradients: the stem, a small decoder, a head.
+     */
+    @ParameterizedTest(name = "N{0} C{1}->{2} {3}x{3} k{4} s{5}")
+    @CsvSource({"2, 3, 64, 32, 7, 2, 3", "1, 3, 16, 20, 7, 2, 3", "2, 8, 4, 16, 3, 1, 1",
+        "3, 4, 4, 12, 3, 1, 1", "2, 16, 6, 10, 3, 1, 1", "1, 24, 40, 9, 5, 2, 2"})
+    void smallChannelsAsTheEngineRunsThemMatchTheReference(int b, int c, int o, int size, int k,
+            int stride, int pad) {
+        ConvCheck.Case t = new ConvCheck.Case(b, c, o, size, size, k, stride, pad, 1, 1, true);
+        try (NDManager m = Djl.engine().newBaseManager()) {
+            ConvCheck.assertMatches(m, new Random(17L * b + c + 5L * o + k), t,
+                    (x, w, bias) -> EngineConv.conv2d(ConvLayout.CHANNELS_LAST, x, w, bias,
+                            t.strideShape(), t.paddingShape(), t.dilationShape(), 1), 1e-5);
+        }
+    }
+
+    /**
+     * While gradients are recorded, an output whose channels are not a multiple of 16 is
+     * handed on in NCHW memory (BatchNorm was 3-4x slower on it channels-last); otherwise, and
+     * in inference, as oneDNN gave it. The same values either way.
+     */
+    @ParameterizedTest(name = "{0} channels, gradients recorded {1}")
+    @CsvSource({"6, true, false", "6, false, true", "16, true, true", "4, true, false"})
+    void handsSmallOutputsOnInNchwWhileTraining(int channels, boolean grad, boolean nhwc) {
+        boolean before = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        try (NDManager m = Djl.engine().newBaseManager()) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+            NDArray y = EngineConv.channelsLast(m.arange(2 * channels * 3 * 4)
+                    .toType(DataType.FLOAT32, false).reshape(2, channels, 3, 4));
+            NDArray handed = GuardedConv.handedOn(y);
+            assertThat(handed.getShape()).isEqualTo(y.getShape());
+            assertThat(handed.toFloatArray()).containsExactly(y.toFloatArray());
+            assertThat(Tensors.nhwcInMemory(handed)).isEqualTo(nhwc);
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(before);
         }
     }
 }
