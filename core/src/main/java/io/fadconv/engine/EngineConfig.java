@@ -44,8 +44,9 @@ public enum EngineConfig {
      */
     CHANNELS_LAST_GUARDED("channels-last-guarded", "oneDNN at the CPU's full ISA, convolution "
             + "inputs channels-last, except the kinds of convolution found wrong there on an AMD "
-            + "Zen 5 (1 x 1 as a matrix product; channels not multiples of 16 zero-padded to 16, "
-            + "or unfolded into a matrix product where grouped; dilated depthwise unfolded)",
+            + "Zen 5 (1 x 1 as a matrix product; one input channel zero-padded to 16; grouped "
+            + "with channel groups not multiples of 16, and dilated depthwise, unfolded into a "
+            + "matrix product)",
             ConvLayout.CHANNELS_LAST,
             ConvLayout.CHANNELS_LAST, true, null, true),
     /** ATen's own convolutions (im2col + BLAS); oneDNN is not used. Slow but independent. */
