@@ -69,7 +69,7 @@ public final class EngineConv {
         }
         NDArray in = engineLayout == ConvLayout.CHANNELS_LAST ? channelsLast(x) : x;
         NDArray y = Conv2d.conv2d(in, w, bias, stride, p, d, groups).singletonOrThrow();
-        return guarded ? GuardedConv.handedOn(y) : y;
+        return guarded ? GuardedConv.handedOn(y, groups) : y;
     }
 
     /**

@@ -70,18 +70,21 @@ public final class GuardedConv {
     }
 
     /**
-     * What oneDNN's channels-last output is handed on as under the guard: as it is, except while
-     * gradients are recorded with a channel count that is not a multiple of 16, when it is
-     * copied into NCHW. The BatchNorm after such a convolution ran 3-4x slower on channels-last
-     * memory at 4 and 8 channels; resnet18x0.25-unet's static training step took 216-219 ms with
-     * the copy against 356-382 without it (AMD EPYC Zen 5, alternating runs). The same values.
+     * What oneDNN's channels-last output is handed on as under the guard: as it is, except for an
+     * ungrouped convolution while gradients are recorded with a channel count that is not a
+     * multiple of 16, when it is copied into NCHW. The BatchNorm after such a convolution ran
+     * 3-4x slower on channels-last memory at 4 and 8 channels; resnet18x0.25-unet's static
+     * training step took 216-219 ms with the copy against 356-382 without it (AMD EPYC Zen 5,
+     * alternating runs). Grouped and depthwise outputs were not measured and are left as they
+     * are. The same values either way.
      *
      * @param y a convolution's output, channels-last
+     * @param groups the convolution's groups
      * @return y, or its NCHW copy
      */
-    static NDArray handedOn(NDArray y) {
+    static NDArray handedOn(NDArray y, int groups) {
         Shape s = y.getShape();
-        if (s.get(1) % BLOCK == 0 || !JniUtils.isGradMode()) {
+        if (groups != 1 || s.get(1) % BLOCK == 0 || !JniUtils.isGradMode()) {
             return y;
         }
         return y.flatten().reshape(s); // a reshape of non-contiguous memory copies it

@@ -113,19 +113,21 @@ class GuardedConvTest {
     }
 
     /**
-     * While gradients are recorded, an output whose channels are not a multiple of 16 is
-     * handed on in NCHW memory (BatchNorm was 3-4x slower on it channels-last); otherwise, and
-     * in inference, as oneDNN gave it. The same values either way.
+     * While gradients are recorded, an ungrouped convolution's output whose channels are not a
+     * multiple of 16 is handed on in NCHW memory (BatchNorm was 3-4x slower on it
+     * channels-last); otherwise, and in inference, as oneDNN gave it. The same values either way.
      */
-    @ParameterizedTest(name = "{0} channels, gradients recorded {1}")
-    @CsvSource({"6, true, false", "6, false, true", "16, true, true", "4, true, false"})
-    void handsSmallOutputsOnInNchwWhileTraining(int channels, boolean grad, boolean nhwc) {
+    @ParameterizedTest(name = "{0} channels, {1} groups, gradients recorded {2}")
+    @CsvSource({"6, 1, true, false", "6, 1, false, true", "16, 1, true, true",
+        "4, 1, true, false", "24, 24, true, true"})
+    void handsSmallOutputsOnInNchwWhileTraining(int channels, int groups, boolean grad,
+            boolean nhwc) {
         boolean before = ai.djl.pytorch.jni.JniUtils.isGradMode();
         try (NDManager m = Djl.engine().newBaseManager()) {
             ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
             NDArray y = EngineConv.channelsLast(m.arange(2 * channels * 3 * 4)
                     .toType(DataType.FLOAT32, false).reshape(2, channels, 3, 4));
-            NDArray handed = GuardedConv.handedOn(y);
+            NDArray handed = GuardedConv.handedOn(y, groups);
             assertThat(handed.getShape()).isEqualTo(y.getShape());
             assertThat(handed.toFloatArray()).containsExactly(y.toFloatArray());
             assertThat(Tensors.nhwcInMemory(handed)).isEqualTo(nhwc);
