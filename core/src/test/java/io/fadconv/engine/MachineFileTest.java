@@ -1,0 +1,34 @@
+package io.fadconv.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fadconv.testing.SystemProperties;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where facts learned about the machine are kept. The tests must never write the user's own
+ * files: a route broken on purpose in a test run once marked {@code channels-last-guarded} wrong
+ * in {@code ~/.djl.ai}, and every later run on that machine fell back to {@code onednn-off}.
+ */
+class MachineFileTest {
+
+    @Test
+    void theTestsKeepTheirsInTheBuild() {
+        String dir = System.getenv("FADCONV_ENGINE_CACHE_DIR");
+        assertThat(dir).as("the parent pom's surefire sets FADCONV_ENGINE_CACHE_DIR").isNotNull();
+        Path file = MachineFile.open("engine-verdicts", "key").path();
+        assertThat(file).isEqualTo(Path.of(dir, "engine-verdicts.json"));
+        assertThat(file.toAbsolutePath().toString()).contains("target")
+                .doesNotContain(".djl.ai");
+    }
+
+    @Test
+    void aPropertyOverridesTheEnvironment() {
+        try (SystemProperties p = new SystemProperties().set("fadconv.engine.cache.dir",
+                "/tmp/elsewhere")) {
+            assertThat(MachineFile.open("engine-speed", "key").path())
+                    .isEqualTo(Path.of("/tmp/elsewhere", "engine-speed.json"));
+        }
+    }
+}
