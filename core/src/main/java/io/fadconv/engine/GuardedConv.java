@@ -169,9 +169,9 @@ public final class GuardedConv {
         if (extra == 0) {
             return EngineConv.channelsLast(x);
         }
-        // a pad of the NHWC view's last axis: 1.8 ms for the stem's input at batch 8, 256 x
-        // 256, where concatenating zeros on that axis took 56 ms and padding NCHW then
-        // converting 25 ms (AMD EPYC Zen 5)
+        // a pad of the NHWC view's last axis: 1.3-1.8 ms for the stem's input at batch 8,
+        // 256 x 256, where concatenating zeros in NCHW and converting took 64-70 ms, and
+        // concatenating on the NHWC axis 3.1-56 ms (56 in fresh memory; AMD EPYC Zen 5)
         return x.transpose(0, 2, 3, 1).pad(new Shape(0, extra), 0).transpose(0, 3, 1, 2);
     }
 
