@@ -143,7 +143,8 @@ public final class ModelBenchmark {
     /**
      * Where each spec's time goes, op by op ({@link OpProfile}), under the configuration in use:
      * a training step (forward and backward) and an inference forward of each network, each run
-     * once untimed (which also tunes), then {@code passes} times under the profiler.
+     * once untimed (which also tunes), then {@code passes} times without and as many under the
+     * profiler, counting page faults both ways ({@link OpProfile#of}).
      *
      * @param model the model name
      * @param specs convolution specs, the baseline first
@@ -155,10 +156,10 @@ public final class ModelBenchmark {
      * @return for {@code training step} and {@code inference}, in that order, a profile per spec
      *     in spec order
      */
-    public static Map<String, List<List<OpProfile.Op>>> profile(String model, List<String> specs,
+    public static Map<String, List<OpProfile.Profile>> profile(String model, List<String> specs,
             int inChannels, int classes, int size, int batch, int passes) {
         Djl.seed(0);
-        Map<String, List<List<OpProfile.Op>>> out = new LinkedHashMap<>();
+        Map<String, List<OpProfile.Profile>> out = new LinkedHashMap<>();
         out.put("training step", new ArrayList<>());
         out.put("inference", new ArrayList<>());
         try (NDManager m = Djl.engine().newBaseManager()) {

@@ -54,7 +54,9 @@ class OpProfileTest {
         List<OpProfile.Op> other = List.of(new OpProfile.Op("conv", 2, 12),
                 new OpProfile.Op("mm", 4, 5), new OpProfile.Op("bn", 2, 3),
                 new OpProfile.Op("view", 8, 0.5));
-        String table = OpProfile.table(List.of("static", "fadconv"), List.of(base, other), 3);
+        String table = OpProfile.table(List.of("static", "fadconv"),
+                List.of(new OpProfile.Profile(base, 220, 215),
+                        new OpProfile.Profile(other, 710.4, 700)), 3);
         assertThat(table.lines().toList()).containsExactly(
                 "| op | static ms (calls) | fadconv ms (calls) | vs static |",
                 "|---|---:|---:|---:|",
@@ -62,7 +64,29 @@ class OpProfileTest {
                 "| mm | - | 5.0 (4) | +5.0 |",
                 "| bn | 3.0 (2) | 3.0 (2) | +0.0 |",
                 "| other ops | 1.0 | 0.5 | -0.5 |",
-                "| all ops | 14.0 | 20.5 | +6.5 |");
+                "| all ops | 14.0 | 20.5 | +6.5 |",
+                "| minor page faults per pass, profiled (unprofiled) | 220 (215) | 710 (700) | |");
+    }
+
+    @Test
+    void aProfileThatFaultedFarMoreThanWithoutTheProfilerIsFlagged() {
+        List<OpProfile.Op> ops = List.of(new OpProfile.Op("bmm", 1, 150));
+        // the counts measured on an AMD EPYC for resnet18-unet FADConv: 22,771 against ~710
+        OpProfile.Profile faulted = new OpProfile.Profile(ops, 22771, 710);
+        assertThat(faulted.profilerFaulted()).isTrue();
+        assertThat(new OpProfile.Profile(ops, 1500, 710).profilerFaulted())
+                .as("twice as many, but under 1000 more").isFalse();
+        assertThat(new OpProfile.Profile(ops, 5000, 4000).profilerFaulted())
+                .as("1000 more, but not twice as many").isFalse();
+        assertThat(new OpProfile.Profile(ops, 5000, -1).profilerFaulted())
+                .as("unreadable counts").isFalse();
+        String table = OpProfile.table(List.of("static", "fadconv"),
+                List.of(new OpProfile.Profile(ops, 220, 215), faulted), 3);
+        assertThat(table.lines().toList()).last().asString()
+                .startsWith("fadconv: far more pages faulted under the profiler");
+        assertThat(OpProfile.table(List.of("static"),
+                List.of(new OpProfile.Profile(ops, -1, -1)), 3).lines().toList()).last()
+                .isEqualTo("| minor page faults per pass, profiled (unprofiled) | ? (?) |");
     }
 
     @Test
@@ -80,8 +104,12 @@ class OpProfileTest {
             };
             pass.run();
             long t0 = System.nanoTime();
-            List<OpProfile.Op> ops = OpProfile.of(3, pass);
+            OpProfile.Profile profile = OpProfile.of(3, pass);
+            // two sets of three passes: unprofiled, then profiled
             double wallMs = (System.nanoTime() - t0) / 1e6 / 3;
+            List<OpProfile.Op> ops = profile.ops();
+            assertThat(profile.faultsPerPass()).as("counted on Linux").isGreaterThanOrEqualTo(0);
+            assertThat(profile.unprofiledFaultsPerPass()).isGreaterThanOrEqualTo(0);
             assertThat(ops).filteredOn(o -> o.name().equals("aten::convolution"))
                     .singleElement().extracting(OpProfile.Op::calls).isEqualTo(1.0);
             assertThat(ops).allSatisfy(o -> assertThat(o.selfMs()).isGreaterThanOrEqualTo(0));

@@ -61,6 +61,23 @@ public final class NativeMemory {
     private NativeMemory() {}
 
     /**
+     * Minor page faults of this process so far: the pages it touched for the first time (or again
+     * after giving them back), each one zeroed by the kernel.
+     *
+     * @return the count from {@code /proc/self/stat}, or -1 where that cannot be read
+     */
+    public static long minorFaults() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            // the fields after the command name, which is in parentheses and may hold spaces
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[7]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
      * Whether this process started with the tunables that keep freed memory.
      *
      * @return true when {@code GLIBC_TUNABLES} holds every one of {@link #TUNABLES}

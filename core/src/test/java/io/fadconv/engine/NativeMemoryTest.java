@@ -118,24 +118,16 @@ class NativeMemoryTest {
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
             ai.djl.ndarray.NDArray source = m.ones(new ai.djl.ndarray.types.Shape(bytes / 4));
             for (int i = 0; i < 10; i++) {
-                long before = minorFaults();
+                long before = NativeMemory.minorFaults();
                 try (ai.djl.ndarray.NDArray copy = source.duplicate()) {
                     assertThat(copy.getFloat(bytes / 4 - 1)).isEqualTo(1f);
                 }
                 // the first copy grows the heap; later ones should find the freed block
-                reused += i > 0 && minorFaults() - before < pages / 10 ? 1 : 0;
+                reused += i > 0 && NativeMemory.minorFaults() - before < pages / 10 ? 1 : 0;
             }
         }
         assertThat(reused).as("copies of 9 after the first that faulted under a tenth of their "
                 + pages + " pages").isGreaterThanOrEqualTo(7);
-    }
-
-    /** Minor page faults of this process so far ({@code /proc/self/stat}, field 10). */
-    private static long minorFaults() throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        // fields after the command name, which is in parentheses and may hold spaces
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[7]);
     }
 
     @Test
