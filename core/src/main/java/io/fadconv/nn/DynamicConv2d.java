@@ -293,11 +293,16 @@ public final class DynamicConv2d {
             return im2colBmm(x, kernels, bias, stride, padding, dilation);
         }
         if (strategy == Strategy.PER_SAMPLE) {
+            // split, not B slices: a slice's gradient is a zero-filled array of the whole batch,
+            // so B of them cost B^2 samples' memory traffic; split's is one concatenation
+            NDList samples = x.split(b, 0);
+            NDList ws = kernels.split(b, 0);
+            NDList bs = bias == null ? null : bias.split(b, 0);
             NDList outs = new NDList((int) b);
-            for (long i = 0; i < b; i++) {
-                NDIndex sample = new NDIndex("{}:{}", i, i + 1);
-                outs.add(EngineConv.conv2d(x.get(sample), kernels.get(i),
-                        bias == null ? null : bias.get(i), stride, padding, dilation, groups));
+            for (int i = 0; i < b; i++) {
+                outs.add(EngineConv.conv2d(samples.get(i), ws.get(i).reshape(ks.slice(1)),
+                        bs == null ? null : bs.get(i).reshape(o), stride, padding, dilation,
+                        groups));
             }
             return NDArrays.concat(outs, 0);
         }

@@ -63,9 +63,11 @@ final class TimingRounds {
      * the JVM's compilers no longer run beside the candidates, {@link JvmThreads}, whose time
      * had been charged to whichever candidate ran while they compiled; 8: only a runner-up timed
      * before the best is timed again, {@link #worthRerunning}; 9: im2col-bmm mixes a mixture's
-     * kernels output channel by output channel, faster than when the choices before were made).
+     * kernels output channel by output channel, faster than when the choices before were made;
+     * 10: per-sample splits the batch instead of slicing it sample by sample, which made its
+     * backward faster).
      */
-    static final int PROCEDURE = 9;
+    static final int PROCEDURE = 10;
 
     /**
      * How many training forwards must beat expert-sum's least time before it is left untimed
