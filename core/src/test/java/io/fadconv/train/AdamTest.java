@@ -129,6 +129,65 @@ class AdamTest {
     }
 
     @Test
+    void aParameterUpdatedPieceByPieceMatchesTheFormulaInDoublePrecision() {
+        int rows = 3;
+        int cols = 1_000_000;
+        // more than one piece, and pieces of whole rows that do not divide the rows evenly
+        assertThat((long) rows * cols).isGreaterThan(Adam.PIECE);
+        assertThat(Adam.PIECE / cols).isBetween(1L, (long) rows - 1);
+        int n = rows * cols;
+        float[] p0 = new float[n];
+        float[][] grads = new float[2][n];
+        for (int i = 0; i < n; i++) {
+            p0[i] = (float) Math.sin(i * 0.001);
+            // kept away from zero, where Adam's step -lr * g / (|g| + eps) turns on g's rounding
+            grads[0][i] = (float) (0.05 + 0.1 * (1 + Math.cos(i * 0.0007)));
+            grads[1][i] = (float) -(0.03 + 0.1 * (1 + Math.sin(i * 0.0003 + 1)));
+        }
+        double lr = 1e-2;
+        double wd = 0.01;
+        double[] p = new double[n];
+        double[] mm = new double[n];
+        double[] vv = new double[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = p0[i];
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter param = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT)
+                    .optShape(new Shape(rows, cols)).build();
+            param.setInitializer(new ConstantInitializer(0));
+            param.initialize(m, DataType.FLOAT32);
+            param.getArray().set(p0);
+            try (Adam adam = new Adam(Adam.Settings.torchDefaults(lr, wd),
+                    List.of(new TrainableParameters.Named("w", param)), m)) {
+                for (int t = 1; t <= grads.length; t++) {
+                    for (int i = 0; i < n; i++) {
+                        double g = grads[t - 1][i] + wd * p[i];
+                        mm[i] = 0.9 * mm[i] + 0.1 * g;
+                        vv[i] = 0.999 * vv[i] + 0.001 * g * g;
+                        p[i] -= lr * mm[i] / (1 - Math.pow(0.9, t))
+                                / (Math.sqrt(vv[i] / (1 - Math.pow(0.999, t))) + 1e-8);
+                    }
+                    float[] r = grads[t - 1];
+                    try (NDManager sub = m.newSubManager();
+                            GradientCollector gc = Djl.engine().newGradientCollector()) {
+                        gc.backward(sub.create(r, new Shape(rows, cols)).mul(param.getArray())
+                                .sum());
+                    }
+                    adam.step();
+                    float[] got = param.getArray().toFloatArray();
+                    for (int i = 0; i < n; i++) {
+                        if (Math.abs(got[i] - p[i]) > 1e-6 + 1e-6 * Math.abs(p[i])) {
+                            throw new AssertionError(String.format("step %d element %d (row %d):"
+                                    + " %s, expected %s", t, i, i / cols, got[i], p[i]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void gradientsAreZeroedAfterAStep() {
         try (NDManager m = NDManager.newBaseManager()) {
             Parameter p = parameter(m, new float[] {1, 2, 3});
