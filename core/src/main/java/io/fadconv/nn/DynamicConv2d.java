@@ -3,7 +3,6 @@ package io.fadconv.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import io.fadconv.engine.ConvLayout;
@@ -11,6 +10,7 @@ import io.fadconv.engine.EngineConv;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.LiveTaps;
 import io.fadconv.engine.Unfold;
+import java.util.stream.LongStream;
 
 /**
  * The functional ops every dynamic convolution shares, beside the blocks as
@@ -292,28 +292,24 @@ public final class DynamicConv2d {
         if (strategy == Strategy.IM2COL_BMM) {
             return im2colBmm(x, kernels, bias, stride, padding, dilation);
         }
-        if (strategy == Strategy.PER_SAMPLE) {
-            // split, not B slices: a slice's gradient is a zero-filled array of the whole batch,
-            // so B of them cost B^2 samples' memory traffic; split's is one concatenation
-            NDList samples = x.split(b, 0);
-            NDList ws = kernels.split(b, 0);
-            NDList bs = bias == null ? null : bias.split(b, 0);
-            NDList outs = new NDList((int) b);
-            for (int i = 0; i < b; i++) {
-                outs.add(EngineConv.conv2d(samples.get(i), ws.get(i).reshape(ks.slice(1)),
-                        bs == null ? null : bs.get(i).reshape(o), stride, padding, dilation,
-                        groups));
-            }
-            return NDArrays.concat(outs, 0);
-        }
-        if (strategy == Strategy.CHUNKED_GROUPED) {
-            long half = (b + 1) / 2;
-            NDList outs = new NDList(2);
-            for (long i = 0; i < b; i += half) {
-                NDIndex chunk = new NDIndex("{}:{}", i, Math.min(b, i + half));
-                outs.add(conv2d(x.get(chunk), kernels.get(chunk),
-                        bias == null ? null : bias.get(chunk), stride, padding, dilation, groups,
-                        Strategy.GROUPED));
+        if (strategy == Strategy.PER_SAMPLE || strategy == Strategy.CHUNKED_GROUPED) {
+            boolean perSample = strategy == Strategy.PER_SAMPLE;
+            long[] at = perSample ? LongStream.range(1, b).toArray() : new long[] {(b + 1) / 2};
+            // split, not slices: a slice's gradient is a zero-filled array of the whole batch,
+            // so B slices cost B^2 samples' memory traffic in the backward; split's is one
+            // concatenation
+            NDList parts = x.split(at, 0);
+            NDList ws = kernels.split(at, 0);
+            NDList bs = bias == null ? null : bias.split(at, 0);
+            NDList outs = new NDList(parts.size());
+            for (int i = 0; i < parts.size(); i++) {
+                NDArray bi = bs == null ? null : bs.get(i);
+                outs.add(perSample
+                        ? EngineConv.conv2d(parts.get(i), ws.get(i).reshape(ks.slice(1)),
+                                bi == null ? null : bi.reshape(o), stride, padding, dilation,
+                                groups)
+                        : conv2d(parts.get(i), ws.get(i), bi, stride, padding, dilation, groups,
+                                Strategy.GROUPED));
             }
             return NDArrays.concat(outs, 0);
         }

@@ -64,8 +64,8 @@ final class TimingRounds {
      * had been charged to whichever candidate ran while they compiled; 8: only a runner-up timed
      * before the best is timed again, {@link #worthRerunning}; 9: im2col-bmm mixes a mixture's
      * kernels output channel by output channel, faster than when the choices before were made;
-     * 10: per-sample splits the batch instead of slicing it sample by sample, which made its
-     * backward faster).
+     * 10: per-sample and the halves split the batch instead of slicing it, which made their
+     * backwards faster).
      */
     static final int PROCEDURE = 10;
 
