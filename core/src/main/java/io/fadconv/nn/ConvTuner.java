@@ -1,7 +1,7 @@
 package io.fadconv.nn;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fadconv.engine.ConvLayout;
+import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.JvmThreads;
 import io.fadconv.engine.MachineFile;
@@ -225,12 +225,31 @@ public final class ConvTuner {
     /** A problem under a configuration: what a geometry key is made of. */
     private record Lookup(ConvProblem problem, io.fadconv.engine.EngineConfig config) {}
 
+    /**
+     * Whether the tuner times a strategy for a problem: every one that applies in the problem's
+     * mode (a training geometry may be met with gradients off: tests, twins), except
+     * {@link DynamicConv2d.Strategy#GROUPED_NCHW} under a guarded configuration. The guard runs
+     * every oneDNN convolution channels-last, so there it is the grouped convolution itself with
+     * two more copies and its output left in NCHW. Timed alone it sometimes won by 1.5x, but not
+     * in networks: on an AMD EPYC Zen 5, resnet18x0.25-unet's FADConv training step was 1.66x and
+     * 1.68x static under a tuning that chose it for four geometries, 1.39x and 1.44x under one
+     * that chose it for two others, 1.41x and 1.53x with it nowhere, and 1.63x and 1.76x with it
+     * everywhere (BENCHMARKS.md). A checkpoint's choice of it still runs.
+     *
+     * @param s the strategy
+     * @param p the problem
+     * @return true when the tuner times it
+     */
+    static boolean isCandidate(DynamicConv2d.Strategy s, ConvProblem p) {
+        EngineConfig config = EngineSetup.active();
+        return s.applies(p.batch(), p.groups(), p.experts(), config.layout(p.training()))
+                && !(s == DynamicConv2d.Strategy.GROUPED_NCHW && config.guarded());
+    }
+
     private static Choice decide(String key, ConvProblem p) {
         List<DynamicConv2d.Strategy> candidates = new ArrayList<>();
-        // in the problem's mode: a training geometry may be met with gradients off (tests, twins)
-        ConvLayout layout = EngineSetup.active().layout(p.training());
         for (DynamicConv2d.Strategy s : DynamicConv2d.Strategy.values()) {
-            if (s.applies(p.batch(), p.groups(), p.experts(), layout)) {
+            if (isCandidate(s, p)) {
                 candidates.add(s);
             }
         }

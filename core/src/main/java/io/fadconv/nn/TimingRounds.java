@@ -65,9 +65,10 @@ final class TimingRounds {
      * before the best is timed again, {@link #worthRerunning}; 9: im2col-bmm mixes a mixture's
      * kernels output channel by output channel, faster than when the choices before were made;
      * 10: per-sample and the halves split the batch instead of slicing it, which made their
-     * backwards faster).
+     * backwards faster; 11: grouped-nchw is no candidate under a guarded configuration,
+     * {@link ConvTuner#isCandidate}).
      */
-    static final int PROCEDURE = 10;
+    static final int PROCEDURE = 11;
 
     /**
      * How many training forwards must beat expert-sum's least time before it is left untimed

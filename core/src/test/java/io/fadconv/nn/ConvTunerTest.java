@@ -55,7 +55,7 @@ class ConvTunerTest {
         assertThat(p.key()).startsWith("train B4 C8 4x4 O16 k3x3");
         for (DynamicConv2d.Strategy each : DynamicConv2d.Strategy.values()) {
             double t = c.millis()[each.ordinal()];
-            if (!each.applies(4, 1, 4, io.fadconv.engine.EngineSetup.active().layout(true))) {
+            if (!ConvTuner.isCandidate(each, p)) {
                 assertThat(each).as("only the channels-last variant can be left out")
                         .isEqualTo(DynamicConv2d.Strategy.GROUPED_NCHW);
                 assertThat(t).isNaN();
@@ -79,7 +79,7 @@ class ConvTunerTest {
             double fastestForward = twin.millis()[twin.strategy().ordinal()];
             for (DynamicConv2d.Strategy each : DynamicConv2d.Strategy.values()) {
                 double t = twin.millis()[each.ordinal()];
-                if (!each.applies(4, 1, 4) || t == TimingRounds.CANNOT_WIN) {
+                if (!ConvTuner.isCandidate(each, p) || t == TimingRounds.CANNOT_WIN) {
                     continue;
                 }
                 assertThat(t).as(each.name()).isFinite().isGreaterThan(0)
@@ -130,8 +130,8 @@ class ConvTunerTest {
             // 4 output pixels, 8 output channels: im2col-bmm is a candidate
             NDArray x = m.ones(new Shape(2, 8, 2, 2));
             NDArray k = m.ones(new Shape(2, 8, 8, 3, 3));
-            DynamicConv2d.Strategy s = ConvTuner.strategy(ConvProblem.of(x, k.getShape(), 0, ONE,
-                    ONE, ONE, 1));
+            ConvProblem problem = ConvProblem.of(x, k.getShape(), 0, ONE, ONE, ONE, 1);
+            DynamicConv2d.Strategy s = ConvTuner.strategy(problem);
             Map<String, ConvTuner.Choice> choices = ConvTuner.choices();
             assertThat(choices).hasSize(1);
             ConvTuner.Choice c = choices.values().iterator().next();
@@ -140,7 +140,7 @@ class ConvTunerTest {
             assertThat(c.millis()).hasSize(DynamicConv2d.Strategy.values().length);
             double[] timed = java.util.Arrays.stream(c.millis()).filter(t -> !Double.isNaN(t))
                     .toArray();
-            int nchw = DynamicConv2d.Strategy.GROUPED_NCHW.applies(2, 1, 0) ? 1 : 0;
+            int nchw = ConvTuner.isCandidate(DynamicConv2d.Strategy.GROUPED_NCHW, problem) ? 1 : 0;
             assertThat(timed).hasSize(3 + nchw);
             assertThat(java.util.Arrays.stream(timed)).allMatch(t -> t > 0);
             assertThat(c.millis()[DynamicConv2d.Strategy.EXPERT_SUM.ordinal()])
