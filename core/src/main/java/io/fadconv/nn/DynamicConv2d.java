@@ -86,7 +86,8 @@ public final class DynamicConv2d {
          * (one copy of the input into NCHW; the output is left NCHW for the ops after it, a copy
          * back to channels-last here measured no faster on an AMD EPYC, and {@link ConvTuner}
          * times it with the copy back the next convolution makes): oneDNN's grouped kernels for
-         * many wide groups are not the same in both layouts; channels-last configurations only.
+         * many wide groups are not the same in both layouts; channels-last configurations only,
+         * and not timed by the tuner under a guarded one ({@link ConvTuner#isCandidate}).
          */
         GROUPED_NCHW,
         /**
