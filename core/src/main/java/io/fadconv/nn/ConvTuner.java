@@ -223,7 +223,7 @@ public final class ConvTuner {
     }
 
     /** A problem under a configuration: what a geometry key is made of. */
-    private record Lookup(ConvProblem problem, io.fadconv.engine.EngineConfig config) {}
+    private record Lookup(ConvProblem problem, EngineConfig config) {}
 
     /**
      * Whether the tuner times a strategy for a problem: every one that applies in the problem's

@@ -164,7 +164,10 @@ public final class Adam implements AutoCloseable {
         }
     }
 
-    /** The formula on one parameter or a piece of one, in place; temporaries join p's manager. */
+    /**
+     * The formula on one parameter or a piece of one, in place; its temporaries join the
+     * operands' manager, closed by the caller.
+     */
     private void update(NDArray p, NDArray grad, NDArray m, NDArray v, double b1, double b2,
             double stepSize, double bc2Sqrt) {
         NDArray g = grad;
