@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.fadconv.engine.Completion;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.LiveTaps;
 import java.util.Locale;
@@ -227,11 +228,11 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
             y = io.fadconv.engine.EngineConv.channelsLast(y);
         }
         if (!training) {
-            y.get(0).toFloatArray(); // forces completion
+            Completion.await(y);
             return new Forward((System.nanoTime() - t0) / 1e6, y, null, kLeaf);
         }
         NDArray loss = y.mul(y).sum();
-        loss.toFloatArray(); // the forward has completed
+        Completion.await(loss);
         return new Forward((System.nanoTime() - t0) / 1e6, y, loss, kLeaf);
     }
 
@@ -245,7 +246,7 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
         long t0 = System.nanoTime();
         ai.djl.pytorch.jni.JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) f.loss(),
                 (ai.djl.pytorch.engine.PtNDArray) f.loss().onesLike(), false, false);
-        f.kernels().getGradient().get(0).toFloatArray(); // forces completion
+        Completion.await(f.kernels().getGradient());
         return (System.nanoTime() - t0) / 1e6;
     }
 
