@@ -162,6 +162,86 @@ class AdamTest {
         }
     }
 
+    /**
+     * Parameters of several shapes (a scalar among them) packed into one run of the formula end
+     * exactly where each alone would, and their packed moments survive a save and load.
+     */
+    @Test
+    void packedParametersStepAsEachAloneAndRoundTrip() throws Exception {
+        Shape[] shapes = {new Shape(5), new Shape(2, 3), new Shape(), new Shape(4, 1, 2, 2)};
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter[] together = new Parameter[shapes.length];
+            Parameter[] apart = new Parameter[shapes.length];
+            Parameter[] resumed = new Parameter[shapes.length];
+            float[][][] grads = new float[shapes.length][4][];
+            List<TrainableParameters.Named> named = new java.util.ArrayList<>();
+            List<TrainableParameters.Named> namedResumed = new java.util.ArrayList<>();
+            for (int i = 0; i < shapes.length; i++) {
+                int n = (int) shapes[i].size();
+                float[] p0 = new float[n];
+                for (int k = 0; k < n; k++) {
+                    p0[k] = (float) Math.sin(1 + 7 * i + k);
+                    for (int t = 0; t < 4; t++) {
+                        if (grads[i][t] == null) {
+                            grads[i][t] = new float[n];
+                        }
+                        grads[i][t][k] = (float) Math.cos(3 + 5 * i + 11 * t + k);
+                    }
+                }
+                together[i] = parameter(m, p0, shapes[i]);
+                apart[i] = parameter(m, p0, shapes[i]);
+                resumed[i] = parameter(m, p0, shapes[i]);
+                named.add(new TrainableParameters.Named("w" + i, together[i]));
+                namedResumed.add(new TrainableParameters.Named("w" + i, resumed[i]));
+            }
+            Adam.Settings settings = Adam.Settings.torchDefaults(1e-2, 1e-3);
+            List<Adam> alone = new java.util.ArrayList<>();
+            for (int i = 0; i < shapes.length; i++) {
+                alone.add(new Adam(settings, List.of(new TrainableParameters.Named("w" + i,
+                        apart[i])), m));
+            }
+            try (Adam packed = new Adam(settings, named, m);
+                    Adam restored = new Adam(settings, namedResumed, m)) {
+                for (int t = 0; t < 4; t++) {
+                    if (t == 2) {
+                        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                        packed.save(new DataOutputStream(bytes));
+                        restored.load(new DataInputStream(new ByteArrayInputStream(
+                                bytes.toByteArray())));
+                        for (int i = 0; i < shapes.length; i++) {
+                            resumed[i].getArray().set(together[i].getArray().toFloatArray());
+                        }
+                    }
+                    for (int i = 0; i < shapes.length; i++) {
+                        backward(m, together[i], grads[i][t]);
+                        backward(m, apart[i], grads[i][t]);
+                        alone.get(i).step();
+                        if (t >= 2) {
+                            backward(m, resumed[i], grads[i][t]);
+                        }
+                    }
+                    packed.step();
+                    if (t >= 2) {
+                        restored.step();
+                    }
+                    for (int i = 0; i < shapes.length; i++) {
+                        float[] got = together[i].getArray().toFloatArray();
+                        assertThat(got).as("parameter %d %s after step %d, packed against "
+                                + "alone", i, shapes[i], t + 1)
+                                .isEqualTo(apart[i].getArray().toFloatArray());
+                        if (t >= 2) {
+                            assertThat(resumed[i].getArray().toFloatArray()).as("parameter %d "
+                                    + "after step %d, resumed from step 2", i, t + 1)
+                                    .isEqualTo(got);
+                        }
+                    }
+                }
+            } finally {
+                alone.forEach(Adam::close);
+            }
+        }
+    }
+
     @Test
     void gradientsAreZeroedAfterAStep() {
         try (NDManager m = NDManager.newBaseManager()) {
