@@ -68,7 +68,7 @@ final class TimingRounds {
      * 10: per-sample and the halves split the batch instead of slicing it, which made their
      * backwards faster; 11: grouped-nchw is no candidate under a guarded configuration,
      * {@link ConvTuner#isCandidate}; 12: a timed run waits for one element of its result,
-     * {@link io.fadconv.engine.Completion}, where a copy of a whole sample or kernel into Java
+     * {@link Completion}, where a copy of a whole sample or kernel into Java
      * had been charged to every candidate).
      */
     static final int PROCEDURE = 12;
