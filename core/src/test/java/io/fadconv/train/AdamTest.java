@@ -164,7 +164,8 @@ class AdamTest {
 
     /**
      * Parameters of several shapes (a scalar among them) packed into one run of the formula end
-     * exactly where each alone would, and their packed moments survive a save and load.
+     * exactly where each would in an optimiser of its own (a pack of one, which the formula tests
+     * above check against double precision), and their packed moments survive a save and load.
      */
     @Test
     void packedParametersStepAsEachAloneAndRoundTrip() throws Exception {
