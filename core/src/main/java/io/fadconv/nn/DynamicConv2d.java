@@ -255,8 +255,8 @@ public final class DynamicConv2d {
             throw new IllegalArgumentException(strategy + " cannot run batch " + b + " with "
                     + groups + " groups");
         }
-        NDArray all = EngineConv.conv2d(x, experts.reshape(new Shape(k * o).addAll(es.slice(2))),
-                null, stride, padding, dilation, groups);
+        NDArray all = EngineConv.conv2d(x, Layers.reshapeFor(experts, x,
+                new Shape(k * o).addAll(es.slice(2))), null, stride, padding, dilation, groups);
         Shape ys = all.getShape();
         NDArray y = attention.reshape(b, 1, k).batchMatMul(all.reshape(b, k, o * ys.get(2)
                 * ys.get(3))).reshape(b, o, ys.get(2), ys.get(3));
