@@ -11,9 +11,12 @@ import io.fadconv.engine.EngineConv;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.JvmThreads;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 /**
  * How {@link ConvTuner} times the candidate strategies of one geometry: forward only for
@@ -54,6 +57,28 @@ final class TimingRounds {
     private static final double RERUN_WITHIN = 1.10;
 
     /**
+     * A round of runs that costs less than this in all is run again ({@link #againWhileCheap}),
+     * up to {@link #CHEAP_ROUNDS} rounds: single runs of a few milliseconds are at the mercy of
+     * whatever else the process does (on an AMD EPYC the same grouped forward at 64 channels,
+     * 16 x 16, took 1.7 to 7.5 ms in eight runs in a row, and a process's first tuning ran
+     * grouped's backward at 16 channels, 64 x 64, in 15-21 ms against about 3 later), so one run
+     * each chose per-sample for the quarter-width network's first geometry in seven of eight
+     * fresh processes, where grouped is about twice as fast. The bound keeps the repeats to
+     * geometries where they cost little.
+     */
+    static final double CHEAP_ROUND_MS = 50;
+
+    /** The most rounds a cheap round is run in ({@link #CHEAP_ROUND_MS}). */
+    static final int CHEAP_ROUNDS = 3;
+
+    /**
+     * A forward and backward's time in forwards, to judge from the forwards whether a round of
+     * whole runs is cheap (a first backward also pays what the engine builds for it, so its own
+     * time overstates the cost of another): the backward costs about twice the forward.
+     */
+    private static final double WHOLE_PER_FORWARD = 3;
+
+    /**
      * Raised whenever a change of the timing procedure makes earlier choices suspect, so they are
      * timed again (2: no single cold run decides; kept when round two started reusing the
      * forwards' graphs, which saves time but does not decide differently; 4: under channels-last
@@ -69,9 +94,10 @@ final class TimingRounds {
      * backwards faster; 11: grouped-nchw is no candidate under a guarded configuration,
      * {@link ConvTuner#isCandidate}; 12: a timed run waits for one element of its result,
      * {@link Completion}, where a copy of a whole sample or kernel into Java
-     * had been charged to every candidate).
+     * had been charged to every candidate; 13: cheap rounds run again,
+     * {@link #CHEAP_ROUND_MS}).
      */
-    static final int PROCEDURE = 12;
+    static final int PROCEDURE = 13;
 
     /**
      * How many training forwards must beat expert-sum's least time before it is left untimed
@@ -127,10 +153,17 @@ final class TimingRounds {
         JniUtils.setGradMode(false);
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             ConvProblem.Data data = p.draw(m);
+            List<DynamicConv2d.Strategy> timed = new ArrayList<>();
             for (DynamicConv2d.Strategy s : candidates) {
-                ms[s.ordinal()] = notWorthTiming(s, p, ms, 1) ? CANNOT_WIN
-                        : reached(p, once(p, s, m, data, false).forwardMs());
+                if (notWorthTiming(s, p, ms, 1)) {
+                    ms[s.ordinal()] = CANNOT_WIN;
+                } else {
+                    ms[s.ordinal()] = reached(p, once(p, s, m, data, false).forwardMs());
+                    timed.add(s);
+                }
             }
+            againWhileCheap(timed, () -> sum(timed, ms), s -> ms[s.ordinal()] = Math.min(
+                    ms[s.ordinal()], reached(p, once(p, s, m, data, false).forwardMs())));
             for (DynamicConv2d.Strategy s : worthRerunning(candidates, ms)) {
                 ms[s.ordinal()] = Math.min(ms[s.ordinal()],
                         reached(p, once(p, s, m, data, false).forwardMs()));
@@ -196,10 +229,17 @@ final class TimingRounds {
             Runner runner) {
         double[] forward = untimed();
         double[] total = untimed();
+        List<DynamicConv2d.Strategy> timed = new ArrayList<>();
         for (DynamicConv2d.Strategy s : candidates) {
-            forward[s.ordinal()] = notWorthTiming(s, p, forward, FINALISTS) ? CANNOT_WIN
-                    : reached(p, runner.run(s, false).forwardMs());
+            if (notWorthTiming(s, p, forward, FINALISTS)) {
+                forward[s.ordinal()] = CANNOT_WIN;
+            } else {
+                forward[s.ordinal()] = reached(p, runner.run(s, false).forwardMs());
+                timed.add(s);
+            }
         }
+        againWhileCheap(timed, () -> sum(timed, forward), s -> forward[s.ordinal()] = Math.min(
+                forward[s.ordinal()], reached(p, runner.run(s, false).forwardMs())));
         double fastest = Double.POSITIVE_INFINITY;
         for (DynamicConv2d.Strategy s : candidates) {
             fastest = Math.min(fastest, forward[s.ordinal()]);
@@ -221,6 +261,8 @@ final class TimingRounds {
         for (DynamicConv2d.Strategy s : contenders) {
             timeWhole(p, s, runner, forward, total);
         }
+        againWhileCheap(contenders, () -> WHOLE_PER_FORWARD * sum(contenders, forward),
+                s -> timeWhole(p, s, runner, forward, total));
         for (DynamicConv2d.Strategy s : worthRerunning(candidates, total)) {
             timeWhole(p, s, runner, forward, total);
         }
@@ -250,6 +292,27 @@ final class TimingRounds {
         forward[i] = Math.min(forward[i], reached(p, r.forwardMs()));
         double whole = r.totalMs() - r.forwardMs() + forward[i];
         total[i] = Double.isNaN(total[i]) ? whole : Math.min(total[i], whole);
+    }
+
+    /**
+     * Runs a round of candidates again, each time in the reverse order of the round before (so
+     * that none always runs first after the same one), while a round is cheap, up to
+     * {@link #CHEAP_ROUNDS} rounds counting the one already run. Each run keeps its candidate's
+     * fastest time itself.
+     *
+     * @param timed the candidates of the round already run, in its order
+     * @param roundMs what a round costs, from the fastest times so far; rounds go on while it is
+     *     below {@link #CHEAP_ROUND_MS}
+     * @param run runs one candidate once and records its time
+     */
+    static void againWhileCheap(List<DynamicConv2d.Strategy> timed, DoubleSupplier roundMs,
+            Consumer<DynamicConv2d.Strategy> run) {
+        List<DynamicConv2d.Strategy> order = new ArrayList<>(timed);
+        for (int round = 1; round < CHEAP_ROUNDS && order.size() > 1
+                && roundMs.getAsDouble() < CHEAP_ROUND_MS; round++) {
+            Collections.reverse(order);
+            order.forEach(run);
+        }
     }
 
     /**
@@ -464,6 +527,10 @@ final class TimingRounds {
         boolean close = ms[runnerUp.ordinal()] <= RERUN_WITHIN * ms[best.ordinal()];
         return close && candidates.indexOf(runnerUp) < candidates.indexOf(best)
                 ? List.of(runnerUp) : List.of();
+    }
+
+    private static double sum(List<DynamicConv2d.Strategy> timed, double[] ms) {
+        return timed.stream().mapToDouble(s -> ms[s.ordinal()]).sum();
     }
 
     private static double[] untimed() {

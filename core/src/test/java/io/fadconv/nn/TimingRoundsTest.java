@@ -117,14 +117,16 @@ class TimingRoundsTest {
         int c = DynamicConv2d.Strategy.CHUNKED_GROUPED.ordinal();
         int ps = DynamicConv2d.Strategy.PER_SAMPLE.ordinal();
 
+        // times long enough that no round is cheap (TimingRounds.CHEAP_ROUND_MS)
         // grouped's forward is 1.2x ahead of the next: nothing can overtake it, no backward runs
         List<String> runs = new java.util.ArrayList<>();
         double[][] alone = TimingRounds.trainingRounds(candidates, p,
-                fakeRuns(Map.of("GROUPED", 10.0, "CHUNKED_GROUPED", 12.0, "PER_SAMPLE", 20.0),
-                        Map.of("GROUPED", 30.0, "CHUNKED_GROUPED", 20.0, "PER_SAMPLE", 5.0), runs));
+                fakeRuns(Map.of("GROUPED", 100.0, "CHUNKED_GROUPED", 120.0, "PER_SAMPLE", 200.0),
+                        Map.of("GROUPED", 300.0, "CHUNKED_GROUPED", 200.0, "PER_SAMPLE", 50.0),
+                        runs));
         assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE");
-        assertThat(alone[0][g]).isEqualTo(10.0);
-        assertThat(alone[1][g]).as("its forward stands for it").isEqualTo(10.0);
+        assertThat(alone[0][g]).isEqualTo(100.0);
+        assertThat(alone[1][g]).as("its forward stands for it").isEqualTo(100.0);
         assertThat(TimingRounds.decidedByForward(alone[1])).isTrue();
         assertThat(alone[1][c]).isInfinite();
         assertThat(alone[1][ps]).isInfinite();
@@ -133,29 +135,30 @@ class TimingRoundsTest {
                 .isEqualTo(TimingRounds.CANNOT_WIN);
 
         // chunked within 1.15x of grouped's forward: both run forward and backward, and chunked's
-        // cheaper backward wins; 40 against 31 ms is beyond the rerun window
+        // cheaper backward wins; 400 against 310 ms is beyond the rerun window
         runs.clear();
         double[][] race = TimingRounds.trainingRounds(candidates, p,
-                fakeRuns(Map.of("GROUPED", 10.0, "CHUNKED_GROUPED", 11.0, "PER_SAMPLE", 20.0),
-                        Map.of("GROUPED", 30.0, "CHUNKED_GROUPED", 20.0, "PER_SAMPLE", 5.0), runs));
+                fakeRuns(Map.of("GROUPED", 100.0, "CHUNKED_GROUPED", 110.0, "PER_SAMPLE", 200.0),
+                        Map.of("GROUPED", 300.0, "CHUNKED_GROUPED", 200.0, "PER_SAMPLE", 50.0),
+                        runs));
         assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE",
                 "GROUPED+backward", "CHUNKED_GROUPED+backward");
-        assertThat(race[1][g]).isEqualTo(40.0);
-        assertThat(race[1][c]).isEqualTo(31.0);
+        assertThat(race[1][g]).isEqualTo(400.0);
+        assertThat(race[1][c]).isEqualTo(310.0);
         assertThat(race[1][ps]).isInfinite();
         assertThat(TimingRounds.decidedByForward(race[1])).isFalse();
 
-        // grouped's whole run (40 ms) ran first and is within 10 % of chunked's (37 ms): grouped
+        // grouped's whole run (400 ms) ran first and is within 10 % of chunked's (370 ms): grouped
         // alone runs again, and its second run, free of first-use costs, wins
         runs.clear();
         Map<String, Double> secondBackward = new java.util.HashMap<>(
-                Map.of("GROUPED", 20.0, "CHUNKED_GROUPED", 26.0, "PER_SAMPLE", 5.0));
-        Map<String, Double> firstBackward = Map.of("GROUPED", 30.0, "CHUNKED_GROUPED", 26.0,
-                "PER_SAMPLE", 5.0);
+                Map.of("GROUPED", 200.0, "CHUNKED_GROUPED", 260.0, "PER_SAMPLE", 50.0));
+        Map<String, Double> firstBackward = Map.of("GROUPED", 300.0, "CHUNKED_GROUPED", 260.0,
+                "PER_SAMPLE", 50.0);
         List<String> backwards = new java.util.ArrayList<>();
         double[][] rerun = TimingRounds.trainingRounds(candidates, p, (s, backward) -> {
             runs.add(s.name() + (backward ? "+backward" : ""));
-            double f = Map.of("GROUPED", 10.0, "CHUNKED_GROUPED", 11.0, "PER_SAMPLE", 20.0)
+            double f = Map.of("GROUPED", 100.0, "CHUNKED_GROUPED", 110.0, "PER_SAMPLE", 200.0)
                     .get(s.name());
             if (!backward) {
                 return new ConvProblem.Run(f, Double.NaN);
@@ -167,20 +170,94 @@ class TimingRoundsTest {
         });
         assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE",
                 "GROUPED+backward", "CHUNKED_GROUPED+backward", "GROUPED+backward");
-        assertThat(rerun[1][g]).as("its faster run counts").isEqualTo(30.0);
-        assertThat(rerun[1][c]).isEqualTo(37.0);
+        assertThat(rerun[1][g]).as("its faster run counts").isEqualTo(300.0);
+        assertThat(rerun[1][c]).isEqualTo(370.0);
 
-        // grouped (36 ms) ran first and still won, chunked (37 ms) within 10 %: grouped won
+        // grouped (360 ms) ran first and still won, chunked (370 ms) within 10 %: grouped won
         // despite what a first run pays, so nothing runs again
         runs.clear();
         double[][] decided = TimingRounds.trainingRounds(candidates, p,
-                fakeRuns(Map.of("GROUPED", 10.0, "CHUNKED_GROUPED", 11.0, "PER_SAMPLE", 20.0),
-                        Map.of("GROUPED", 26.0, "CHUNKED_GROUPED", 26.0, "PER_SAMPLE", 5.0),
+                fakeRuns(Map.of("GROUPED", 100.0, "CHUNKED_GROUPED", 110.0, "PER_SAMPLE", 200.0),
+                        Map.of("GROUPED", 260.0, "CHUNKED_GROUPED", 260.0, "PER_SAMPLE", 50.0),
                         runs));
         assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE",
                 "GROUPED+backward", "CHUNKED_GROUPED+backward");
-        assertThat(decided[1][g]).isEqualTo(36.0);
-        assertThat(decided[1][c]).isEqualTo(37.0);
+        assertThat(decided[1][g]).isEqualTo(360.0);
+        assertThat(decided[1][c]).isEqualTo(370.0);
+    }
+
+    @Test
+    void cheapRoundsRunAgainInReverseOrderAndEachCandidateKeepsItsFastest() {
+        Djl.engine();
+        ConvProblem p = new ConvProblem(new Shape(4, 8, 8, 8), new Shape(8, 8, 3, 3), ONE, ONE,
+                ONE, 1, 0, true);
+        List<DynamicConv2d.Strategy> candidates = List.of(DynamicConv2d.Strategy.GROUPED,
+                DynamicConv2d.Strategy.CHUNKED_GROUPED, DynamicConv2d.Strategy.IM2COL_BMM,
+                DynamicConv2d.Strategy.PER_SAMPLE);
+        int g = DynamicConv2d.Strategy.GROUPED.ordinal();
+        int c = DynamicConv2d.Strategy.CHUNKED_GROUPED.ordinal();
+
+        // grouped's first forward pays a first use (9 ms) and would lose to chunked's 3 ms; its
+        // later forwards take 2 ms, and nothing else comes within 1.15x of that
+        List<String> runs = new java.util.ArrayList<>();
+        Map<String, java.util.Deque<Double>> forwards = new java.util.HashMap<>(Map.of(
+                "GROUPED", new java.util.ArrayDeque<>(List.of(9.0, 2.0, 2.0)),
+                "CHUNKED_GROUPED", new java.util.ArrayDeque<>(List.of(3.0, 3.0, 3.0)),
+                "PER_SAMPLE", new java.util.ArrayDeque<>(List.of(5.0, 5.0, 5.0))));
+        double[][] t = TimingRounds.trainingRounds(candidates, p, (s, backward) -> {
+            runs.add(s.name() + (backward ? "+backward" : ""));
+            return new ConvProblem.Run(forwards.get(s.name()).pop(), Double.NaN);
+        });
+        assertThat(runs).as("three rounds, each in the reverse order of the one before; "
+                + "im2col-bmm, never timed, not among them").containsExactly(
+                "GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE",
+                "PER_SAMPLE", "CHUNKED_GROUPED", "GROUPED",
+                "GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE");
+        assertThat(t[0][g]).isEqualTo(2.0);
+        assertThat(t[1][g]).as("decided by its forward").isEqualTo(2.0);
+        assertThat(TimingRounds.decidedByForward(t[1])).isTrue();
+
+        // forwards within 1.15x of each other: the whole runs race, and as 3 x their forwards
+        // is a cheap round, they race three times; grouped's first backward pays 30 ms
+        runs.clear();
+        java.util.Set<String> backwards = new java.util.HashSet<>();
+        double[][] race = TimingRounds.trainingRounds(candidates, p, (s, backward) -> {
+            runs.add(s.name() + (backward ? "+backward" : ""));
+            double f = s == DynamicConv2d.Strategy.GROUPED ? 2.0 : 2.2;
+            if (s == DynamicConv2d.Strategy.PER_SAMPLE) {
+                return new ConvProblem.Run(9.0, backward ? 20.0 : Double.NaN);
+            }
+            double b = s == DynamicConv2d.Strategy.GROUPED
+                    ? backwards.add(s.name()) ? 30.0 : 4.0 : 6.0;
+            return new ConvProblem.Run(f, backward ? f + b : Double.NaN);
+        });
+        assertThat(runs.subList(9, runs.size())).containsExactly(
+                "GROUPED+backward", "CHUNKED_GROUPED+backward",
+                "CHUNKED_GROUPED+backward", "GROUPED+backward",
+                "GROUPED+backward", "CHUNKED_GROUPED+backward");
+        assertThat(race[1][g]).as("its later backward counts").isEqualTo(6.0);
+        assertThat(race[1][c]).isEqualTo(8.2, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void aRoundThatIsNotCheapRunsOnce() {
+        Djl.engine();
+        ConvProblem p = new ConvProblem(new Shape(4, 8, 8, 8), new Shape(8, 8, 3, 3), ONE, ONE,
+                ONE, 1, 0, true);
+        List<DynamicConv2d.Strategy> candidates = List.of(DynamicConv2d.Strategy.GROUPED,
+                DynamicConv2d.Strategy.CHUNKED_GROUPED, DynamicConv2d.Strategy.PER_SAMPLE);
+        List<String> runs = new java.util.ArrayList<>();
+        // 20 + 25 + 30 ms of forwards is no cheap round; grouped alone contends
+        TimingRounds.trainingRounds(candidates, p, fakeRuns(
+                Map.of("GROUPED", 20.0, "CHUNKED_GROUPED", 25.0, "PER_SAMPLE", 30.0),
+                Map.of("GROUPED", 40.0, "CHUNKED_GROUPED", 40.0, "PER_SAMPLE", 40.0), runs));
+        assertThat(runs).containsExactly("GROUPED", "CHUNKED_GROUPED", "PER_SAMPLE");
+
+        // a single candidate has nothing to race
+        List<String> alone = new java.util.ArrayList<>();
+        TimingRounds.againWhileCheap(List.of(DynamicConv2d.Strategy.GROUPED), () -> 1.0,
+                s -> alone.add(s.name()));
+        assertThat(alone).isEmpty();
     }
 
     /** Runs that take the given times and note what ran. */
