@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * How {@link ConvTuner} times the candidate strategies of one geometry: forward only for
@@ -24,7 +25,8 @@ import java.util.function.DoubleSupplier;
  * ({@link #warmUp}), every candidate's forward, then forward and backward of those close to the
  * fastest forward (none when only the fastest is: it wins whatever its backward takes), and the
  * forwards also decide the same geometry in inference (a training run evaluates, so it would
- * otherwise time the forwards twice); a close runner-up timed before the best runs a second
+ * otherwise time the forwards twice); rounds cheap enough run up to {@link #CHEAP_ROUNDS}
+ * times ({@link #againWhileCheap}); a close runner-up timed before the best runs a second
  * time. On data of the same shapes spread by hashing (no generator is touched, so seeded runs stay
  * reproducible), outside the caller's autograd graph. A candidate whose work alone loses is not
  * timed: expert-sum where K times the multiply-adds cannot win ({@link #cannotWin}) or its K
@@ -142,8 +144,9 @@ final class TimingRounds {
 
     /**
      * Times inference candidates on one draw of data, cheaply enough for a first use: each runs
-     * once, then a runner-up within {@link #RERUN_WITHIN} of the best and timed before it runs
-     * once more ({@link #worthRerunning}), keeping its faster time. Gradients off, restored after.
+     * once (up to {@link #CHEAP_ROUNDS} times where a round is cheap, {@link #forwardRounds}),
+     * then a runner-up within {@link #RERUN_WITHIN} of the best and timed before it runs once
+     * more ({@link #worthRerunning}), keeping its faster time. Gradients off, restored after.
      *
      * @return milliseconds in {@link DynamicConv2d.Strategy} order (NaN where not a candidate)
      */
@@ -153,17 +156,7 @@ final class TimingRounds {
         JniUtils.setGradMode(false);
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             ConvProblem.Data data = p.draw(m);
-            List<DynamicConv2d.Strategy> timed = new ArrayList<>();
-            for (DynamicConv2d.Strategy s : candidates) {
-                if (notWorthTiming(s, p, ms, 1)) {
-                    ms[s.ordinal()] = CANNOT_WIN;
-                } else {
-                    ms[s.ordinal()] = reached(p, once(p, s, m, data, false).forwardMs());
-                    timed.add(s);
-                }
-            }
-            againWhileCheap(timed, () -> sum(timed, ms), s -> ms[s.ordinal()] = Math.min(
-                    ms[s.ordinal()], reached(p, once(p, s, m, data, false).forwardMs())));
+            forwardRounds(candidates, p, ms, 1, s -> once(p, s, m, data, false).forwardMs());
             for (DynamicConv2d.Strategy s : worthRerunning(candidates, ms)) {
                 ms[s.ordinal()] = Math.min(ms[s.ordinal()],
                         reached(p, once(p, s, m, data, false).forwardMs()));
@@ -179,7 +172,8 @@ final class TimingRounds {
      * (recording gradients, as in training), each in the memory the one before it freed, as a
      * network's step runs in the memory of the step before; then, when another forward is within
      * {@link #CONTENDS_WITHIN} of the fastest, forward and backward of each such contender (their
-     * second forward); then forward and backward once more for a runner-up within
+     * second forward); each of those rounds again while it is cheap ({@link #againWhileCheap});
+     * then forward and backward once more for a runner-up within
      * {@link #RERUN_WITHIN} of the best that ran before it (a first run also pays one-off
      * costs; {@link #worthRerunning}). The backward is where the candidates differ most and
      * costs twice the forward, so it is paid only where it can decide ({@link #trainingRounds}).
@@ -229,17 +223,7 @@ final class TimingRounds {
             Runner runner) {
         double[] forward = untimed();
         double[] total = untimed();
-        List<DynamicConv2d.Strategy> timed = new ArrayList<>();
-        for (DynamicConv2d.Strategy s : candidates) {
-            if (notWorthTiming(s, p, forward, FINALISTS)) {
-                forward[s.ordinal()] = CANNOT_WIN;
-            } else {
-                forward[s.ordinal()] = reached(p, runner.run(s, false).forwardMs());
-                timed.add(s);
-            }
-        }
-        againWhileCheap(timed, () -> sum(timed, forward), s -> forward[s.ordinal()] = Math.min(
-                forward[s.ordinal()], reached(p, runner.run(s, false).forwardMs())));
+        forwardRounds(candidates, p, forward, FINALISTS, s -> runner.run(s, false).forwardMs());
         double fastest = Double.POSITIVE_INFINITY;
         for (DynamicConv2d.Strategy s : candidates) {
             fastest = Math.min(fastest, forward[s.ordinal()]);
@@ -292,6 +276,33 @@ final class TimingRounds {
         forward[i] = Math.min(forward[i], reached(p, r.forwardMs()));
         double whole = r.totalMs() - r.forwardMs() + forward[i];
         total[i] = Double.isNaN(total[i]) ? whole : Math.min(total[i], whole);
+    }
+
+    /**
+     * Every candidate's forward, in order, except those whose work alone loses
+     * ({@link #notWorthTiming}, recorded as {@link #CANNOT_WIN}); then the timed ones again
+     * while a round of them is cheap ({@link #againWhileCheap}). Each keeps its fastest forward.
+     *
+     * @param candidates the candidates, in the order to time them
+     * @param p the problem
+     * @param ms where the forwards go, in {@link DynamicConv2d.Strategy} order
+     * @param needed how many candidates must be faster than expert-sum's least time before it
+     *     is left untimed
+     * @param forwardMs runs one candidate's forward once and returns its milliseconds
+     */
+    private static void forwardRounds(List<DynamicConv2d.Strategy> candidates, ConvProblem p,
+            double[] ms, int needed, ToDoubleFunction<DynamicConv2d.Strategy> forwardMs) {
+        List<DynamicConv2d.Strategy> timed = new ArrayList<>();
+        for (DynamicConv2d.Strategy s : candidates) {
+            if (notWorthTiming(s, p, ms, needed)) {
+                ms[s.ordinal()] = CANNOT_WIN;
+            } else {
+                ms[s.ordinal()] = reached(p, forwardMs.applyAsDouble(s));
+                timed.add(s);
+            }
+        }
+        againWhileCheap(timed, () -> sum(timed, ms), s -> ms[s.ordinal()] = Math.min(
+                ms[s.ordinal()], reached(p, forwardMs.applyAsDouble(s))));
     }
 
     /**
