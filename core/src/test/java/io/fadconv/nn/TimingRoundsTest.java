@@ -15,6 +15,11 @@ class TimingRoundsTest {
 
     private static final Shape ONE = new Shape(1, 1);
 
+    /** Candidates of {@link #smallProblem}, im2col-bmm among them though it is never run. */
+    private static final List<DynamicConv2d.Strategy> FOUR = List.of(
+            DynamicConv2d.Strategy.GROUPED, DynamicConv2d.Strategy.CHUNKED_GROUPED,
+            DynamicConv2d.Strategy.IM2COL_BMM, DynamicConv2d.Strategy.PER_SAMPLE);
+
     @BeforeEach
     void startAfresh() {
         TimingRounds.clear();
@@ -106,12 +111,8 @@ class TimingRoundsTest {
     @Test
     void aForwardAloneWithinTheWindowWinsWithoutABackwardAndContendersRaceWhole() {
         Djl.engine();
-        // 64 output pixels, 8 output channels: im2col-bmm unfolds too much and is never run
-        ConvProblem p = new ConvProblem(new Shape(4, 8, 8, 8), new Shape(8, 8, 3, 3), ONE, ONE,
-                ONE, 1, 0, true);
-        List<DynamicConv2d.Strategy> candidates = List.of(DynamicConv2d.Strategy.GROUPED,
-                DynamicConv2d.Strategy.CHUNKED_GROUPED, DynamicConv2d.Strategy.IM2COL_BMM,
-                DynamicConv2d.Strategy.PER_SAMPLE);
+        ConvProblem p = smallProblem();
+        List<DynamicConv2d.Strategy> candidates = FOUR;
         int im2col = DynamicConv2d.Strategy.IM2COL_BMM.ordinal();
         int g = DynamicConv2d.Strategy.GROUPED.ordinal();
         int c = DynamicConv2d.Strategy.CHUNKED_GROUPED.ordinal();
@@ -189,11 +190,8 @@ class TimingRoundsTest {
     @Test
     void cheapRoundsRunAgainInReverseOrderAndEachCandidateKeepsItsFastest() {
         Djl.engine();
-        ConvProblem p = new ConvProblem(new Shape(4, 8, 8, 8), new Shape(8, 8, 3, 3), ONE, ONE,
-                ONE, 1, 0, true);
-        List<DynamicConv2d.Strategy> candidates = List.of(DynamicConv2d.Strategy.GROUPED,
-                DynamicConv2d.Strategy.CHUNKED_GROUPED, DynamicConv2d.Strategy.IM2COL_BMM,
-                DynamicConv2d.Strategy.PER_SAMPLE);
+        ConvProblem p = smallProblem();
+        List<DynamicConv2d.Strategy> candidates = FOUR;
         int g = DynamicConv2d.Strategy.GROUPED.ordinal();
         int c = DynamicConv2d.Strategy.CHUNKED_GROUPED.ordinal();
 
@@ -242,8 +240,7 @@ class TimingRoundsTest {
     @Test
     void aRoundThatIsNotCheapRunsOnce() {
         Djl.engine();
-        ConvProblem p = new ConvProblem(new Shape(4, 8, 8, 8), new Shape(8, 8, 3, 3), ONE, ONE,
-                ONE, 1, 0, true);
+        ConvProblem p = smallProblem();
         List<DynamicConv2d.Strategy> candidates = List.of(DynamicConv2d.Strategy.GROUPED,
                 DynamicConv2d.Strategy.CHUNKED_GROUPED, DynamicConv2d.Strategy.PER_SAMPLE);
         List<String> runs = new java.util.ArrayList<>();
@@ -258,6 +255,15 @@ class TimingRoundsTest {
         TimingRounds.againWhileCheap(List.of(DynamicConv2d.Strategy.GROUPED), () -> 1.0,
                 s -> alone.add(s.name()));
         assertThat(alone).isEmpty();
+    }
+
+    /**
+     * A training geometry of per-sample kernels with 64 output pixels and 8 output channels:
+     * im2col-bmm unfolds too much and is never run.
+     */
+    private static ConvProblem smallProblem() {
+        return new ConvProblem(new Shape(4, 8, 8, 8), new Shape(8, 8, 3, 3), ONE, ONE, ONE, 1, 0,
+                true);
     }
 
     /** Runs that take the given times and note what ran. */
