@@ -70,7 +70,10 @@ public final class FormulationBenchmark {
                 NDArray x = layout == io.fadconv.engine.ConvLayout.CHANNELS_LAST
                         ? EngineConv.channelsLast(nchw) : nchw;
                 NDArray w = m.randomNormal(new Shape(c, c, 3, 3)).mul(0.01);
-                NDArray ex = m.randomNormal(new Shape(experts, c, c, 3, 3)).mul(0.01);
+                // kept as the layers keep them
+                NDArray ex = io.fadconv.engine.KernelMemory.arrange(
+                        m.randomNormal(new Shape(experts, c, c, 3, 3)).mul(0.01),
+                        layout == io.fadconv.engine.ConvLayout.CHANNELS_LAST);
                 NDArray att = m.randomUniform(0, 1, new Shape(b, experts));
                 List<NDArray> leaves = List.of(x, w, ex, att);
                 leaves.forEach(a -> a.setRequiresGradient(true));

@@ -20,7 +20,7 @@ public final class Unfold {
      * A convolution's input unfolded, and the output's size.
      *
      * @param matrix {@code [B, C*kh*kw, H'*W']}, channel-major then kernel position, as a kernel
-     *     {@code [O, C, kh, kw]} flattens
+     *     {@code [O, C, kh, kw]} flattens (or the other way round, when asked for)
      * @param height H'
      * @param width W'
      */
@@ -39,6 +39,25 @@ public final class Unfold {
      */
     public static Columns of(NDArray x, long kh, long kw, Shape stride, Shape padding,
             Shape dilation) {
+        return of(x, kh, kw, stride, padding, dilation, false);
+    }
+
+    /**
+     * {@link #of(NDArray, long, long, Shape, Shape, Shape)} with the rows in a chosen order.
+     *
+     * @param x {@code [B, C, H, W]}
+     * @param kh the kernel height
+     * @param kw the kernel width
+     * @param stride the stride
+     * @param padding the padding
+     * @param dilation the dilation
+     * @param channelsInnermost rows ordered {@code (tap, channel)}, as kernels whose input
+     *     channels are innermost in memory ({@link KernelMemory}) hold their values, instead of
+     *     {@code (channel, tap)}
+     * @return the columns and the output's size
+     */
+    public static Columns of(NDArray x, long kh, long kw, Shape stride, Shape padding,
+            Shape dilation, boolean channelsInnermost) {
         Shape xs = x.getShape();
         long sh = stride.get(0);
         long sw = stride.get(1);
@@ -56,8 +75,8 @@ public final class Unfold {
                         sh, q, q + sw * (ow - 1) + 1, sw)));
             }
         }
-        // [B, C, kh*kw, oh, ow] -> [B, C*kh*kw, oh*ow]
-        return new Columns(NDArrays.stack(shifted, 2).reshape(xs.get(0), xs.get(1) * kh * kw,
+        // [B, C, kh*kw, oh, ow] (or [B, kh*kw, C, oh, ow]) -> [B, C*kh*kw, oh*ow]
+        return new Columns(NDArrays.stack(shifted, channelsInnermost ? 1 : 2).reshape(xs.get(0), xs.get(1) * kh * kw,
                 oh * ow), oh, ow);
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import io.fadconv.engine.KernelMemory;
 import io.fadconv.engine.LiveTaps;
 
 /**
@@ -84,7 +85,7 @@ public abstract class AbstractDynamicConv extends AbstractBlock implements Annea
      */
     protected final AffineFoldable.Folded foldExperts(ChannelAffine affine, NDManager manager,
             Parameter experts, Parameter expertBias, AttentionPath path) {
-        NDArray e = affine.scaled(experts.getArray(), 1, manager);
+        NDArray e = KernelMemory.arrange(affine.scaled(experts.getArray(), 1, manager));
         NDArray b = expertBias == null ? null : affine.scaled(expertBias.getArray(), 1, manager);
         NDArray shift = affine.shift();
         return (ps, x) -> mixAndConvolve(x, path.attentionPath(ps, x, false), e, b, shift);

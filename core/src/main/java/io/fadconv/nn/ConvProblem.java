@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.fadconv.engine.Completion;
 import io.fadconv.engine.EngineSetup;
+import io.fadconv.engine.KernelMemory;
 import io.fadconv.engine.LiveTaps;
 import java.util.Locale;
 
@@ -146,7 +147,9 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
         boolean nhwc = EngineSetup.active().layout() == io.fadconv.engine.ConvLayout.CHANNELS_LAST;
         NDArray x = spread(m, nhwc ? new Shape(b, input.get(2), input.get(3), input.get(1))
                 : input, 1);
-        NDArray kernels = spread(m, new Shape(experts > 0 ? experts : b).addAll(kernel), 2);
+        // arranged as the layers keep and mix them
+        NDArray kernels = KernelMemory.arrange(
+                spread(m, new Shape(experts > 0 ? experts : b).addAll(kernel), 2));
         NDArray a = experts > 0
                 ? spread(m, new Shape(b, experts), 3).muli(0.05f).addi(1f / experts) : null;
         return new Data(x, kernels, a, nhwc);

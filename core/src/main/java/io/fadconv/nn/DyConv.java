@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.fadconv.engine.KernelMemory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -86,8 +87,8 @@ public final class DyConv extends AbstractDynamicConv
             fc2 = addChildBlock("fc2", Layers.linear(experts, true));
         }
         weightParam.setShape(expertShape());
-        weightParam.setInitializer(
-                TorchInit.perSlice(TorchInit.kaimingUniform(TorchInit.FanMode.FAN_IN)));
+        weightParam.setInitializer(KernelMemory.arranged(
+                TorchInit.perSlice(TorchInit.kaimingUniform(TorchInit.FanMode.FAN_IN))));
         if (biasParam != null) {
             biasParam.setShape(new Shape(experts, filters));
             biasParam.setInitializer(TorchInit.constant(0f));

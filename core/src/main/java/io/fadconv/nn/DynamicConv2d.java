@@ -8,6 +8,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import io.fadconv.engine.ConvLayout;
 import io.fadconv.engine.EngineConv;
 import io.fadconv.engine.EngineSetup;
+import io.fadconv.engine.KernelMemory;
 import io.fadconv.engine.LiveTaps;
 import io.fadconv.engine.Unfold;
 import java.util.stream.LongStream;
@@ -33,9 +34,8 @@ public final class DynamicConv2d {
         Shape es = experts.getShape();
         long k = es.get(0);
         long b = attention.getShape().get(0);
-        NDArray flat = attention.matMul(Layers.reshapeFor(experts, attention,
-                new Shape(k, es.size() / k)));
-        return flat.reshape(new Shape(b).addAll(es.slice(1)));
+        NDArray flat = attention.matMul(KernelMemory.values(experts, attention).reshape(k, es.size() / k));
+        return KernelMemory.kernels(flat, new Shape(b).addAll(es.slice(1)));
     }
 
     /**
@@ -57,11 +57,10 @@ public final class DynamicConv2d {
         long k = es.get(0);
         long o = es.get(1);
         long b = attention.getShape().get(0);
-        NDArray perChannel = Layers.reshapeFor(experts, attention,
-                new Shape(k, o, es.size() / (k * o))).transpose(1, 0, 2);
+        NDArray perChannel = KernelMemory.values(experts, attention).transpose(1, 0, 2);
         NDArray mixed = attention.expandDims(0).broadcast(new Shape(o, b, k))
                 .batchMatMul(perChannel);
-        return mixed.transpose(1, 0, 2).reshape(new Shape(b, o).addAll(es.slice(2)));
+        return KernelMemory.kernels(mixed.transpose(1, 0, 2), new Shape(b, o).addAll(es.slice(2)));
     }
 
     /**
@@ -255,8 +254,8 @@ public final class DynamicConv2d {
             throw new IllegalArgumentException(strategy + " cannot run batch " + b + " with "
                     + groups + " groups");
         }
-        NDArray all = EngineConv.conv2d(x, Layers.reshapeFor(experts, x,
-                new Shape(k * o).addAll(es.slice(2))), null, stride, padding, dilation, groups);
+        NDArray all = EngineConv.conv2d(x, KernelMemory.kernels(KernelMemory.values(experts, x)
+                .reshape(k * o, es.size() / (k * o)), new Shape(k * o).addAll(es.slice(2))), null, stride, padding, dilation, groups);
         Shape ys = all.getShape();
         NDArray y = attention.reshape(b, 1, k).batchMatMul(all.reshape(b, k, o * ys.get(2)
                 * ys.get(3))).reshape(b, o, ys.get(2), ys.get(3));
@@ -318,6 +317,11 @@ public final class DynamicConv2d {
                 : EngineSetup.active().layout();
         NDArray folded = EngineConv.foldBatch(layout, x);
         NDArray w = kernels.reshape(new Shape(b * o).addAll(ks.slice(2)));
+        if (layout == ConvLayout.NCHW && KernelMemory.channelsInnermost()) {
+            // PyTorch convolves channels-last when the input or the kernel is, so an arranged
+            // kernel would turn this NCHW convolution back into a channels-last one
+            w = w.flatten().reshape(w.getShape());
+        }
         NDArray y = EngineConv.conv2d(layout, folded, w, bias == null ? null : bias.reshape(b * o),
                 stride, padding, dilation, (int) (b * groups));
         return EngineConv.unfoldBatch(layout, y, b);
@@ -328,8 +332,10 @@ public final class DynamicConv2d {
         Shape ks = kernels.getShape();
         long b = ks.get(0);
         long o = ks.get(1);
-        Unfold.Columns col = Unfold.of(x, ks.get(3), ks.get(4), stride, padding, dilation);
-        NDArray y = kernels.reshape(b, o, ks.get(2) * ks.get(3) * ks.get(4))
+        // the columns in the kernels' memory order, so that the kernels enter as a view
+        Unfold.Columns col = Unfold.of(x, ks.get(3), ks.get(4), stride, padding, dilation,
+                KernelMemory.channelsInnermost());
+        NDArray y = KernelMemory.values(kernels, x)
                 .batchMatMul(col.matrix());
         if (bias != null) {
             y = y.add(bias.reshape(b, o, 1));

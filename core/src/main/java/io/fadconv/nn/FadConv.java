@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.fadconv.engine.KernelMemory;
 
 /**
  * Frequency-Aware Dynamic Convolution (FADConv), a drop-in replacement for {@code Conv2d}.
@@ -73,7 +74,8 @@ public final class FadConv extends AbstractDynamicConv
         super.prepare(inputs);
         expertsParam.setShape(expertShape());
         // Overridden here so a caller's blanket setInitializer cannot replace the reference's.
-        expertsParam.setInitializer(TorchInit.kaimingNormal(TorchInit.FanMode.FAN_OUT));
+        expertsParam.setInitializer(
+                KernelMemory.arranged(TorchInit.kaimingNormal(TorchInit.FanMode.FAN_OUT)));
         if (biasParam != null) {
             biasParam.setShape(new Shape(experts, filters));
             biasParam.setInitializer(TorchInit.constant(0f));

@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.fadconv.engine.EngineConv;
+import io.fadconv.engine.KernelMemory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,8 +135,8 @@ public final class OdConv extends AbstractDynamicConv
                     : addChildBlock("kernel_fc", Layers.linear(experts, true));
         }
         weightParam.setShape(expertShape());
-        weightParam.setInitializer(
-                TorchInit.perSlice(TorchInit.kaimingNormal(TorchInit.FanMode.FAN_OUT)));
+        weightParam.setInitializer(KernelMemory.arranged(
+                TorchInit.perSlice(TorchInit.kaimingNormal(TorchInit.FanMode.FAN_OUT))));
     }
 
     @Override
@@ -232,7 +233,7 @@ public final class OdConv extends AbstractDynamicConv
      */
     @Override
     public Folded foldAffine(ChannelAffine affine, NDManager manager) {
-        NDArray w = affine.scaled(weightParam.getArray(), 1, manager);
+        NDArray w = KernelMemory.arrange(affine.scaled(weightParam.getArray(), 1, manager));
         NDArray shift = affine.shift();
         return (ps, x) -> {
             long b = x.getShape().get(0);

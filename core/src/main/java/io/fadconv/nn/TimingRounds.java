@@ -97,9 +97,11 @@ final class TimingRounds {
      * {@link ConvTuner#isCandidate}; 12: a timed run waits for one element of its result,
      * {@link Completion}, where a copy of a whole sample or kernel into Java
      * had been charged to every candidate; 13: cheap rounds run again,
-     * {@link #CHEAP_ROUND_MS}).
+     * {@link #CHEAP_ROUND_MS}; 14: kernels are mixed and kept with their input channels
+     * innermost under a channels-last configuration, {@code KernelMemory}, which spares the
+     * copies the convolutions made of them).
      */
-    static final int PROCEDURE = 13;
+    static final int PROCEDURE = 14;
 
     /**
      * How many training forwards must beat expert-sum's least time before it is left untimed

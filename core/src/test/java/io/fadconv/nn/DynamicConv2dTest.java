@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.fadconv.Djl;
+import io.fadconv.engine.KernelMemory;
 import io.fadconv.testing.RefMath;
 import io.fadconv.testing.Tensors;
 import java.util.Arrays;
@@ -195,33 +196,38 @@ class DynamicConv2dTest {
                     }
                 }
             }
+            // experts in plain memory, and kept with their input channels innermost as the
+            // layers keep them under a channels-last configuration (KernelMemory)
+            NDArray arranged = KernelMemory.arrange(experts, true);
             int tried = 0;
             for (DynamicConv2d.Strategy strategy : DynamicConv2d.Strategy.values()) {
                 if (b > 1 && !strategy.applies(b, g, k) || b == 1 && tried > 0) {
                     continue;
                 }
                 tried++;
-                for (NDArray leaf : new NDArray[] {x, a, experts, biasExperts}) {
+              for (NDArray ex : new NDArray[] {experts, arranged}) {
+                for (NDArray leaf : new NDArray[] {x, a, ex, biasExperts}) {
                     leaf.setRequiresGradient(true);
                 }
                 NDArray y;
                 try (GradientCollector gc = Djl.engine().newGradientCollector()) {
-                    y = DynamicConv2d.mixture(x, a, experts, biasExperts, shift, new Shape(s, s),
+                    y = DynamicConv2d.mixture(x, a, ex, biasExperts, shift, new Shape(s, s),
                             new Shape(p, p), new Shape(1, 1), g, strategy);
                     gc.backward(y.mul(m.create(rv, y.getShape())).sum());
                 }
-                String as = strategy.name();
+                String as = strategy.name() + (ex == arranged ? " arranged" : " plain");
                 assertThat(RefMath.relativeError(Tensors.flat(expected), y.toFloatArray()))
                         .as(as + " y").isLessThan(1e-5);
                 assertThat(RefMath.relativeError(dx, x.getGradient().toFloatArray()))
                         .as(as + " dx").isLessThan(1e-5);
                 assertThat(RefMath.relativeError(dA, a.getGradient().toFloatArray()))
                         .as(as + " dattention").isLessThan(1e-5);
-                assertThat(RefMath.relativeError(dExperts, experts.getGradient().toFloatArray()))
+                assertThat(RefMath.relativeError(dExperts, ex.getGradient().toFloatArray()))
                         .as(as + " dexperts").isLessThan(1e-5);
                 assertThat(RefMath.relativeError(dBiasExperts,
                         biasExperts.getGradient().toFloatArray())).as(as + " dbias").isLessThan(1e-5);
-                Tensors.clearGradients(x, a, experts, biasExperts);
+                Tensors.clearGradients(x, a, ex, biasExperts);
+              }
             }
             int chunked = b >= 4 ? 1 : 0;
             int nchw = io.fadconv.engine.EngineSetup.active().layout()

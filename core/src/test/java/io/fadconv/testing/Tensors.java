@@ -157,4 +157,27 @@ public final class Tensors {
         flat.set(new ai.djl.ndarray.index.NDIndex("1"), -1000f); // NHWC index 1 = (0, 1, 0, 0)
         return a.getFloat(0, 1, 0, 0) != before;
     }
+
+    /**
+     * Whether kernels {@code [..., C, kh, kw]} keep their input channels innermost in memory
+     * (as {@link #nhwcInMemory}, by writing through the permutation). Overwrites one value.
+     *
+     * @param k the kernels, C of at least 2
+     * @return true when {@code [..., kh, kw, C]} in memory
+     */
+    public static boolean channelsInnermost(NDArray k) {
+        int r = k.getShape().dimension();
+        int[] axes = new int[r];
+        for (int i = 0; i < r - 3; i++) {
+            axes[i] = i;
+        }
+        axes[r - 3] = r - 2;
+        axes[r - 2] = r - 1;
+        axes[r - 1] = r - 3;
+        long[] second = new long[r];
+        second[r - 3] = 1; // inner index 1 = channel 1 of the first kernel position
+        float before = k.getFloat(second);
+        k.transpose(axes).flatten().set(new ai.djl.ndarray.index.NDIndex("1"), -1000f);
+        return k.getFloat(second) != before;
+    }
 }

@@ -1,0 +1,57 @@
+package io.fadconv.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.fadconv.Djl;
+import io.fadconv.testing.Tensors;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kernels kept with their input channels innermost: the same values, a different memory order,
+ * checked by writing through views. The mixtures' values and gradients with kernels in either
+ * order are checked against double precision in DynamicConv2dTest, and the layers' experts'
+ * order in ExpertMemoryTest.
+ */
+class KernelMemoryTest {
+
+    @Test
+    void arrangingKeepsEveryValueAndPutsTheChannelsInnermost() {
+        Djl.engine();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray plain = m.create(Tensors.uniform(new Random(3), 2 * 3 * 4 * 3 * 2),
+                    new Shape(2, 3, 4, 3, 2));
+            NDArray arranged = KernelMemory.arrange(plain, true);
+            assertThat(arranged.getShape()).isEqualTo(plain.getShape());
+            assertThat(arranged.toFloatArray()).containsExactly(plain.toFloatArray());
+            assertThat(KernelMemory.arrange(plain, false)).isSameAs(plain);
+            // arranging what is arranged copies nothing: the result shares its memory
+            NDArray again = KernelMemory.arrange(arranged, true);
+            again.set(new ai.djl.ndarray.index.NDIndex("0, 0, 0, 0, 0"), 42f);
+            assertThat(arranged.getFloat(0, 0, 0, 0, 0)).isEqualTo(42f);
+            assertThat(Tensors.channelsInnermost(arranged)).isTrue();
+            assertThat(Tensors.channelsInnermost(plain)).isFalse();
+        }
+    }
+
+    @Test
+    void valuesRunInMemoryOrderAndKernelsUndoThem() {
+        Djl.engine();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(2, 3, 4, 3, 2);
+            NDArray plain = m.create(Tensors.uniform(new Random(5), (int) shape.size()), shape);
+            NDArray values = KernelMemory.values(plain, plain);
+            assertThat(values.getShape()).isEqualTo(new Shape(2, 3, 4 * 3 * 2));
+            float[] v = values.toFloatArray();
+            boolean inner = KernelMemory.channelsInnermost();
+            // element (kernel 1, 2; channel 3, tap 2, 1) sits where the order puts it
+            int at = 1 * 3 * 24 + 2 * 24 + (inner ? (2 * 2 + 1) * 4 + 3 : 3 * 6 + 2 * 2 + 1);
+            assertThat(v[at]).isEqualTo(plain.getFloat(1, 2, 3, 2, 1));
+            assertThat(KernelMemory.kernels(values, shape).toFloatArray())
+                    .containsExactly(plain.toFloatArray());
+        }
+    }
+}
