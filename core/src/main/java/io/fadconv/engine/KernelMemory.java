@@ -142,7 +142,7 @@ public final class KernelMemory {
         return axes;
     }
 
-    /** The inverse of {@link #innerOrder}: {@code [..., kh, kw, C]} back to {@code [..., C, kh, kw]}. */
+    /** The inverse of {@link #innerOrder}: {@code [..., kh, kw, C]} as {@code [..., C, kh, kw]}. */
     private static NDArray outerOrder(NDArray inner) {
         int r = inner.getShape().dimension();
         int[] axes = new int[r];

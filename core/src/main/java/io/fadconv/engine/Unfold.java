@@ -76,8 +76,8 @@ public final class Unfold {
             }
         }
         // [B, C, kh*kw, oh, ow] (or [B, kh*kw, C, oh, ow]) -> [B, C*kh*kw, oh*ow]
-        return new Columns(NDArrays.stack(shifted, channelsInnermost ? 1 : 2).reshape(xs.get(0), xs.get(1) * kh * kw,
-                oh * ow), oh, ow);
+        NDArray stacked = NDArrays.stack(shifted, channelsInnermost ? 1 : 2);
+        return new Columns(stacked.reshape(xs.get(0), xs.get(1) * kh * kw, oh * ow), oh, ow);
     }
 
     /**

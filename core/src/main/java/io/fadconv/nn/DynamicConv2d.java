@@ -24,7 +24,8 @@ public final class DynamicConv2d {
 
     /**
      * Per-sample weighted sum of experts: {@code out[b] = sum_e attention[b, e] * experts[e]}.
-     * One matrix product, {@code [B, K] x [K, numel]}.
+     * One matrix product, {@code [B, K] x [K, numel]}, over the kernels' values in memory order
+     * ({@link KernelMemory}): kernels come out arranged as the experts are kept.
      *
      * @param attention {@code [B, K]}
      * @param experts {@code [K, ...]}
@@ -34,7 +35,8 @@ public final class DynamicConv2d {
         Shape es = experts.getShape();
         long k = es.get(0);
         long b = attention.getShape().get(0);
-        NDArray flat = attention.matMul(KernelMemory.values(experts, attention).reshape(k, es.size() / k));
+        NDArray flat = attention.matMul(
+                KernelMemory.values(experts, attention).reshape(k, es.size() / k));
         return KernelMemory.kernels(flat, new Shape(b).addAll(es.slice(1)));
     }
 
@@ -60,7 +62,8 @@ public final class DynamicConv2d {
         NDArray perChannel = KernelMemory.values(experts, attention).transpose(1, 0, 2);
         NDArray mixed = attention.expandDims(0).broadcast(new Shape(o, b, k))
                 .batchMatMul(perChannel);
-        return KernelMemory.kernels(mixed.transpose(1, 0, 2), new Shape(b, o).addAll(es.slice(2)));
+        return KernelMemory.kernels(mixed.transpose(1, 0, 2),
+                new Shape(b, o).addAll(es.slice(2)));
     }
 
     /**
@@ -254,8 +257,9 @@ public final class DynamicConv2d {
             throw new IllegalArgumentException(strategy + " cannot run batch " + b + " with "
                     + groups + " groups");
         }
-        NDArray all = EngineConv.conv2d(x, KernelMemory.kernels(KernelMemory.values(experts, x)
-                .reshape(k * o, es.size() / (k * o)), new Shape(k * o).addAll(es.slice(2))), null, stride, padding, dilation, groups);
+        NDArray weights = KernelMemory.kernels(KernelMemory.values(experts, x)
+                .reshape(k * o, es.size() / (k * o)), new Shape(k * o).addAll(es.slice(2)));
+        NDArray all = EngineConv.conv2d(x, weights, null, stride, padding, dilation, groups);
         Shape ys = all.getShape();
         NDArray y = attention.reshape(b, 1, k).batchMatMul(all.reshape(b, k, o * ys.get(2)
                 * ys.get(3))).reshape(b, o, ys.get(2), ys.get(3));
@@ -335,8 +339,7 @@ public final class DynamicConv2d {
         // the columns in the kernels' memory order, so that the kernels enter as a view
         Unfold.Columns col = Unfold.of(x, ks.get(3), ks.get(4), stride, padding, dilation,
                 KernelMemory.channelsInnermost());
-        NDArray y = KernelMemory.values(kernels, x)
-                .batchMatMul(col.matrix());
+        NDArray y = KernelMemory.values(kernels, x).batchMatMul(col.matrix());
         if (bias != null) {
             y = y.add(bias.reshape(b, o, 1));
         }
