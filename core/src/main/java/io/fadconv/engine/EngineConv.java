@@ -67,6 +67,13 @@ public final class EngineConv {
             }
             engineLayout = ConvLayout.CHANNELS_LAST; // the only one whose kernels were right
         }
+        if (engineLayout == ConvLayout.NCHW
+                && KernelMemory.channelsInnermost(EngineSetup.applied())) {
+            // PyTorch convolves channels-last when the input or the kernel is, so an arranged
+            // kernel (KernelMemory) would turn this NCHW convolution back into a channels-last
+            // one
+            w = ofPass(w.flatten(), x).reshape(w.getShape());
+        }
         NDArray in = engineLayout == ConvLayout.CHANNELS_LAST ? channelsLast(x) : x;
         NDArray y = Conv2d.conv2d(in, w, bias, stride, p, d, groups).singletonOrThrow();
         return guarded ? GuardedConv.handedOn(y, groups) : y;

@@ -28,7 +28,18 @@ public final class KernelMemory {
      * @return true under a channels-last configuration
      */
     public static boolean channelsInnermost() {
-        return EngineSetup.active().layout() == ConvLayout.CHANNELS_LAST;
+        return channelsInnermost(EngineSetup.active());
+    }
+
+    /**
+     * Whether kernels are kept with their input channels innermost under a configuration, in
+     * the current mode.
+     *
+     * @param config the configuration
+     * @return true when it convolves channels-last now
+     */
+    static boolean channelsInnermost(EngineConfig config) {
+        return config.layout() == ConvLayout.CHANNELS_LAST;
     }
 
     /**
@@ -55,7 +66,7 @@ public final class KernelMemory {
         if (!channelsInnermost || kernels.getShape().dimension() < 4) {
             return kernels;
         }
-        NDArray inner = kernels.transpose(innerAxes(kernels.getShape().dimension()));
+        NDArray inner = kernels.transpose(lastThree(kernels.getShape().dimension(), INNER));
         NDArray flat = inner.flatten(); // a view when the memory is arranged already, else a copy
         NDArray shaped = flat.reshape(inner.getShape());
         NDArray out = outerOrder(shaped);
@@ -97,11 +108,9 @@ public final class KernelMemory {
     public static NDArray values(NDArray kernels, NDArray pass) {
         Shape s = kernels.getShape();
         int r = s.dimension();
-        if (r < 4) {
-            return EngineConv.ofPass(kernels.reshape(s), pass);
-        }
         NDArray inner = EngineConv.ofPass(innerOrder(kernels), pass);
-        return inner.reshape(s.slice(0, r - 3).add(s.get(r - 3) * s.get(r - 2) * s.get(r - 1)));
+        return r < 4 ? inner
+                : inner.reshape(s.slice(0, r - 3).add(s.get(r - 3) * s.get(r - 2) * s.get(r - 1)));
     }
 
     /**
@@ -123,36 +132,32 @@ public final class KernelMemory {
         return shape.dimension() >= 4 && channelsInnermost();
     }
 
+    /** The last three axes {@code (C, kh, kw)} in {@code (kh, kw, C)} order. */
+    private static final int[] INNER = {1, 2, 0};
+
+    /** The inverse of {@link #INNER}: {@code (kh, kw, C)} back in {@code (C, kh, kw)} order. */
+    private static final int[] OUTER = {2, 0, 1};
+
     /** {@code [..., C, kh, kw]} viewed as {@code [..., kh, kw, C]} when kernels are arranged. */
     private static NDArray innerOrder(NDArray kernels) {
         if (!arranges(kernels.getShape())) {
             return kernels.reshape(kernels.getShape()); // a view, as the transpose would be
         }
-        return kernels.transpose(innerAxes(kernels.getShape().dimension()));
-    }
-
-    private static int[] innerAxes(int r) {
-        int[] axes = new int[r];
-        for (int i = 0; i < r - 3; i++) {
-            axes[i] = i;
-        }
-        axes[r - 3] = r - 2;
-        axes[r - 2] = r - 1;
-        axes[r - 1] = r - 3;
-        return axes;
+        return kernels.transpose(lastThree(kernels.getShape().dimension(), INNER));
     }
 
     /** The inverse of {@link #innerOrder}: {@code [..., kh, kw, C]} as {@code [..., C, kh, kw]}. */
     private static NDArray outerOrder(NDArray inner) {
-        int r = inner.getShape().dimension();
+        return inner.transpose(lastThree(inner.getShape().dimension(), OUTER));
+    }
+
+    /** The axes of a rank-r array with its last three permuted (leading axes in place). */
+    private static int[] lastThree(int r, int[] order) {
         int[] axes = new int[r];
-        for (int i = 0; i < r - 3; i++) {
-            axes[i] = i;
+        for (int i = 0; i < r; i++) {
+            axes[i] = i < r - 3 ? i : r - 3 + order[i - (r - 3)];
         }
-        axes[r - 3] = r - 1;
-        axes[r - 2] = r - 3;
-        axes[r - 1] = r - 2;
-        return inner.transpose(axes);
+        return axes;
     }
 
     private static Shape innerShape(Shape shape) {

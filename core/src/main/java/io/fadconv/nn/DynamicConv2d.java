@@ -321,11 +321,6 @@ public final class DynamicConv2d {
                 : EngineSetup.active().layout();
         NDArray folded = EngineConv.foldBatch(layout, x);
         NDArray w = kernels.reshape(new Shape(b * o).addAll(ks.slice(2)));
-        if (layout == ConvLayout.NCHW && KernelMemory.channelsInnermost()) {
-            // PyTorch convolves channels-last when the input or the kernel is, so an arranged
-            // kernel would turn this NCHW convolution back into a channels-last one
-            w = w.flatten().reshape(w.getShape());
-        }
         NDArray y = EngineConv.conv2d(layout, folded, w, bias == null ? null : bias.reshape(b * o),
                 stride, padding, dilation, (int) (b * groups));
         return EngineConv.unfoldBatch(layout, y, b);

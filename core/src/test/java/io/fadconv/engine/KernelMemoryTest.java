@@ -54,4 +54,26 @@ class KernelMemoryTest {
                     .containsExactly(plain.toFloatArray());
         }
     }
+
+    @Test
+    void anNchwConvolutionStaysNchwWithAnArrangedKernel() {
+        Djl.engine();
+        // PyTorch convolves channels-last when the kernel is, so EngineConv hands an NCHW
+        // convolution a plain kernel; only the output's layout is checked (the unguarded
+        // configuration computes some convolutions wrong on an AMD EPYC Zen 5)
+        EngineConfig before = EngineSetup.switchTo(EngineConfig.CHANNELS_LAST);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(Tensors.uniform(new Random(7), 2 * 16 * 6 * 6),
+                    new Shape(2, 16, 6, 6));
+            NDArray w = KernelMemory.arrange(m.create(Tensors.uniform(new Random(8),
+                    16 * 16 * 3 * 3), new Shape(16, 16, 3, 3)), true);
+            Shape one = new Shape(1, 1);
+            NDArray y = EngineConv.conv2d(ConvLayout.NCHW, x, w, null, one, one, one, 1);
+            assertThat(Tensors.nhwcInMemory(y)).isFalse();
+            NDArray z = EngineConv.conv2d(ConvLayout.CHANNELS_LAST, x, w, null, one, one, one, 1);
+            assertThat(Tensors.nhwcInMemory(z)).isTrue();
+        } finally {
+            EngineSetup.switchTo(before);
+        }
+    }
 }
