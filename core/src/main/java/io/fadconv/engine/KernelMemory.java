@@ -1,7 +1,12 @@
 package io.fadconv.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.initializer.Initializer;
 
 /**
@@ -15,8 +20,10 @@ import ai.djl.training.initializer.Initializer;
  * <p>So under a channels-last configuration kernels are kept with their input channels innermost
  * (channels-last strides behind the same shape), and mixtures are computed in that order, so
  * that mixed kernels come out arranged. Only strides differ: every value is the same whatever
- * memory an array arrives in, and an array that arrives in plain order (a loaded parameter) is
- * copied once where it is used. Under an NCHW configuration kernels stay in plain order.
+ * memory an array arrives in, and an array that arrives in plain order is copied once where it
+ * is used. Values loaded into parameters keep their order: {@link #assign} writes through an
+ * array's strides, and {@link #rearrange} puts back the order DJL's {@code Parameter.load}
+ * loses. Under an NCHW configuration kernels stay in plain order.
  */
 public final class KernelMemory {
 
@@ -84,15 +91,69 @@ public final class KernelMemory {
      * @return the arranging initialiser
      */
     public static Initializer arranged(Initializer inner) {
-        return (manager, shape, dataType) -> {
+        return new Arranging(inner);
+    }
+
+    /** The initialiser {@link #arranged} makes; {@link #rearrange} knows its parameters by it. */
+    private record Arranging(Initializer inner) implements Initializer {
+        @Override
+        public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
             NDArray plain = inner.initialize(manager, shape, dataType);
-            NDArray out = arrange(plain,
-                    EngineSetup.active().layout(true) == ConvLayout.CHANNELS_LAST);
+            NDArray out = arrange(plain, trainingChannelsInnermost());
             if (out != plain) {
                 plain.close(); // a handle: the arranged copy or view keeps what it needs
             }
             return out;
-        };
+        }
+    }
+
+    private static boolean trainingChannelsInnermost() {
+        return EngineSetup.active().layout(true) == ConvLayout.CHANNELS_LAST;
+    }
+
+    /**
+     * Puts a parameter made by an {@link #arranged} initialiser back in that memory order after
+     * DJL's {@code Parameter.load}, which swaps in a freshly decoded array in plain order: the
+     * values stay, and the experts are not copied again on every use. Other parameters, and
+     * parameters without an array, are left as they are. The parameter gets a new array (with
+     * its gradient flag), so call this before anything holds on to the old one.
+     *
+     * @param p the parameter
+     */
+    public static void rearrange(Parameter p) {
+        if (!(p.getInitializer() instanceof Arranging) || !p.isInitialized()) {
+            return;
+        }
+        NDArray loaded = p.getArray();
+        NDArray out = arrange(loaded, trainingChannelsInnermost());
+        if (out == loaded) {
+            return;
+        }
+        p.close(); // the loaded handle; out holds a copy, or shares the memory it views
+        p.setShape(null); // DJL takes a new array only into a parameter without a shape
+        p.setArray(out);
+        if (p.requiresGradient()) {
+            out.setRequiresGradient(true);
+        }
+    }
+
+    /**
+     * Writes values into an existing array through its own strides, in place: the array keeps
+     * its identity, gradient flag and memory order (an arranged parameter stays arranged, a
+     * view keeps sharing memory with its base). {@code NDArray.set(Buffer)} would instead give
+     * it new memory in plain order.
+     *
+     * @param target the array to overwrite
+     * @param values the values, of its shape
+     */
+    public static void assign(NDArray target, NDArray values) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false); // a leaf that requires a gradient is written outside autograd
+        try {
+            target.set(new NDIndex("..."), values);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
     }
 
     /**

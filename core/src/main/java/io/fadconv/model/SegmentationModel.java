@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.fadconv.engine.KernelMemory;
 import io.fadconv.model.decoder.Decoder;
 import io.fadconv.model.encoder.Encoder;
 import io.fadconv.nn.ConvContext;
@@ -297,9 +298,10 @@ public final class SegmentationModel extends TracedBlock implements TorchModule 
             }
             markWeightsChanged();
             loadParameters(manager, in);
-            // DJL's Parameter.load swaps in a freshly decoded array without the gradient flag
-            // that initialize() set; without it a loaded model would not train.
+            // DJL's Parameter.load swaps in a freshly decoded array, in plain order and without
+            // the gradient flag that initialize() set; without it a loaded model would not train
             for (Parameter p : getParameters().values()) {
+                KernelMemory.rearrange(p);
                 if (p.requiresGradient()) {
                     p.getArray().setRequiresGradient(true);
                 }

@@ -1,8 +1,10 @@
 package io.fadconv.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import io.fadconv.engine.KernelMemory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -140,7 +142,10 @@ public final class TorchWeights {
         for (Map.Entry<String, TorchStateDict.Entry> e : entries.entrySet()) {
             if (e.getValue() instanceof TorchStateDict.ParamEntry p) {
                 TorchTensor t = tensors.get(prefix + e.getKey());
-                p.parameter().getArray().set(t.floats());
+                NDArray a = p.parameter().getArray();
+                try (NDManager tmp = a.getManager().newSubManager()) {
+                    KernelMemory.assign(a, tmp.create(t.floats(), a.getShape()));
+                }
             }
         }
     }

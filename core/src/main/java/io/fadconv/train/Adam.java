@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.fadconv.engine.KernelMemory;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -331,8 +332,8 @@ public final class Adam implements AutoCloseable {
                 throw new IllegalArgumentException("optimizer state parameter " + i + " is '"
                         + name + "', the model's is '" + params.get(i).name() + "'");
             }
-            readMomentInto(in, firstMoments.get(i), name);
-            readMomentInto(in, secondMoments.get(i), name);
+            readArrayInto(in, firstMoments.get(i), name);
+            readArrayInto(in, secondMoments.get(i), name);
         }
         steps = s;
     }
@@ -352,8 +353,9 @@ public final class Adam implements AutoCloseable {
 
     /**
      * Reads an array written by {@link #writeArray} into an existing array of the same shape and
-     * type, in place (the array keeps its identity and gradient flag; not for views, which
-     * {@link NDArray#set(java.nio.Buffer)} detaches).
+     * type, in place, through its strides ({@link KernelMemory#assign}): the array keeps its
+     * identity, gradient flag and memory order, so arranged experts stay arranged and a packed
+     * parameter's moments (views of one flat array) keep sharing it.
      *
      * @param in the stream
      * @param target the array to overwrite
@@ -363,20 +365,7 @@ public final class Adam implements AutoCloseable {
     static void readArrayInto(DataInputStream in, NDArray target, String name)
             throws IOException {
         try (NDManager tmp = target.getManager().newSubManager()) {
-            target.set(readLike(in, target, name, tmp).toByteBuffer());
-        }
-    }
-
-    /**
-     * Reads a moment written by {@link #writeArray} into its array, through it: a packed
-     * parameter's moments are views of a flat array, which {@link NDArray#set(java.nio.Buffer)}
-     * would detach from it.
-     */
-    private static void readMomentInto(DataInputStream in, NDArray target, String name)
-            throws IOException {
-        try (NDManager tmp = target.getManager().newSubManager()) {
-            NDArray a = readLike(in, target, name, tmp);
-            target.set(new NDIndex("..."), a);
+            KernelMemory.assign(target, readLike(in, target, name, tmp));
         }
     }
 

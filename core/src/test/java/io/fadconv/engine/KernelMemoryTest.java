@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.initializer.NormalInitializer;
 import io.fadconv.Djl;
 import io.fadconv.testing.Tensors;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +25,71 @@ import org.junit.jupiter.api.Test;
  * order in ExpertMemoryTest.
  */
 class KernelMemoryTest {
+
+    /**
+     * Values written into an arranged array land through its strides: it stays the same array,
+     * arranged, with its gradient flag (NDArray.set(Buffer) gives it plain memory: checked, the
+     * second assertion then fails).
+     */
+    @Test
+    void assigningKeepsTheArraysMemoryOrderIdentityAndGradientFlag() {
+        Djl.engine();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(2, 3, 4, 3, 2);
+            NDArray target = KernelMemory.arrange(m.zeros(shape), true);
+            target.setRequiresGradient(true);
+            float[] values = Tensors.uniform(new Random(5), (int) shape.size());
+            JniUtils.setGradMode(true); // as inside a training step: still written in place
+            try {
+                KernelMemory.assign(target, m.create(values, shape));
+            } finally {
+                JniUtils.setGradMode(false);
+            }
+            assertThat(JniUtils.isGradMode()).isFalse();
+            assertThat(target.toFloatArray()).containsExactly(values);
+            assertThat(target.hasGradient()).isTrue();
+            assertThat(Tensors.channelsInnermost(target)).isTrue();
+        }
+    }
+
+    /**
+     * A parameter whose initialiser arranges, loaded by DJL's Parameter.load (plain memory, no
+     * gradient flag), is arranged again with its values and flag; another parameter is left as
+     * it is.
+     */
+    @Test
+    void rearrangingPutsBackTheOrderAParameterLoadLoses() throws Exception {
+        Djl.engine();
+        boolean inner = EngineSetup.active().layout(true) == ConvLayout.CHANNELS_LAST;
+        Shape shape = new Shape(2, 3, 4, 3, 3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter arranged = Parameter.builder().setName("experts")
+                    .setType(Parameter.Type.WEIGHT).optShape(shape).build();
+            arranged.setInitializer(KernelMemory.arranged(new NormalInitializer()));
+            Parameter plain = Parameter.builder().setName("weight")
+                    .setType(Parameter.Type.WEIGHT).optShape(shape).build();
+            plain.setInitializer(new NormalInitializer());
+            for (Parameter p : new Parameter[] {arranged, plain}) {
+                p.initialize(m, DataType.FLOAT32);
+                float[] saved = p.getArray().toFloatArray();
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                p.save(new DataOutputStream(bytes));
+                p.load(m, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+                assertThat(Tensors.channelsInnermost(p.getArray().duplicate())).isFalse();
+                NDArray loaded = p.getArray();
+                KernelMemory.rearrange(p);
+                NDArray now = p.getArray();
+                assertThat(now.toFloatArray()).containsExactly(saved);
+                if (p == plain || !inner) {
+                    assertThat(now).isSameAs(loaded);
+                } else {
+                    assertThat(now.hasGradient()).isTrue();
+                    assertThat(now.getName()).isEqualTo("experts");
+                }
+                assertThat(Tensors.channelsInnermost(now)).isEqualTo(p == arranged && inner);
+            }
+        }
+    }
 
     @Test
     void arrangingKeepsEveryValueAndPutsTheChannelsInnermost() {

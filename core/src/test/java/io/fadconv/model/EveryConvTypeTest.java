@@ -18,6 +18,7 @@ import io.fadconv.nn.Annealable;
 import io.fadconv.nn.Annealing;
 import io.fadconv.nn.Convs;
 import io.fadconv.nn.Layers;
+import io.fadconv.testing.Tensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,6 +135,19 @@ class EveryConvTypeTest {
             c.loadTorch(dir.resolve("a.safetensors"));
             assertThat(c.logits(new ParameterStore(m, false), x, false).toFloatArray())
                     .containsExactly(expected);
+            // and the kernels are in the memory order a new model keeps them in (KernelMemory);
+            // checked by writing into them, so last
+            for (String name : a.getParameters().keys()) {
+                NDArray kernels = a.getParameters().get(name).getArray();
+                if (kernels.getShape().dimension() >= 4) {
+                    boolean inner = Tensors.channelsInnermost(kernels);
+                    for (SegmentationModel loaded : List.of(b, c)) {
+                        assertThat(Tensors.channelsInnermost(
+                                loaded.getParameters().get(name).getArray()))
+                                .as(type + " " + name).isEqualTo(inner);
+                    }
+                }
+            }
         }
     }
 
