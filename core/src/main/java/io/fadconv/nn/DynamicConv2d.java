@@ -303,17 +303,24 @@ public final class DynamicConv2d {
             // so B slices cost B^2 samples' memory traffic in the backward; split's is one
             // concatenation
             NDList parts = x.split(at, 0);
-            NDList ws = kernels.split(at, 0);
+            // the kernels' values split in memory order ([B, n], a view of mixed kernels), so
+            // that the backward concatenates their gradients in that order with one plain copy;
+            // split as [B, O, C, kh, kw] they were concatenated in plain order and copied again
+            // into memory order for the mixture: forward and backward of eight 512 -> 512
+            // kernels at 8 x 8 took 62.3 ms against 76.1 (AMD EPYC)
+            NDList ws = KernelMemory.values(kernels, x).reshape(b, ks.size() / b).split(at, 0);
             NDList bs = bias == null ? null : bias.split(at, 0);
             NDList outs = new NDList(parts.size());
             for (int i = 0; i < parts.size(); i++) {
                 NDArray bi = bs == null ? null : bs.get(i);
+                NDArray wi = ws.get(i);
                 outs.add(perSample
-                        ? EngineConv.conv2d(parts.get(i), ws.get(i).reshape(ks.slice(1)),
+                        ? EngineConv.conv2d(parts.get(i), KernelMemory.kernels(wi, ks.slice(1)),
                                 bi == null ? null : bi.reshape(o), stride, padding, dilation,
                                 groups)
-                        : conv2d(parts.get(i), ws.get(i), bi, stride, padding, dilation, groups,
-                                Strategy.GROUPED));
+                        : conv2d(parts.get(i), KernelMemory.kernels(wi,
+                                new Shape(wi.getShape().get(0)).addAll(ks.slice(1))), bi,
+                                stride, padding, dilation, groups, Strategy.GROUPED));
             }
             return NDArrays.concat(outs, 0);
         }

@@ -99,9 +99,10 @@ final class TimingRounds {
      * had been charged to every candidate; 13: cheap rounds run again,
      * {@link #CHEAP_ROUND_MS}; 14: kernels are mixed and kept with their input channels
      * innermost under a channels-last configuration, {@code KernelMemory}, which spares the
-     * copies the convolutions made of them).
+     * copies the convolutions made of them; 15: per-sample and the halves split the kernels'
+     * values in memory order, which spares their backwards a copy of the kernels' gradients).
      */
-    static final int PROCEDURE = 14;
+    static final int PROCEDURE = 15;
 
     /**
      * How many training forwards must beat expert-sum's least time before it is left untimed
