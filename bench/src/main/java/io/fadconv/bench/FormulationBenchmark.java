@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.fadconv.Djl;
+import io.fadconv.engine.ConvLayout;
 import io.fadconv.engine.EngineConv;
+import io.fadconv.engine.EngineSetup;
+import io.fadconv.engine.KernelMemory;
 import io.fadconv.nn.DynamicConv2d;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,16 +67,15 @@ public final class FormulationBenchmark {
                 int h = st.size();
                 // the mode's layout decides which strategies apply and the input's memory
                 // order (under channels-last-inference the two modes differ)
-                io.fadconv.engine.ConvLayout layout =
-                        io.fadconv.engine.EngineSetup.active().layout(!inference);
+                ConvLayout layout = EngineSetup.active().layout(!inference);
                 NDArray nchw = m.randomNormal(new Shape(b, c, h, h));
-                NDArray x = layout == io.fadconv.engine.ConvLayout.CHANNELS_LAST
+                NDArray x = layout == ConvLayout.CHANNELS_LAST
                         ? EngineConv.channelsLast(nchw) : nchw;
                 NDArray w = m.randomNormal(new Shape(c, c, 3, 3)).mul(0.01);
                 // kept as the layers keep them
-                NDArray ex = io.fadconv.engine.KernelMemory.arrange(
+                NDArray ex = KernelMemory.arrange(
                         m.randomNormal(new Shape(experts, c, c, 3, 3)).mul(0.01),
-                        layout == io.fadconv.engine.ConvLayout.CHANNELS_LAST);
+                        layout == ConvLayout.CHANNELS_LAST);
                 NDArray att = m.randomUniform(0, 1, new Shape(b, experts));
                 List<NDArray> leaves = List.of(x, w, ex, att);
                 leaves.forEach(a -> a.setRequiresGradient(true));
