@@ -27,7 +27,7 @@ final class BenchDctCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.println(io.fadconv.bench.Timing.machine());
+        out.println(timing.applyThreads());
         out.print(io.fadconv.bench.DctBenchmark.table(io.fadconv.bench.DctBenchmark.run(
                 stages.stages(), timing.options(), pool, low)));
         return 0;

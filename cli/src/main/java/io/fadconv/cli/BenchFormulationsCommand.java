@@ -27,7 +27,7 @@ final class BenchFormulationsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.println(io.fadconv.bench.Timing.machine());
+        out.println(timing.applyThreads());
         List<io.fadconv.bench.FormulationBenchmark.Row> rows =
                 io.fadconv.bench.FormulationBenchmark.run(stages.stages(),
                         timing.options(), experts, mode.inference, line -> {

@@ -34,6 +34,7 @@ final class BenchLayerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        out.println(timing.applyThreads());
         List<LayerBenchmark.Row> rows = LayerBenchmark.runSpecs(convs.isEmpty()
                 ? LayerBenchmark.DEFAULT_SPECS : convs, stages.stages(), timing.options(),
                 mode.inference,

@@ -50,9 +50,11 @@ final class BenchModelCommand implements Callable<Integer> {
                     + "got " + profile);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(io.fadconv.bench.Timing.machine());
+        out.println(timing.applyThreads());
         double limit = io.fadconv.bench.MatmulBenchmark.gflops(2048, 2, 5);
-        java.util.Optional<io.fadconv.engine.FmaPeak> peak = io.fadconv.engine.FmaPeak.here();
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        java.util.Optional<io.fadconv.engine.FmaPeak> peak = io.fadconv.engine.FmaPeak.here()
+                .map(p -> p.onThreads(threads));
         out.print(io.fadconv.bench.MatmulBenchmark.limits(2048, limit, peak));
         out.flush();
         List<io.fadconv.bench.ModelBenchmark.Row> rows = new ArrayList<>();

@@ -4,10 +4,13 @@ import io.fadconv.bench.LayerBenchmark;
 import io.fadconv.engine.EngineConfig;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Batch, warmup and rounds, shared by the timing subcommands. */
+/** Batch, warmup, rounds, configurations and threads, shared by the timing subcommands. */
 final class BenchTiming {
+    @Mixin ThreadsOption threads;
+
     @Option(names = "--batch", defaultValue = "8", description = "Batch size (${DEFAULT-VALUE}).")
     int batch;
 
@@ -23,6 +26,17 @@ final class BenchTiming {
                     + "(default: the one in use; see fadconv doctor): default, channels-last, "
                     + "onednn-off. An ISA cap needs its own process: FADCONV_ENGINE=isa-sse41.")
     List<String> engines = new ArrayList<>();
+
+    /**
+     * Loads the engine with {@code --threads}, if given: call before anything is timed.
+     *
+     * @return the report's first line: the machine and the engine's thread count
+     */
+    String applyThreads() {
+        int n = threads.apply();
+        return io.fadconv.bench.Timing.machine() + ", engine on " + n
+                + (n == 1 ? " thread" : " threads");
+    }
 
     LayerBenchmark.Options options() {
         return new LayerBenchmark.Options(batch, warmup, rounds,

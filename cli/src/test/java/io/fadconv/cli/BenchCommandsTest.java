@@ -88,6 +88,35 @@ class BenchCommandsTest {
     }
 
     @Test
+    void threadsSetTheEngineForTheRunAndNameItsPeak() {
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        String property = System.getProperty("ai.djl.pytorch.num_threads");
+        try {
+            assertThat(ok("bench", "layer", "--threads", "1", "--stages", "8x8", "--batch", "2",
+                    "--rounds", "1", "--warmup", "0", "--conv", "static"))
+                    .containsPattern(", [0-9]+ logical CPUs, engine on 1 thread\\R");
+            assertThat(ai.djl.pytorch.jni.JniUtils.getNumThreads()).isEqualTo(1);
+            assertThat(ok("bench", "model", "--threads", "1", "--model", "resnet18x0.25-unet",
+                    "--size", "64", "--batch", "1", "--rounds", "1", "--warmup", "0", "--conv",
+                    "static")).contains("engine on 1 thread")
+                    .as("one thread keeps one core busy")
+                    .containsPattern("nominal FMA peak: ([0-9]+ GFLOP/s = 1 core x "
+                            + "|unknown for this processor)");
+            CliRun zero = CliRun.of("bench", "dct", "--threads", "0", "--stages", "8x32");
+            assertThat(zero.code()).isEqualTo(1);
+            assertThat(zero.err().strip())
+                    .isEqualTo("fadconv: error: --threads must be >= 1, got 0");
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
+            if (property == null) {
+                System.clearProperty("ai.djl.pytorch.num_threads");
+            } else {
+                System.setProperty("ai.djl.pytorch.num_threads", property);
+            }
+        }
+    }
+
+    @Test
     void badStagesAreAOneLineError() {
         CliRun r = CliRun.of("bench", "layer", "--stages", "64by128");
         assertThat(r.code()).isEqualTo(1);

@@ -69,6 +69,18 @@ public record FmaPeak(int cores, double ghz, String clockSource, int pipes, int 
     }
 
     /**
+     * The peak of the cores an engine with {@code threads} intra-op threads keeps busy: a
+     * thread runs on one core at a time, so fewer threads than cores reach a smaller peak.
+     *
+     * @param threads the engine's intra-op threads
+     * @return this peak over {@code min(cores, threads)} cores
+     */
+    public FmaPeak onThreads(int threads) {
+        return new FmaPeak(Math.max(1, Math.min(cores, threads)), ghz, clockSource, pipes,
+                pipeBits, microarchitecture);
+    }
+
+    /**
      * The FMA pipes of a processor's cores, by vendor, family and vector extensions.
      *
      * @param cpu the processor
@@ -125,8 +137,9 @@ public record FmaPeak(int cores, double ghz, String clockSource, int pipes, int 
      *     per cycle (2 FMA pipes x 8 float32 lanes x 2; AMD Zen 4, ...)}
      */
     public String describe() {
-        return String.format(Locale.ROOT, "%.0f GFLOP/s = %d cores x %.3f GHz (%s) x %d flops per "
-                + "cycle (%d FMA pipes x %d float32 lanes x 2; %s)", gflops(), cores, ghz,
+        return String.format(Locale.ROOT, "%.0f GFLOP/s = %d %s x %.3f GHz (%s) x %d flops per "
+                + "cycle (%d FMA pipes x %d float32 lanes x 2; %s)", gflops(), cores,
+                cores == 1 ? "core" : "cores", ghz,
                 clockSource, flopsPerCycle(), pipes, pipeBits / 32, microarchitecture);
     }
 }

@@ -49,6 +49,19 @@ class FmaPeakTest {
     }
 
     @Test
+    void anEngineOnFewerThreadsThanCoresHasThePeakOfThoseCores() {
+        // 4 cores x 2.0 GHz x 64 = 512 GFLOP/s; one thread keeps one core busy: 128
+        CpuInfo zen5 = cpu("AuthenticAMD", 26, 2, "AMD EPYC", "2000.000", 4, 4,
+                "avx2 fma avx512f");
+        FmaPeak all = FmaPeak.of(zen5, 4).orElseThrow();
+        assertThat(all.gflops()).isCloseTo(512, within(1e-9));
+        assertThat(all.onThreads(1).gflops()).isCloseTo(128, within(1e-9));
+        assertThat(all.onThreads(3).cores()).isEqualTo(3);
+        assertThat(all.onThreads(8)).as("more threads than cores share them").isEqualTo(all);
+        assertThat(all.onThreads(1).describe()).startsWith("128 GFLOP/s = 1 core x 2.000 GHz");
+    }
+
+    @Test
     void theClockInTheNameIsTheNominalOneAndHyperThreadsShareTheirCoresPipes() {
         // bare metal: cpu MHz is the current clock, the name gives the base clock; 4 logical
         // CPUs with 2 threads per core are 2 cores
