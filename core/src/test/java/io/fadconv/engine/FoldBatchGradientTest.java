@@ -1,0 +1,82 @@
+package io.fadconv.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fadconv.util.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The batch fold's backward hands x's gradient back in channels-last memory, the order of x and
+ * of every other gradient of x, with one copy: left as a view of the folded {@code [H, W, B, C]}
+ * order, it made the ops that meet it in the backward mix memory orders (BENCHMARKS.md). The
+ * memory order of a gradient inside the backward cannot be read from Java, so the engine's own
+ * profiler counts the copies.
+ */
+class FoldBatchGradientTest {
+
+    @Test
+    void theFoldsBackwardCopiesTheGradientIntoChannelsLastMemoryOnce() throws IOException {
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            NDArray x = EngineConv.channelsLast(m.randomNormal(new Shape(2, 3, 4, 5)));
+            x.setRequiresGradient(true);
+            // the gradient reaching the fold is w: dense, in the folded order's memory
+            NDArray w = EngineConv.channelsLast(m.randomNormal(new Shape(1, 6, 4, 5)));
+            Supplier<NDArray> loss =
+                    () -> EngineConv.foldBatch(ConvLayout.CHANNELS_LAST, x).mul(w).sum();
+            int forward = copies(() -> {
+                try (NDManager sub = m.newSubManager()) {
+                    x.tempAttach(sub);
+                    loss.get().toFloatArray();
+                }
+            });
+            int forwardAndBackward = copies(() -> {
+                try (NDManager sub = m.newSubManager()) {
+                    x.tempAttach(sub);
+                    try (GradientCollector gc = Engine.getEngine(EngineSetup.ENGINE)
+                            .newGradientCollector()) {
+                        gc.backward(loss.get());
+                    }
+                }
+            });
+            assertThat(forward).as("the fold's one copy").isEqualTo(1);
+            assertThat(forwardAndBackward - forward).as("copies made by the backward")
+                    .isEqualTo(1);
+            // the values: the gradient of a fold is the unfolded incoming gradient
+            assertThat(x.getGradient().toFloatArray())
+                    .containsExactly(w.reshape(2, 3, 4, 5).toFloatArray());
+        }
+    }
+
+    /** The {@code aten::clone} calls of one run, as the engine's profiler records them. */
+    private static int copies(Runnable run) throws IOException {
+        Path trace = Files.createTempFile("fadconv-fold", ".json");
+        try {
+            JniUtils.startProfile(false, false, false);
+            try {
+                run.run();
+            } finally {
+                JniUtils.stopProfile(trace.toString());
+            }
+            int n = 0;
+            for (JsonNode event : Json.MAPPER.readTree(trace.toFile())) {
+                if ("aten::clone".equals(event.path("name").asText())) {
+                    n++;
+                }
+            }
+            return n;
+        } finally {
+            Files.deleteIfExists(trace);
+        }
+    }
+}
