@@ -8,11 +8,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.fadconv.Djl;
+import io.fadconv.engine.ConvLayout;
+import io.fadconv.engine.EngineConv;
+import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.KernelMemory;
 import io.fadconv.testing.RefMath;
 import io.fadconv.testing.Tensors;
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -233,6 +237,38 @@ class DynamicConv2dTest {
             int nchw = io.fadconv.engine.EngineSetup.active().layout()
                     == io.fadconv.engine.ConvLayout.CHANNELS_LAST ? 1 : 0;
             assertThat(tried).isEqualTo(b == 1 ? 1 : (g == 1 ? 4 : 2) + chunked + nchw);
+        }
+    }
+
+    @Test
+    void everyStrategyLeavesItsOutputInTheMemoryOrderOfTheConfigurationsConvolutions() {
+        Djl.engine();
+        Random rnd = new Random(5);
+        // 16 channels, so that a guarded configuration runs oneDNN's own kernels
+        int b = 4;
+        int k = 3;
+        int c = 16;
+        try (NDManager m = NDManager.newBaseManager()) {
+            boolean channelsLast = EngineSetup.active().layout() == ConvLayout.CHANNELS_LAST;
+            // the input in the order the configuration's layers hand on
+            NDArray x = m.create(Tensors.uniform(rnd, b * c * 6 * 6), new Shape(b, c, 6, 6));
+            x = channelsLast ? EngineConv.channelsLast(x) : x;
+            NDArray a = m.create(Tensors.uniform(rnd, b * k), new Shape(b, k)).softmax(-1);
+            NDArray experts = m.create(Tensors.uniform(rnd, k * c * c * 9),
+                    new Shape(k, c, c, 3, 3));
+            Shape one = new Shape(1, 1);
+            int checked = 0;
+            for (DynamicConv2d.Strategy strategy : DynamicConv2d.Strategy.values()) {
+                // GROUPED_NCHW leaves NCHW on purpose: the point of it
+                if (!strategy.applies(b, 1, k) || strategy == DynamicConv2d.Strategy.GROUPED_NCHW) {
+                    continue;
+                }
+                NDArray y = DynamicConv2d.mixture(x, a, experts, null, null, one, one, one, 1,
+                        strategy);
+                assertThat(Tensors.nhwcInMemory(y)).as(strategy.name()).isEqualTo(channelsLast);
+                checked++;
+            }
+            assertThat(checked).isEqualTo(5);
         }
     }
 
