@@ -93,7 +93,8 @@ public final class FormulationBenchmark {
                                 DynamicConv2d.mixture(x, att, ex, null, null, one, one, one, 1, s)));
                     }
                 }
-                double[][] t = Timing.interleaved(runs, options.warmup(), options.rounds());
+                double[][] t = Timing.interleaved(runs, options.warmup(),
+                    options.warmupSeconds(), options.rounds());
                 double[] med = new double[all.length + 1];
                 java.util.Arrays.fill(med, Double.NaN);
                 for (int i = 0; i < t.length; i++) {

@@ -61,15 +61,31 @@ public final class LayerBenchmark {
      * @param warmup untimed rounds first
      * @param rounds timed rounds (the median is reported)
      * @param engines engine configurations measured side by side (empty: the one in use)
+     * @param warmupSeconds untimed rounds go on past {@code warmup} until this much time has
+     *     passed, per stage ({@link Timing#interleaved(List, int, double, int)})
      */
-    public record Options(int batch, int warmup, int rounds, List<EngineConfig> engines) {
+    public record Options(int batch, int warmup, int rounds, List<EngineConfig> engines,
+            double warmupSeconds) {
         /** Validates. */
         public Options {
-            if (batch < 1 || warmup < 0 || rounds < 1) {
-                throw new IllegalArgumentException("batch and rounds must be >= 1 and warmup >= 0,"
-                        + " got batch " + batch + ", warmup " + warmup + ", rounds " + rounds);
+            if (batch < 1 || warmup < 0 || rounds < 1 || !(warmupSeconds >= 0)) {
+                throw new IllegalArgumentException("batch and rounds must be >= 1, warmup and "
+                        + "warmup seconds >= 0, got batch " + batch + ", warmup " + warmup
+                        + ", warmup seconds " + warmupSeconds + ", rounds " + rounds);
             }
             engines = List.copyOf(engines);
+        }
+
+        /**
+         * Settings with warm-up counted in rounds only.
+         *
+         * @param batch the batch size
+         * @param warmup untimed rounds
+         * @param rounds timed rounds
+         * @param engines engine configurations measured side by side (empty: the one in use)
+         */
+        public Options(int batch, int warmup, int rounds, List<EngineConfig> engines) {
+            this(batch, warmup, rounds, engines, 0);
         }
 
         /**
@@ -177,7 +193,8 @@ public final class LayerBenchmark {
                                 : () -> Double.NaN);
                     }
                 }
-                double[][] t = Timing.interleaved(runs, options.warmup(), options.rounds());
+                double[][] t = Timing.interleaved(runs, options.warmup(), options.warmupSeconds(),
+                        options.rounds());
                 double base = Timing.median(t[0]);
                 for (int i = 0; i < labels.size(); i++) {
                     double med = Timing.median(t[2 * i]);

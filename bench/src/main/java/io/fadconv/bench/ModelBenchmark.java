@@ -124,7 +124,8 @@ public final class ModelBenchmark {
                     }));
                 }
             }
-            double[][] t = Timing.interleaved(runs, options.warmup(), options.rounds());
+            double[][] t = Timing.interleaved(runs, options.warmup(),
+                    options.warmupSeconds(), options.rounds());
             folded.forEach(FoldedModel::close);
             List<Row> rows = new ArrayList<>();
             double baseStep = Timing.median(t[0]);

@@ -104,30 +104,61 @@ public final class Timing {
      */
     public static double[][] interleaved(List<Supplier<Double>> candidates, int warmup,
             int rounds) {
+        return interleaved(candidates, warmup, 0, rounds);
+    }
+
+    /**
+     * {@link #interleaved(List, int, int)} with untimed rounds that go on, past {@code warmup},
+     * until {@code warmupSeconds} have passed. The JVM compiles the Java side of a layer (DJL's
+     * arrays, our ops) for hundreds of passes, and its compiler threads share the cores: on an
+     * AMD EPYC a FADConv layer's forward at 64 channels 64 x 64 took 15-30 ms in its first 40
+     * passes and 10-11 ms after 80, and {@code bench layer --inference} put it at 3.66x static
+     * after two warm-up rounds and 1.69x after a hundred (BENCHMARKS.md). Training and mapping
+     * run thousands of passes; the benchmarks report that steady state.
+     *
+     * @param candidates each returns its elapsed milliseconds for one run
+     * @param warmup untimed rounds, at least
+     * @param warmupSeconds untimed rounds continue until this much time has passed (0: none)
+     * @param rounds timed rounds
+     * @return {@code [candidate][round]} milliseconds
+     */
+    public static double[][] interleaved(List<Supplier<Double>> candidates, int warmup,
+            double warmupSeconds, int rounds) {
         EngineConfig engine = EngineSetup.active();
         try {
-            return interleavedUnder(candidates, warmup, rounds);
+            return interleavedUnder(candidates, warmup, warmupSeconds, rounds);
         } finally {
             EngineSetup.switchTo(engine);
         }
     }
 
     private static double[][] interleavedUnder(List<Supplier<Double>> candidates, int warmup,
-            int rounds) {
+            double warmupSeconds, int rounds) {
         double[][] t = new double[candidates.size()][rounds];
-        int n = candidates.size();
-        for (int r = -warmup; r < rounds; r++) {
-            for (int k = 0; k < n; k++) {
-                // the first round in the given order: what runs first is tuned first (a training
-                // step before inference decides inference from its forwards, as a training run)
-                int i = ((r + warmup) & 1) == 0 ? k : n - 1 - k;
-                double v = candidates.get(i).get();
-                if (r >= 0) {
-                    t[i][r] = v;
-                }
-            }
+        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        int done = 0;
+        while (done < warmup || System.nanoTime() - warmupEnd < 0) {
+            round(candidates, done++, null, 0);
+        }
+        for (int r = 0; r < rounds; r++) {
+            round(candidates, done + r, t, r);
         }
         return t;
+    }
+
+    /** One round; the first in the given order, then reversed every other round. */
+    private static void round(List<Supplier<Double>> candidates, int index, double[][] t,
+            int column) {
+        int n = candidates.size();
+        for (int k = 0; k < n; k++) {
+            // the first round in the given order: what runs first is tuned first (a training
+            // step before inference decides inference from its forwards, as a training run)
+            int i = (index & 1) == 0 ? k : n - 1 - k;
+            double v = candidates.get(i).get();
+            if (t != null) {
+                t[i][column] = v;
+            }
+        }
     }
 
     /**

@@ -34,4 +34,39 @@ class TimingTest {
             assertThat(t).hasDimensions(3, 2);
         }
     }
+
+    @Test
+    void untimedRoundsGoOnUntilTheWarmUpTimeHasPassed() {
+        List<String> order = new ArrayList<>();
+        List<Supplier<Double>> candidates = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            candidates.add(() -> {
+                order.add(name);
+                long until = System.nanoTime() + 5_000_000; // 5 ms a run, 10 ms a round
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                return (double) order.size();
+            });
+        }
+        long t0 = System.nanoTime();
+        double[][] t = Timing.interleaved(candidates, 1, 0.1, 3);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int untimed = order.size() / 2 - 3;
+        // 0.1 s of 10 ms rounds: about ten untimed rounds (fewer if the host stalls a run), not
+        // the one asked for
+        assertThat(untimed).isBetween(2, 11);
+        assertThat(seconds).isGreaterThanOrEqualTo(0.1 + 0.03);
+        assertThat(t).hasDimensions(2, 3);
+        // the alternation goes on across the boundary: the first timed round is untimed + 1-th
+        int first = 2 * untimed;
+        boolean reversed = (untimed & 1) == 1;
+        assertThat(order.subList(first, first + 2))
+                .containsExactly(reversed ? "b" : "a", reversed ? "a" : "b");
+        assertThat(t[0][0]).isEqualTo(first + (reversed ? 2 : 1));
+        // no warm-up time: exactly the rounds asked for
+        order.clear();
+        Timing.interleaved(candidates, 1, 0, 3);
+        assertThat(order).hasSize(2 * (1 + 3));
+    }
 }

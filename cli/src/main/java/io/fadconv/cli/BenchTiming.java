@@ -7,7 +7,7 @@ import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Batch, warmup, rounds, configurations and threads, shared by the timing subcommands. */
+/** Batch, warm-up, rounds, configurations and threads, shared by the timing subcommands. */
 final class BenchTiming {
     @Mixin ThreadsOption threads;
 
@@ -18,8 +18,15 @@ final class BenchTiming {
             description = "Timed rounds; the median is reported (${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed rounds (${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "2",
+            description = "Untimed rounds, at least (${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--warmup-seconds", defaultValue = "3", paramLabel = "S",
+            description = "Untimed rounds go on until S seconds have passed, per stage, so that "
+                    + "the JVM has compiled the layers' Java side, as in a long run "
+                    + "(${DEFAULT-VALUE}; 0: --warmup rounds only).")
+    double warmupSeconds;
 
     @Option(names = "--engine", split = ",", paramLabel = "NAME",
             description = "Engine configurations to measure side by side in this process "
@@ -40,6 +47,6 @@ final class BenchTiming {
 
     LayerBenchmark.Options options() {
         return new LayerBenchmark.Options(batch, warmup, rounds,
-                engines.stream().map(EngineConfig::of).toList());
+                engines.stream().map(EngineConfig::of).toList(), warmupSeconds);
     }
 }

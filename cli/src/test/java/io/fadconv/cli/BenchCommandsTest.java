@@ -20,23 +20,28 @@ class BenchCommandsTest {
     @Test
     void layerFormulationsAndDctReportEveryCandidate() {
         String layer = ok("bench", "layer", "--stages", "8x8", "--batch", "2", "--rounds", "1",
-                "--warmup", "0", "--conv", "static", "--conv", "fadconv:p=4", "--conv", "kw:b=1");
+                "--warmup", "0", "--warmup-seconds", "0",
+                "--conv", "static", "--conv", "fadconv:p=4", "--conv", "kw:b=1");
         assertThat(layer).contains("| 8ch 8x8 | static |").contains("| 8ch 8x8 | fadconv:p=4 |")
                 .contains("| 8ch 8x8 | kw:b=1 |").contains("goal <= 1.30x");
         String inference = ok("bench", "layer", "--inference", "--stages", "8x8", "--batch", "2",
-                "--rounds", "1", "--warmup", "0", "--conv", "static", "--conv", "fadconv:p=4");
+                "--rounds", "1", "--warmup", "0", "--warmup-seconds", "0",
+                "--conv", "static", "--conv", "fadconv:p=4");
         assertThat(inference).contains("| forward ms |").contains("| 8ch 8x8 | fadconv:p=4 |")
                 .as("the goals are the training step's").doesNotContain("goal");
         assertThat(ok("bench", "formulations", "--stages", "8x8", "--batch", "2", "--rounds", "1",
-                "--warmup", "0")).contains("| static | grouped | chunked-grouped | grouped-nchw | "
+                "--warmup", "0", "--warmup-seconds", "0"))
+                .contains("| static | grouped | chunked-grouped | grouped-nchw | "
                         + "im2col-bmm | per-sample | expert-sum |")
                 .contains("| 8ch 8x8 |").as("chunked-grouped cannot run batch 2").contains(" - |")
                 .contains("Forward and backward (training):");
         assertThat(ok("bench", "formulations", "--inference", "--stages", "8x8", "--batch", "2",
-                "--rounds", "1", "--warmup", "0")).contains("Forward alone, gradients off")
+                "--rounds", "1", "--warmup", "0", "--warmup-seconds", "0"))
+                .contains("Forward alone, gradients off")
                 .contains("| 8ch 8x8 |");
         assertThat(ok("bench", "dct", "--stages", "8x32", "--batch", "2", "--rounds", "1",
-                "--warmup", "0")).contains("| 8ch 32x32 |").contains("| two |");
+                "--warmup", "0", "--warmup-seconds", "0"))
+                .contains("| 8ch 32x32 |").contains("| two |");
     }
 
     @Test
@@ -48,7 +53,7 @@ class BenchCommandsTest {
                 io.fadconv.engine.EngineConfig.CHANNELS_LAST_INFERENCE);
         try {
             assertThat(ok("bench", "formulations", "--stages", "8x8", "--batch", "2", "--rounds",
-                    "1", "--warmup", "0")).contains("| 8ch 8x8 |");
+                    "1", "--warmup", "0", "--warmup-seconds", "0")).contains("| 8ch 8x8 |");
         } finally {
             io.fadconv.engine.EngineSetup.switchTo(before);
         }
@@ -57,7 +62,8 @@ class BenchCommandsTest {
     @Test
     void modelMatmulTiffAndJmhRun() {
         assertThat(ok("bench", "model", "--model", "resnet18x0.25-unet", "--size", "64",
-                "--batch", "1", "--rounds", "1", "--warmup", "0", "--profile", "1"))
+                "--batch", "1", "--rounds", "1", "--warmup", "0", "--warmup-seconds", "0",
+                "--profile", "1"))
                 .contains("matrix-product limit").contains("| resnet18x0.25-unet | fadconv |")
                 .contains("inference GFLOP/s (of limit, of nominal peak)")
                 .contains("resnet18x0.25-unet, training step: self time per pass by op")
@@ -93,15 +99,19 @@ class BenchCommandsTest {
         String property = System.getProperty("ai.djl.pytorch.num_threads");
         try {
             assertThat(ok("bench", "layer", "--threads", "1", "--stages", "8x8", "--batch", "2",
-                    "--rounds", "1", "--warmup", "0", "--conv", "static"))
+                    "--rounds", "1", "--warmup", "0", "--warmup-seconds", "0", "--conv", "static"))
                     .containsPattern(", [0-9]+ logical CPUs, engine on 1 thread\\R");
             assertThat(ai.djl.pytorch.jni.JniUtils.getNumThreads()).isEqualTo(1);
             assertThat(ok("bench", "model", "--threads", "1", "--model", "resnet18x0.25-unet",
-                    "--size", "64", "--batch", "1", "--rounds", "1", "--warmup", "0", "--conv",
-                    "static")).contains("engine on 1 thread")
+                    "--size", "64", "--batch", "1", "--rounds", "1", "--warmup", "0",
+                    "--warmup-seconds", "0", "--conv", "static")).contains("engine on 1 thread")
                     .as("one thread keeps one core busy")
                     .containsPattern("nominal FMA peak: ([0-9]+ GFLOP/s = 1 core x "
                             + "|unknown for this processor)");
+            CliRun negative = CliRun.of("bench", "layer", "--warmup-seconds", "-1");
+            assertThat(negative.code()).isEqualTo(1);
+            assertThat(negative.err().strip()).startsWith("fadconv: error: ")
+                    .contains("warmup seconds >= 0").contains("warmup seconds -1.0");
             CliRun zero = CliRun.of("bench", "dct", "--threads", "0", "--stages", "8x32");
             assertThat(zero.code()).isEqualTo(1);
             assertThat(zero.err().strip())
