@@ -111,8 +111,8 @@ public final class Timing {
      * {@link #interleaved(List, int, int)} with untimed rounds that go on, past {@code warmup},
      * until {@code warmupSeconds} have passed. The JVM compiles the Java side of a layer (DJL's
      * arrays, our ops) for hundreds of passes, and its compiler threads share the cores: on an
-     * AMD EPYC a FADConv layer's forward at 64 channels 64 x 64 took 15-30 ms in its first 40
-     * passes and 10-11 ms after 80, and {@code bench layer --inference} put it at 3.66x static
+     * AMD EPYC a FADConv layer's forward at 64 channels 64 x 64 took 15-32 ms in its first 40
+     * passes and 10-13 ms after 80, and {@code bench layer --inference} put it at 3.66x static
      * after two warm-up rounds and 1.69x after a hundred (BENCHMARKS.md). Training and mapping
      * run thousands of passes; the benchmarks report that steady state.
      *
