@@ -94,7 +94,7 @@ public final class DctBenchmark {
                         () -> Timing.forwardBackwardMs(m, List.of(x),
                                 s -> x.reshape(b, c, (long) h * h).mean(new int[] {2})));
                 double[][] t = Timing.interleaved(runs, options.warmup(),
-                    options.warmupSeconds(), options.rounds());
+                        options.warmupSeconds(), options.rounds());
                 rows.add(new Row(st, Timing.median(t[0]), Timing.median(t[1]),
                         Timing.median(t[2]), Timing.median(t[3])));
             }

@@ -94,7 +94,7 @@ public final class FormulationBenchmark {
                     }
                 }
                 double[][] t = Timing.interleaved(runs, options.warmup(),
-                    options.warmupSeconds(), options.rounds());
+                        options.warmupSeconds(), options.rounds());
                 double[] med = new double[all.length + 1];
                 java.util.Arrays.fill(med, Double.NaN);
                 for (int i = 0; i < t.length; i++) {

@@ -80,6 +80,26 @@ public final class EngineConv {
     }
 
     /**
+     * An ungrouped convolution's output that a formulation of its own wrote in NCHW memory (a
+     * matrix product), handed on in the memory order {@link #conv2d} hands the engine's outputs
+     * on in: under a channels-last layout, channels-last with one copy, except where the guard
+     * hands NCHW on ({@code GuardedConv.handedOn}); otherwise as it is. The ops after a layer,
+     * and the backward through them, then meet one memory order (mixed orders ran about 10x
+     * slower; DESIGN.md).
+     *
+     * @param y {@code [B, O, H, W]} in NCHW memory
+     * @return the same values, in the order the configuration's convolutions hand on
+     */
+    public static NDArray handedOn(NDArray y) {
+        EngineConfig config = EngineSetup.active();
+        if (config.layout() != ConvLayout.CHANNELS_LAST
+                || config.guarded() && GuardedConv.handsOnNchw(y.getShape().get(1), 1)) {
+            return y;
+        }
+        return channelsLast(y);
+    }
+
+    /**
      * An array made from a parameter, handed to the pass's manager. DJL attaches a result to its
      * first operand's manager; for a parameter that is the model's, so a view (or a product made
      * from it, with the activations it holds) made on every pass would pile up there until the

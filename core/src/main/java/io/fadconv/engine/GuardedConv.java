@@ -84,10 +84,22 @@ public final class GuardedConv {
      */
     static NDArray handedOn(NDArray y, int groups) {
         Shape s = y.getShape();
-        if (groups != 1 || s.get(1) % BLOCK == 0 || !JniUtils.isGradMode()) {
+        if (!handsOnNchw(s.get(1), groups)) {
             return y;
         }
         return y.flatten().reshape(s); // a reshape of non-contiguous memory copies it
+    }
+
+    /**
+     * Whether {@link #handedOn} hands a convolution's output on in NCHW memory now.
+     *
+     * @param channels the output's channels
+     * @param groups the convolution's groups
+     * @return true for an ungrouped convolution with a channel count that is not a multiple of
+     *     16, while gradients are recorded
+     */
+    static boolean handsOnNchw(long channels, int groups) {
+        return groups == 1 && channels % BLOCK != 0 && JniUtils.isGradMode();
     }
 
     /**

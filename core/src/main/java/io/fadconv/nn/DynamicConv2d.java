@@ -263,20 +263,8 @@ public final class DynamicConv2d {
         Shape ys = all.getShape();
         NDArray y = attention.reshape(b, 1, k).batchMatMul(all.reshape(b, k, o * ys.get(2)
                 * ys.get(3))).reshape(b, o, ys.get(2), ys.get(3));
-        return inLayoutOrder(bias == null ? y : y.add(bias.reshape(b, o, 1, 1)));
-    }
-
-    /**
-     * An output that products left in NCHW memory ({@link Strategy#IM2COL_BMM},
-     * {@link Strategy#EXPERT_SUM}), in the memory order of the configuration's convolutions: one
-     * copy under channels-last, so that the ops after the layer, and the backward through them,
-     * do not mix memory orders (a sum of an NCHW and a channels-last 8 MB array took 2.4 ms,
-     * of two channels-last ones 0.2 ms; resnet18-unet inference at 256 x 256, batch 8, whose
-     * 512-channel layers run im2col-bmm: 445 and 530 ms against 454 and 538, AMD EPYC).
-     */
-    private static NDArray inLayoutOrder(NDArray y) {
-        return EngineSetup.active().layout() == ConvLayout.CHANNELS_LAST
-                ? EngineConv.channelsLast(y) : y;
+        // the product wrote NCHW: handed on as a convolution's output
+        return EngineConv.handedOn(bias == null ? y : y.add(bias.reshape(b, o, 1, 1)));
     }
 
     /**
@@ -358,6 +346,9 @@ public final class DynamicConv2d {
         if (bias != null) {
             y = y.add(bias.reshape(b, o, 1));
         }
-        return inLayoutOrder(y.reshape(b, o, col.height(), col.width()));
+        // the product wrote NCHW: handed on as a convolution's output (resnet18-unet inference at
+        // 256 x 256, batch 8, whose 512-channel layers run im2col-bmm, took 445 and 530 ms with
+        // that against 454 and 538 without, AMD EPYC)
+        return EngineConv.handedOn(y.reshape(b, o, col.height(), col.width()));
     }
 }
