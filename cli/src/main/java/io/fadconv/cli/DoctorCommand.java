@@ -7,6 +7,7 @@ import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
 import io.fadconv.engine.FmaPeak;
 import io.fadconv.engine.JvmThreads;
+import io.fadconv.engine.MklDispatch;
 import io.fadconv.engine.NativeMemory;
 import io.fadconv.nn.ConvTuner;
 import io.fadconv.train.LayoutChoice;
@@ -79,6 +80,8 @@ final class DoctorCommand implements Callable<Integer> {
         root.put("fallback", s.fallback());
         root.put("warning", s.warning());
         root.put("nativeMemory", NativeMemory.measure());
+        root.put("mklBranch", MklDispatch.branch());
+        root.put("mkl", MklDispatch.describe());
         root.put("compilers", JvmThreads.compilers());
         if (again != null) {
             root.put("recheck", again);
@@ -116,6 +119,7 @@ final class DoctorCommand implements Callable<Integer> {
         line(sb, "  Freed memory   %s; a 64 MB tensor costs %.1f ms in new memory (paid again "
                 + "each time memory is given back), %.1f ms in memory held", freed,
                 memory.freshMillis(), memory.reusedMillis());
+        line(sb, "  MKL products   %s", MklDispatch.describe());
         JvmThreads.Compilers jit = JvmThreads.compilers();
         line(sb, "  JIT compilers  %d threads, %d at nice %d %s", jit.threads(), jit.lowered(),
                 JvmThreads.NICE, jit.yielding()

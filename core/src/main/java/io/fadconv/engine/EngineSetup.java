@@ -166,6 +166,7 @@ public final class EngineSetup {
         if (forced != null && forced.maxIsa() != null) {
             NativeTorch.setenv("DNNL_MAX_CPU_ISA", forced.maxIsa(), true);
         }
+        MklDispatch.takeIntelPath(CpuInfo.read()); // before libtorch loads: MKL asks once
         Engine engine = Engine.getEngine(ENGINE);
         NativeTorch.initLogging();
         return select(forced, failing(), engine.getVersion(), Engine.getDjlVersion(),
@@ -287,6 +288,17 @@ public final class EngineSetup {
     }
 
     /** Whether the user asked to race again at start-up ({@code again}). */
+    /**
+     * What a timing learned on this machine depends on beyond the machine's key: the allocator
+     * ({@link NativeMemory}) and MKL's path ({@link MklDispatch}). Timings keyed by it are taken
+     * again when either changes.
+     *
+     * @return the key's suffix
+     */
+    public static String timingConditions() {
+        return NativeMemory.timingKey() + MklDispatch.timingKey();
+    }
+
     private static boolean raceAgainAsked() {
         return "again".equalsIgnoreCase(System.getProperty(RACE_PROPERTY, "on"));
     }
@@ -294,7 +306,7 @@ public final class EngineSetup {
     /** The faster of the correct configurations: remembered for this machine, or timed now. */
     private static LayoutRace.Result race(List<EngineConfig> correct, String key,
             boolean again) {
-        MachineFile file = MachineFile.open("engine-speed", key + NativeMemory.timingKey());
+        MachineFile file = MachineFile.open("engine-speed", key + timingConditions());
         // a winner counts only for the workload it won (the race's workload has changed before)
         ObjectNode known = file == null ? null : file.read();
         if (known != null && !again && known.hasNonNull("fastest")

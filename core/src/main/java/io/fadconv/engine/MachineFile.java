@@ -37,13 +37,22 @@ public final class MachineFile {
      * @return the file or null
      */
     public static MachineFile open(String name, String key) {
+        Path base = directory();
+        return base == null ? null : new MachineFile(base.resolve(name + ".json"), key);
+    }
+
+    /**
+     * The directory what this machine taught is kept in.
+     *
+     * @return the directory (it may not exist yet), or null when caching is off
+     */
+    public static Path directory() {
         if ("off".equalsIgnoreCase(System.getProperty("fadconv.engine.cache", "on"))) {
             return null;
         }
         String dir = System.getProperty("fadconv.engine.cache.dir",
                 System.getenv("FADCONV_ENGINE_CACHE_DIR"));
-        Path base = dir != null ? Path.of(dir) : ai.djl.util.Utils.getCacheDir().resolve("fadconv");
-        return new MachineFile(base.resolve(name + ".json"), key);
+        return dir != null ? Path.of(dir) : ai.djl.util.Utils.getCacheDir().resolve("fadconv");
     }
 
     /**

@@ -93,6 +93,17 @@ final class NativeTorch {
         return torchCpu().getFunction("_ZN2at15get_num_threadsEv").invokeInt(new Object[0]);
     }
 
+    /**
+     * The code branch MKL (linked into libtorch) dispatches its kernels to: 0 is its default for
+     * CPUs it does not take for Intel's, other values name an instruction-set branch
+     * ({@code mkl_serv_cpu_detect}, the function MKL itself asks).
+     *
+     * @return the branch
+     */
+    static synchronized int mklBranch() {
+        return torchCpu().getFunction("mkl_serv_cpu_detect").invokeInt(new Object[0]);
+    }
+
     private static Pointer context() {
         if (context == null) {
             context = (Pointer) torchCpu().getFunction("_ZN2at13globalContextEv")

@@ -325,7 +325,7 @@ public final class ConvTuner {
             // timing too: a choice made under another allocator or beside the compilers, among
             // fewer candidates or by an older procedure is timed again
             file = MachineFile.open("conv-tuning", EngineSetup.ensure().machineKey()
-                    + io.fadconv.engine.NativeMemory.timingKey()
+                    + EngineSetup.timingConditions()
                     + " compilers=" + (JvmThreads.yielding() ? "yield" : "share")
                     + " strategies=" + java.util.Arrays.toString(DynamicConv2d.Strategy.values())
                     + " timing=" + TimingRounds.PROCEDURE);

@@ -15,7 +15,6 @@ import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
 import io.fadconv.engine.LayoutRace;
 import io.fadconv.engine.MachineFile;
-import io.fadconv.engine.NativeMemory;
 import io.fadconv.model.ModelSpec;
 import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
@@ -160,7 +159,7 @@ public final class LayoutChoice {
     }
 
     private static MachineFile file(EngineStatus status) {
-        return MachineFile.open("network-layout", status.machineKey() + NativeMemory.timingKey()
+        return MachineFile.open("network-layout", status.machineKey() + EngineSetup.timingConditions()
                 + " workload=" + WORKLOAD);
     }
 

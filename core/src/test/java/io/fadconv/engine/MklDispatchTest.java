@@ -1,0 +1,98 @@
+package io.fadconv.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.sun.jna.NativeLibrary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shared object that answers MKL's vendor test, written by Java: the loader takes it and its
+ * function answers 1; a process set up as every command is runs MKL on an instruction-set branch
+ * where MKL's own choice is its vendor default (MKL says which it runs), and MKL's products on
+ * the branch taken in this JVM agree with float64.
+ */
+class MklDispatchTest {
+
+    @Test
+    void theDynamicLoaderTakesTheWrittenObjectAndItsFunctionAnswersOne(@TempDir Path dir) {
+        Path file = dir.resolve(MklDispatch.FILE_NAME);
+        MklDispatch.write(file);
+        NativeLibrary lib = NativeLibrary.getInstance(file.toString());
+        try {
+            assertThat(lib.getFunction("mkl_serv_intel_cpu_true").invokeInt(new Object[0]))
+                    .isEqualTo(1);
+        } finally {
+            lib.close();
+        }
+    }
+
+    @Test
+    void aProcessSetUpAsEveryCommandIsRunsMklsAvx512PathWhereTheCpuHasIt() throws Exception {
+        CpuInfo cpu = CpuInfo.read();
+        boolean avx512 = cpu.flags().contains("avx512f");
+        String taken = probe(List.of());
+        String vendor = probe(List.of(MklDispatch.ENV + "=vendor"));
+        if (avx512 && !"GenuineIntel".equals(cpu.vendor())) {
+            assertThat(vendor).as("MKL's own choice on this vendor's CPU").contains("mklBranch=0");
+            assertThat(taken).as("with the shared object").containsPattern("mklBranch=[1-9]");
+        } else {
+            assertThat(taken).as("nothing changed where it is not taken").isEqualTo(vendor);
+        }
+    }
+
+    private static String probe(List<String> env) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+                "-Dfadconv.engine.race=off", MklProductProbe.class.getName()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove(MklDispatch.ENV);
+        for (String e : env) {
+            pb.environment().put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
+        }
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(text).isZero();
+        return text.lines().filter(l -> l.startsWith("mklBranch=")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void productsOnThePathTakenAgreeWithFloat64() {
+        EngineSetup.ensure();
+        Random r = new Random(7);
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            for (int t = 0; t < 24; t++) {
+                try (NDManager s = m.newSubManager()) {
+                    int b = 1 + r.nextInt(8);
+                    int i = t % 4 == 0 ? 512 : 1 + r.nextInt(300);
+                    int k = t % 4 == 0 ? 4608 : 1 + r.nextInt(1200);
+                    int j = t % 4 == 0 ? 64 : 1 + r.nextInt(200);
+                    NDArray x = s.randomNormal(new Shape(b, i, k));
+                    NDArray y = s.randomNormal(new Shape(b, k, j));
+                    NDArray exact = x.toType(DataType.FLOAT64, false)
+                            .matMul(y.toType(DataType.FLOAT64, false));
+                    NDArray err = x.matMul(y).toType(DataType.FLOAT64, false).sub(exact).abs();
+                    double rel = err.max().getDouble() / exact.abs().max().getDouble();
+                    assertThat(rel).as("[%d, %d, %d] x [%d, %d, %d] (MKL %s)", b, i, k, b, k, j,
+                            MklDispatch.describe()).isLessThan(1e-5);
+                }
+            }
+        }
+    }
+}
