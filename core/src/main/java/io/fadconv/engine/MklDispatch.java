@@ -1,5 +1,9 @@
 package io.fadconv.engine;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
@@ -97,6 +101,60 @@ public final class MklDispatch {
             }
         }
         return null;
+    }
+
+    /**
+     * Where the shared object is loaded, checks MKL's float32 products on the branch it chose
+     * against float64 (ATen computes those on MKL's double-precision kernels): a product of the
+     * kernel mixing's shape, im2col-bmm's and a small one, three rounds.
+     *
+     * @param manager where the arrays live
+     * @throws IllegalStateException naming the product and the way out when one is wrong
+     */
+    static void check(NDManager manager) {
+        if (loaded != null) {
+            check(manager, 1e-4);
+        }
+    }
+
+    /**
+     * {@link #check(NDManager)} at a tolerance of the caller's, whichever branch runs.
+     *
+     * @param manager where the arrays live
+     * @param tolerance the largest relative error that passes
+     */
+    static void check(NDManager manager, double tolerance) {
+        java.util.Random random = new java.util.Random(11);
+        long[][] shapes = {{1, 8, 4, 36864}, {8, 256, 2304, 16}, {3, 17, 33, 9}};
+        for (int round = 0; round < 3; round++) {
+            for (long[] sh : shapes) {
+                try (NDManager m = manager.newSubManager()) {
+                    NDArray a = random(m, random, new Shape(sh[0], sh[1], sh[2]));
+                    NDArray b = random(m, random, new Shape(sh[0], sh[2], sh[3]));
+                    NDArray exact = a.toType(DataType.FLOAT64, false)
+                            .matMul(b.toType(DataType.FLOAT64, false));
+                    double err = a.matMul(b).toType(DataType.FLOAT64, false).sub(exact).abs()
+                            .max().getDouble() / exact.abs().max().getDouble();
+                    if (!(err <= tolerance)) {
+                        throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                                "MKL's branch %d computed a wrong float32 product on this CPU "
+                                        + "(%s x %s, relative error %.1e): run with %s=vendor "
+                                        + "to leave MKL its own choice", NativeTorch.mklBranch(),
+                                a.getShape(),
+                                b.getShape(), err, ENV));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Values from Java's generator, so a seeded run's engine generator is left as it was. */
+    private static NDArray random(NDManager m, java.util.Random random, Shape shape) {
+        float[] v = new float[(int) shape.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return m.create(v, shape);
     }
 
     /** The shared object's file: the machine cache directory's, or a temporary one. */

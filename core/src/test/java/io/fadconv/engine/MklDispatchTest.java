@@ -1,6 +1,7 @@
 package io.fadconv.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -70,6 +71,20 @@ class MklDispatchTest {
         String text = new String(out, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(text).isZero();
         return text.lines().filter(l -> l.startsWith("mklBranch=")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void theStartUpCheckPassesHereAndAWrongProductIsAOneLineErrorWithTheWayOut() {
+        EngineSetup.ensure();
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            MklDispatch.check(m, 1e-4);
+            // no float32 product equals its float64 value: at tolerance 0 each one is "wrong"
+            assertThatThrownBy(() -> MklDispatch.check(m, 0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("wrong float32 product")
+                    .hasMessageContaining(MklDispatch.ENV + "=vendor")
+                    .hasMessageNotContaining("\n");
+        }
     }
 
     @Test
