@@ -34,7 +34,9 @@ public record Checkpoint(int epoch, int step, double lossSum, Numerics numerics,
 
     /** Checkpoints before engine configurations and strategy tuning: threads only. */
     private static final String MAGIC_V1 = "fadconv-checkpoint/1";
-    private static final String MAGIC = "fadconv-checkpoint/2";
+    /** Checkpoints before MKL's branch was recorded. */
+    private static final String MAGIC_V2 = "fadconv-checkpoint/2";
+    private static final String MAGIC = "fadconv-checkpoint/3";
 
     /**
      * Writes a checkpoint (temporary file, fsync, rename).
@@ -55,6 +57,7 @@ public record Checkpoint(int epoch, int step, double lossSum, Numerics numerics,
             d.writeDouble(lossSum);
             d.writeInt(numerics.threads());
             d.writeUTF(numerics.engine());
+            d.writeInt(numerics.mklBranch());
             writeText(d, numerics.strategiesJson());
             writeText(d, log.toJsonString());
             d.writeInt(params.size());
@@ -132,7 +135,7 @@ public record Checkpoint(int epoch, int step, double lossSum, Numerics numerics,
         } catch (IOException e) {
             magic = "";
         }
-        if (!MAGIC.equals(magic) && !MAGIC_V1.equals(magic)) {
+        if (!MAGIC.equals(magic) && !MAGIC_V2.equals(magic) && !MAGIC_V1.equals(magic)) {
             throw new IllegalArgumentException(file + ": not a checkpoint of fadconv train");
         }
         readText(in); // the config, also inside the log
@@ -140,9 +143,15 @@ public record Checkpoint(int epoch, int step, double lossSum, Numerics numerics,
         int step = in.readInt();
         double lossSum = in.readDouble();
         int threads = in.readInt();
-        Numerics numerics = MAGIC_V1.equals(magic)
-                ? new Numerics(threads, "default", java.util.Map.of())
-                : new Numerics(threads, in.readUTF(), Numerics.parseStrategies(readText(in)));
+        Numerics numerics;
+        if (MAGIC_V1.equals(magic)) {
+            numerics = new Numerics(threads, "default", Numerics.UNKNOWN, java.util.Map.of());
+        } else {
+            String engine = in.readUTF();
+            int branch = MAGIC.equals(magic) ? in.readInt() : Numerics.UNKNOWN;
+            numerics = new Numerics(threads, engine, branch,
+                    Numerics.parseStrategies(readText(in)));
+        }
         MetricsLog log = MetricsLog.parse(readText(in), file.toString());
         return new Checkpoint(epoch, step, lossSum, numerics, log);
     }

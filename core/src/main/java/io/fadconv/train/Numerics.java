@@ -3,6 +3,7 @@ package io.fadconv.train;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.fadconv.engine.EngineSetup;
+import io.fadconv.engine.MklDispatch;
 import io.fadconv.nn.ConvTuner;
 import io.fadconv.util.Json;
 import java.util.ArrayList;
@@ -12,15 +13,21 @@ import java.util.TreeMap;
 
 /**
  * What a run's numbers depend on besides its seed and data: the engine's thread count, the engine
- * configuration, and the per-sample convolution strategies chosen by {@link ConvTuner}. A
- * checkpoint records them; a resumed run makes the same strategy choices again and says what
- * differs, since any difference changes results in the last bits.
+ * configuration, MKL's code branch (its products round differently on each), and the per-sample
+ * convolution strategies chosen by {@link ConvTuner}. A checkpoint records them; a resumed run
+ * makes the same strategy choices again and says what differs, since any difference changes
+ * results in the last bits.
  *
  * @param threads the engine's intra-op threads
  * @param engine the engine configuration's name
+ * @param mklBranch MKL's branch ({@link MklDispatch#branch()}), {@link #UNKNOWN} in checkpoints
+ *     written before it was recorded
  * @param strategies geometry key to strategy name
  */
-public record Numerics(int threads, String engine, Map<String, String> strategies) {
+public record Numerics(int threads, String engine, int mklBranch, Map<String, String> strategies) {
+
+    /** A value not recorded. */
+    public static final int UNKNOWN = -1;
 
 
     /** Copies the map. */
@@ -35,7 +42,7 @@ public record Numerics(int threads, String engine, Map<String, String> strategie
      */
     public static Numerics current() {
         return new Numerics(JniUtils.getNumThreads(), EngineSetup.active().id(),
-                ConvTuner.strategies());
+                MklDispatch.branch(), ConvTuner.strategies());
     }
 
     /**
@@ -59,6 +66,10 @@ public record Numerics(int threads, String engine, Map<String, String> strategie
         if (!engine.equals(now.engine)) {
             out.add("written under engine configuration " + engine + ", this process uses "
                     + now.engine);
+        }
+        if (mklBranch != UNKNOWN && now.mklBranch != UNKNOWN && mklBranch != now.mklBranch) {
+            out.add("written on MKL branch " + mklBranch + ", this process runs branch "
+                    + now.mklBranch + " (" + MklDispatch.ENV + "=vendor gives MKL's own)");
         }
         return out;
     }

@@ -12,6 +12,7 @@ import io.fadconv.data.SyntheticConfig;
 import io.fadconv.data.SyntheticDataset;
 import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineSetup;
+import io.fadconv.engine.MklDispatch;
 import io.fadconv.model.Models;
 import io.fadconv.model.SegmentationModel;
 import io.fadconv.nn.ConvSpec;
@@ -168,6 +169,12 @@ class TrainLoopTest {
         Path file = new RunFolder(old).checkpoint();
         Checkpoint written = Checkpoint.peek(file);
         assertThat(written.lossSum()).isPositive();
+        assertThat(written.numerics().mklBranch()).isEqualTo(MklDispatch.branch());
+        Path v2 = tmp.resolve("v2.ckpt");
+        rewriteAsVersion2(file, v2);
+        assertThat(Checkpoint.peek(v2).numerics()).as("version 2: MKL's branch unknown")
+                .isEqualTo(new Numerics(written.numerics().threads(), written.numerics().engine(),
+                        Numerics.UNKNOWN, written.numerics().strategies()));
         rewriteAsVersion1(file);
 
         Checkpoint read = Checkpoint.peek(file);
@@ -175,7 +182,7 @@ class TrainLoopTest {
         assertThat(read.step()).isEqualTo(1);
         assertThat(read.lossSum()).isEqualTo(written.lossSum());
         assertThat(read.numerics()).isEqualTo(new Numerics(written.numerics().threads(),
-                "default", Map.of()));
+                "default", Numerics.UNKNOWN, Map.of()));
         assertThat(read.log()).isEqualTo(written.log());
         assertThat(read.log().epochs()).hasSize(1);
         TrainLoop.run(config("static", 2), old, everyStep.withResume(true),
@@ -187,7 +194,8 @@ class TrainLoopTest {
      * Rewrites a checkpoint in the layout of version 1 (Checkpoint.save before commit 82ab72c):
      * the magic "fadconv-checkpoint/1", the config (length-prefixed UTF-8), epoch, step, loss
      * sum, threads, the metrics log, then the parameters and the optimiser as today; version 2
-     * added the engine configuration and the strategies after threads.
+     * added the engine configuration and the strategies after threads, version 3 MKL's branch
+     * between those two.
      */
     private static void rewriteAsVersion1(Path file) throws IOException {
         byte[] v2 = Files.readAllBytes(file);
@@ -195,7 +203,7 @@ class TrainLoopTest {
         try (java.io.DataInputStream in = new java.io.DataInputStream(
                 new java.io.ByteArrayInputStream(v2));
                 java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
-            assertThat(in.readUTF()).isEqualTo("fadconv-checkpoint/2");
+            assertThat(in.readUTF()).isEqualTo("fadconv-checkpoint/3");
             out.writeUTF("fadconv-checkpoint/1");
             copyText(in, out); // config
             out.writeInt(in.readInt()); // epoch
@@ -203,11 +211,32 @@ class TrainLoopTest {
             out.writeDouble(in.readDouble()); // loss sum
             out.writeInt(in.readInt()); // threads
             in.readUTF(); // version 2: engine configuration
+            in.readInt(); // version 3: MKL's branch
             in.readFully(new byte[in.readInt()]); // version 2: strategies
             copyText(in, out); // metrics log
             in.transferTo(out); // parameters and optimiser
         }
         Files.write(file, bytes.toByteArray());
+    }
+
+    /** Version 2: as version 3 without MKL's branch (an int after the engine configuration). */
+    private static void rewriteAsVersion2(Path file, Path to) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataInputStream in = new java.io.DataInputStream(
+                new java.io.ByteArrayInputStream(Files.readAllBytes(file)));
+                java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            assertThat(in.readUTF()).isEqualTo("fadconv-checkpoint/3");
+            out.writeUTF("fadconv-checkpoint/2");
+            copyText(in, out); // config
+            out.writeInt(in.readInt()); // epoch
+            out.writeInt(in.readInt()); // step
+            out.writeDouble(in.readDouble()); // loss sum
+            out.writeInt(in.readInt()); // threads
+            out.writeUTF(in.readUTF()); // engine configuration
+            in.readInt(); // version 3: MKL's branch
+            in.transferTo(out); // strategies, log, parameters and optimiser
+        }
+        Files.write(to, bytes.toByteArray());
     }
 
     private static void copyText(java.io.DataInputStream in, java.io.DataOutputStream out)
@@ -233,6 +262,7 @@ class TrainLoopTest {
             assertThat(recorded.strategies()).isEqualTo(used).isNotEmpty();
             assertThat(used.keySet()).anyMatch(k -> k.startsWith("train "));
             assertThat(recorded.engine()).isEqualTo(EngineSetup.active().id());
+            assertThat(recorded.mklBranch()).isEqualTo(MklDispatch.branch());
             assertThat(recorded.differences(Numerics.current())).isEmpty();
 
             Path crashed = tmp.resolve("tuned-crashed");
