@@ -119,6 +119,7 @@ public final class EngineSetup {
         if (cache != null) {
             cache.forget();
         }
+        MklDispatch.forget(CpuInfo.read()); // taken and checked again by the next process
         return select(forced(), failing(), before.pytorch(), before.djl(), false);
     }
 

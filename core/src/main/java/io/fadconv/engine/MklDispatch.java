@@ -50,6 +50,10 @@ public final class MklDispatch {
     /** The environment variable that turns it off ({@code vendor}). */
     public static final String ENV = "FADCONV_MKL";
 
+    /** Makes the start-up check fail, for tests of what follows ({@code true}). */
+    static final String FAIL_PROPERTY = "fadconv.mkl.fail";
+
+    private static final String VERDICTS = "mkl-branch";
     private static final String SYMBOL = "mkl_serv_intel_cpu_true";
     private static final byte[] RETURN_ONE = {(byte) 0xb8, 1, 0, 0, 0, (byte) 0xc3}; // mov eax,1; ret
     private static final int RTLD_NOW_GLOBAL = 0x102;
@@ -92,6 +96,11 @@ public final class MklDispatch {
         if ("GenuineIntel".equals(cpu.vendor()) || !cpu.flags().contains("avx512f")) {
             return "MKL's own choice is the one measured fastest for this CPU";
         }
+        MachineFile verdict = verdicts(cpu);
+        if (verdict != null && verdict.read().hasNonNull("wrong")) {
+            return "an earlier run here found its products wrong: " + verdict.read().get("wrong")
+                    .asText() + "; 'fadconv doctor --recheck' lets the next run try again";
+        }
         if (loaded == null) {
             try {
                 loaded = NativeLibrary.getInstance(file().toString(),
@@ -109,12 +118,42 @@ public final class MklDispatch {
      * kernel mixing's shape, im2col-bmm's and a small one, three rounds.
      *
      * @param manager where the arrays live
-     * @throws IllegalStateException naming the product and the way out when one is wrong
+     * @throws IllegalStateException naming the product when one is wrong; the verdict is kept,
+     *     so later processes leave MKL its own choice
      */
     static void check(NDManager manager) {
-        if (loaded != null) {
-            check(manager, 1e-4);
+        if (loaded == null) {
+            return;
         }
+        try {
+            check(manager, Boolean.getBoolean(FAIL_PROPERTY) ? 0 : 1e-4);
+        } catch (IllegalStateException e) {
+            MachineFile verdict = verdicts(CpuInfo.read());
+            if (verdict != null) { // the next process leaves MKL its own choice
+                verdict.put("wrong", com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                        e.getMessage()));
+            }
+            throw new IllegalStateException(e.getMessage() + "; later runs on this machine leave "
+                    + "MKL its own choice: run the command again", e);
+        }
+    }
+
+    /**
+     * Forgets that an earlier run found MKL's products wrong on this CPU, so the next process
+     * takes the branch and checks it again ({@code fadconv doctor --recheck}).
+     *
+     * @param cpu this machine's processor
+     */
+    static void forget(CpuInfo cpu) {
+        MachineFile verdict = verdicts(cpu);
+        if (verdict != null) {
+            verdict.put("wrong", com.fasterxml.jackson.databind.node.NullNode.getInstance());
+        }
+    }
+
+    /** What runs on this kind of CPU found: kept per CPU, before any engine version is known. */
+    private static MachineFile verdicts(CpuInfo cpu) {
+        return MachineFile.open(VERDICTS, cpu.describe() + " " + cpu.vectorFlags());
     }
 
     /**
@@ -138,10 +177,8 @@ public final class MklDispatch {
                     if (!(err <= tolerance)) {
                         throw new IllegalStateException(String.format(java.util.Locale.ROOT,
                                 "MKL's branch %d computed a wrong float32 product on this CPU "
-                                        + "(%s x %s, relative error %.1e): run with %s=vendor "
-                                        + "to leave MKL its own choice", NativeTorch.mklBranch(),
-                                a.getShape(),
-                                b.getShape(), err, ENV));
+                                        + "(%s x %s, relative error %.1e)",
+                                NativeTorch.mklBranch(), a.getShape(), b.getShape(), err));
                     }
                 }
             }
