@@ -292,18 +292,24 @@ public final class EngineSetup {
         return !"off".equalsIgnoreCase(System.getProperty(RACE_PROPERTY, "on"));
     }
 
-    /** Whether the user asked to race again at start-up ({@code again}). */
     /**
      * What a timing learned on this machine depends on beyond the machine's key: the allocator
-     * ({@link NativeMemory}) and MKL's path ({@link MklDispatch}). Timings keyed by it are taken
-     * again when either changes.
+     * ({@link NativeMemory}) and MKL's branch ({@link MklDispatch}). Timings keyed by it are taken
+     * again when either changes. Sets the engine up.
      *
      * @return the key's suffix
      */
     public static String timingConditions() {
+        ensure();
+        return loadedTimingConditions();
+    }
+
+    /** {@link #timingConditions()} while the engine is being set up (by the race). */
+    private static String loadedTimingConditions() {
         return NativeMemory.timingKey() + MklDispatch.timingKey();
     }
 
+    /** Whether the user asked to race again at start-up ({@code again}). */
     private static boolean raceAgainAsked() {
         return "again".equalsIgnoreCase(System.getProperty(RACE_PROPERTY, "on"));
     }
@@ -311,7 +317,7 @@ public final class EngineSetup {
     /** The faster of the correct configurations: remembered for this machine, or timed now. */
     private static LayoutRace.Result race(List<EngineConfig> correct, String key,
             boolean again) {
-        MachineFile file = MachineFile.open("engine-speed", key + timingConditions());
+        MachineFile file = MachineFile.open("engine-speed", key + loadedTimingConditions());
         // a winner counts only for the workload it won (the race's workload has changed before)
         ObjectNode known = file == null ? null : file.read();
         if (known != null && !again && known.hasNonNull("fastest")

@@ -6,16 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -32,17 +22,14 @@ import java.util.Map;
  * GFLOP/s, with float32-against-float64 errors of 1e-6 in 300 random products, as on the AVX2
  * path.
  *
- * <p>That object is {@link #sharedObject()}, written by this class (no C compiler needed) into
- * the machine cache directory, and opened through JNA with {@code RTLD_GLOBAL} by
+ * <p>That object is {@link MklVendorShim}, written in Java (no C compiler needed) into the
+ * machine cache directory, and opened through JNA with {@code RTLD_GLOBAL} by
  * {@link EngineSetup} before the engine loads. It is taken only on non-Intel CPUs with AVX-512,
  * where it was measured (on Intel CPUs MKL already gets this answer);
  * {@code -Dfadconv.mkl=vendor} or {@code FADCONV_MKL=vendor} leaves MKL to its own choice.
  * {@link #branch()} asks MKL which branch it runs; {@code fadconv doctor} says it.
  */
 public final class MklDispatch {
-
-    /** The file name the shared object is written under. */
-    public static final String FILE_NAME = "libfadconv-mkl-intel.so";
 
     /** The system property that turns it off ({@code vendor}). */
     public static final String PROPERTY = "fadconv.mkl";
@@ -54,15 +41,7 @@ public final class MklDispatch {
     static final String FAIL_PROPERTY = "fadconv.mkl.fail";
 
     private static final String VERDICTS = "mkl-branch";
-    private static final String SYMBOL = "mkl_serv_intel_cpu_true";
-    private static final byte[] RETURN_ONE = {(byte) 0xb8, 1, 0, 0, 0, (byte) 0xc3}; // mov eax,1; ret
     private static final int RTLD_NOW_GLOBAL = 0x102;
-
-    private static final int PAGE = 0x1000;
-    private static final int HEADER = 64;
-    private static final int PROGRAM_HEADER = 56;
-    private static final int PROGRAM_HEADERS = 4;
-    private static final int SYMBOL_SIZE = 24;
 
     /** Held for the life of the process: JNA closes a library whose handle is collected. */
     private static NativeLibrary loaded;
@@ -103,10 +82,10 @@ public final class MklDispatch {
         }
         if (loaded == null) {
             try {
-                loaded = NativeLibrary.getInstance(file().toString(),
+                loaded = NativeLibrary.getInstance(MklVendorShim.file().toString(),
                         Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW_GLOBAL));
             } catch (RuntimeException | UnsatisfiedLinkError e) {
-                return "cannot load " + FILE_NAME + ": " + e.getMessage();
+                return "cannot load " + MklVendorShim.FILE_NAME + ": " + e.getMessage();
             }
         }
         return null;
@@ -194,32 +173,6 @@ public final class MklDispatch {
         return m.create(v, shape);
     }
 
-    /** The shared object's file: the machine cache directory's, or a temporary one. */
-    private static Path file() {
-        byte[] bytes = sharedObject();
-        Path dir = MachineFile.directory();
-        if (dir != null) {
-            Path f = dir.resolve(FILE_NAME);
-            try {
-                if (!Files.isRegularFile(f) || !Arrays.equals(Files.readAllBytes(f), bytes)) {
-                    write(f);
-                }
-                return f;
-            } catch (IOException | UncheckedIOException e) {
-                // a directory we cannot write: a file of this process's own
-            }
-        }
-        try {
-            Path f = Files.createTempDirectory("fadconv-mkl").resolve(FILE_NAME);
-            write(f);
-            f.toFile().deleteOnExit();
-            f.getParent().toFile().deleteOnExit();
-            return f;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /**
      * The code branch MKL runs in this process ({@code mkl_serv_cpu_detect}, which MKL asks
      * itself): 0 is its default for CPUs it does not take for Intel's, on AMD its AVX2 kernels;
@@ -228,9 +181,14 @@ public final class MklDispatch {
      *
      * @return the branch
      */
-    public static synchronized int branch() {
+    public static int branch() {
+        EngineSetup.ensure();
+        return loadedBranch();
+    }
+
+    /** {@link #branch()} once the engine is loaded, also while it is being set up. */
+    private static synchronized int loadedBranch() {
         if (branch < 0) {
-            EngineSetup.ensure();
             branch = NativeTorch.mklBranch(); // fixed for the life of the process
         }
         return branch;
@@ -243,102 +201,26 @@ public final class MklDispatch {
      */
     public static synchronized String describe() {
         int b = branch();
+        if (loaded != null && b > 0) {
+            return "branch " + b + ", chosen by instruction set (" + MklVendorShim.FILE_NAME
+                    + " answers MKL's vendor test; " + ENV + "=vendor leaves MKL its own choice)";
+        }
         if (loaded != null) {
-            return "branch " + b + ", chosen by instruction set (" + FILE_NAME + " answers MKL's"
-                    + " vendor test; " + ENV + "=vendor leaves MKL its own choice)";
+            return "branch " + b + ", although " + MklVendorShim.FILE_NAME + " is loaded (MKL "
+                    + "asked its vendor question before, when libtorch was loaded elsewhere?)";
         }
         return "branch " + b + (b == 0 ? ", MKL's default for this CPU's vendor" : "")
-                + " (" + FILE_NAME + " not loaded: " + notTaken + ")";
+                + " (" + MklVendorShim.FILE_NAME + " not loaded: " + notTaken + ")";
     }
 
     /**
      * How timings learned on this machine are told apart by MKL's branch: a per-sample strategy
-     * timed on the AVX2 kernels need not win on the AVX-512 ones.
+     * timed on the AVX2 kernels need not win on the AVX-512 ones. The engine must be loaded (it
+     * may still be being set up: the configuration race keys its timings so).
      *
      * @return {@code " mkl=branch"} and the branch
      */
-    public static String timingKey() {
-        return " mkl=branch" + branch();
-    }
-
-    /**
-     * An x86-64 ELF shared object that defines {@code mkl_serv_intel_cpu_true} as a function
-     * returning 1, and nothing else. Two loadable segments (code and symbols read-only and
-     * executable; the dynamic section writable, as the loader relocates it in place), a
-     * non-executable stack, and the SysV hash table the loader looks symbols up in.
-     *
-     * @return the file's bytes
-     */
-    public static byte[] sharedObject() {
-        byte[] names = ("\0" + SYMBOL + "\0" + FILE_NAME + "\0").getBytes(StandardCharsets.US_ASCII);
-        int symbolName = 1;
-        int soname = 1 + SYMBOL.length() + 1;
-        int hash = HEADER + PROGRAM_HEADERS * PROGRAM_HEADER;
-        int hashSize = 4 * (2 + 1 + 2); // nbucket=1, nchain=2, one bucket, two chain entries
-        int symbols = align(hash + hashSize, 8);
-        int strings = symbols + 2 * SYMBOL_SIZE;
-        int code = align(strings + names.length, 16);
-        int codeEnd = code + RETURN_ONE.length;
-        int dynamic = PAGE; // its own page, so the code's page stays read-only
-        long[][] entries = {
-            {4, hash}, {5, strings}, {6, symbols}, {10, names.length}, {11, SYMBOL_SIZE},
-            {14, soname}, {0, 0}};
-        int dynamicSize = entries.length * 16;
-
-        ByteBuffer b = ByteBuffer.allocate(dynamic + dynamicSize).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0}).put(new byte[8]); // 64-bit, LE, v1
-        b.putShort((short) 3).putShort((short) 62).putInt(1); // ET_DYN, x86-64, version
-        b.putLong(0).putLong(HEADER).putLong(0).putInt(0); // entry, phoff, shoff, flags
-        b.putShort((short) HEADER).putShort((short) PROGRAM_HEADER)
-                .putShort((short) PROGRAM_HEADERS)
-                .putShort((short) 64).putShort((short) 0).putShort((short) 0); // no sections
-        programHeader(b, 1, 5, 0, codeEnd, PAGE); // PT_LOAD, R+X
-        programHeader(b, 1, 6, dynamic, dynamicSize, PAGE); // PT_LOAD, R+W
-        programHeader(b, 2, 6, dynamic, dynamicSize, 8); // PT_DYNAMIC
-        programHeader(b, 0x6474e551, 6, 0, 0, 16); // PT_GNU_STACK, not executable
-
-        b.position(hash);
-        b.putInt(1).putInt(2).putInt(1).putInt(0).putInt(0); // bucket -> symbol 1, end of chain
-        b.position(symbols + SYMBOL_SIZE); // symbol 0 stays null
-        b.putInt(symbolName).put((byte) 0x12).put((byte) 0).putShort((short) 1) // global function
-                .putLong(code).putLong(RETURN_ONE.length);
-        b.position(strings);
-        b.put(names);
-        b.position(code);
-        b.put(RETURN_ONE);
-        b.position(dynamic);
-        for (long[] e : entries) {
-            b.putLong(e[0]).putLong(e[1]);
-        }
-        return b.array();
-    }
-
-    private static void programHeader(ByteBuffer b, int type, int flags, long at, long size,
-            long align) {
-        b.putInt(type).putInt(flags).putLong(at).putLong(at).putLong(at).putLong(size)
-                .putLong(size).putLong(align);
-    }
-
-    private static int align(int n, int to) {
-        return (n + to - 1) / to * to;
-    }
-
-    /**
-     * Writes {@link #sharedObject()} to a file, through a temporary file renamed into place.
-     *
-     * @param file where
-     */
-    static void write(Path file) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, FILE_NAME, ".tmp");
-            Files.write(tmp, sharedObject());
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+    static String timingKey() {
+        return " mkl=branch" + loadedBranch();
     }
 }

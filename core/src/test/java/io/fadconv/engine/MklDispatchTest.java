@@ -8,39 +8,23 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.sun.jna.NativeLibrary;
+import io.fadconv.testing.SystemProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import io.fadconv.testing.SystemProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shared object that answers MKL's vendor test, written by Java: the loader takes it and its
- * function answers 1; a process set up as every command is runs MKL on an instruction-set branch
+ * MKL's branch: a process set up as every command is runs MKL on an instruction-set branch
  * where MKL's own choice is its vendor default (MKL says which it runs), and MKL's products on
  * the branch taken in this JVM agree with float64.
  */
 class MklDispatchTest {
-
-    @Test
-    void theDynamicLoaderTakesTheWrittenObjectAndItsFunctionAnswersOne(@TempDir Path dir) {
-        Path file = dir.resolve(MklDispatch.FILE_NAME);
-        MklDispatch.write(file);
-        NativeLibrary lib = NativeLibrary.getInstance(file.toString());
-        try {
-            assertThat(lib.getFunction("mkl_serv_intel_cpu_true").invokeInt(new Object[0]))
-                    .isEqualTo(1);
-        } finally {
-            lib.close();
-        }
-    }
 
     @Test
     void aProcessSetUpAsEveryCommandIsRunsMklsAvx512PathWhereTheCpuHasIt(@TempDir Path cache)
