@@ -53,10 +53,11 @@ final class MklVendorShim {
             }
         }
         try {
-            Path f = Files.createTempDirectory("fadconv-mkl").resolve(FILE_NAME);
+            Path tmp = Files.createTempDirectory("fadconv-mkl");
+            tmp.toFile().deleteOnExit(); // deleted in reverse order: the file, then its folder
+            Path f = tmp.resolve(FILE_NAME);
             write(f);
             f.toFile().deleteOnExit();
-            f.getParent().toFile().deleteOnExit();
             return f;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
