@@ -198,43 +198,34 @@ class TrainLoopTest {
      * between those two.
      */
     private static void rewriteAsVersion1(Path file) throws IOException {
-        byte[] v2 = Files.readAllBytes(file);
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataInputStream in = new java.io.DataInputStream(
-                new java.io.ByteArrayInputStream(v2));
-                java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
-            assertThat(in.readUTF()).isEqualTo("fadconv-checkpoint/3");
-            out.writeUTF("fadconv-checkpoint/1");
-            copyText(in, out); // config
-            out.writeInt(in.readInt()); // epoch
-            out.writeInt(in.readInt()); // step
-            out.writeDouble(in.readDouble()); // loss sum
-            out.writeInt(in.readInt()); // threads
-            in.readUTF(); // version 2: engine configuration
-            in.readInt(); // version 3: MKL's branch
-            in.readFully(new byte[in.readInt()]); // version 2: strategies
-            copyText(in, out); // metrics log
-            in.transferTo(out); // parameters and optimiser
-        }
-        Files.write(file, bytes.toByteArray());
+        rewriteAsVersion(1, file, file);
     }
 
     /** Version 2: as version 3 without MKL's branch (an int after the engine configuration). */
     private static void rewriteAsVersion2(Path file, Path to) throws IOException {
+        rewriteAsVersion(2, file, to);
+    }
+
+    private static void rewriteAsVersion(int version, Path file, Path to) throws IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.io.DataInputStream in = new java.io.DataInputStream(
                 new java.io.ByteArrayInputStream(Files.readAllBytes(file)));
                 java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
             assertThat(in.readUTF()).isEqualTo("fadconv-checkpoint/3");
-            out.writeUTF("fadconv-checkpoint/2");
+            out.writeUTF("fadconv-checkpoint/" + version);
             copyText(in, out); // config
             out.writeInt(in.readInt()); // epoch
             out.writeInt(in.readInt()); // step
             out.writeDouble(in.readDouble()); // loss sum
             out.writeInt(in.readInt()); // threads
-            out.writeUTF(in.readUTF()); // engine configuration
+            String engine = in.readUTF(); // version 2: engine configuration
             in.readInt(); // version 3: MKL's branch
-            in.transferTo(out); // strategies, log, parameters and optimiser
+            if (version == 2) {
+                out.writeUTF(engine);
+            } else {
+                in.readFully(new byte[in.readInt()]); // version 2: strategies
+            }
+            in.transferTo(out); // (strategies,) metrics log, parameters and optimiser
         }
         Files.write(to, bytes.toByteArray());
     }
