@@ -307,7 +307,7 @@ public final class EngineCheck {
         }
     }
 
-    private static NDArray create(NDManager m, float[] v, Shape s, DataType type) {
+    static NDArray create(NDManager m, float[] v, Shape s, DataType type) {
         if (type == DataType.FLOAT64) {
             double[] d = new double[v.length];
             for (int i = 0; i < v.length; i++) {
@@ -318,11 +318,11 @@ public final class EngineCheck {
         return m.create(v, s);
     }
 
-    private static double[] doubles(NDArray a) {
+    static double[] doubles(NDArray a) {
         return a.toType(DataType.FLOAT64, false).toDoubleArray();
     }
 
-    private static float[] gaussian(Random random, long n) {
+    static float[] gaussian(Random random, long n) {
         float[] v = new float[Math.toIntExact(n)];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) random.nextGaussian();

@@ -1,7 +1,6 @@
 package io.fadconv.engine;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.util.Json;
 import java.util.ArrayList;
@@ -171,9 +170,7 @@ public final class EngineSetup {
         MklDispatch.takeIntelPath(CpuInfo.read()); // before libtorch loads: MKL asks once
         Engine engine = Engine.getEngine(ENGINE);
         NativeTorch.initLogging();
-        try (NDManager m = engine.newBaseManager()) {
-            MklDispatch.check(m);
-        }
+        MklDispatch.check();
         return select(forced, failing(), engine.getVersion(), Engine.getDjlVersion(),
                 raceAgainAsked());
     }

@@ -1,6 +1,6 @@
 package io.fadconv.engine;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -44,8 +44,8 @@ public final class MklDispatch {
     private static final int RTLD_NOW_GLOBAL = 0x102;
 
     /** Held for the life of the process: JNA closes a library whose handle is collected. */
-    private static NativeLibrary loaded;
-    private static String notTaken = "the engine has not been set up";
+    private static volatile NativeLibrary loaded;
+    private static volatile String notTaken = "the engine has not been set up";
     private static int branch = -1;
 
     private MklDispatch() {}
@@ -75,10 +75,12 @@ public final class MklDispatch {
         if ("GenuineIntel".equals(cpu.vendor()) || !cpu.flags().contains("avx512f")) {
             return "MKL's own choice is the one measured fastest for this CPU";
         }
-        MachineFile verdict = verdicts(cpu);
-        if (verdict != null && verdict.read().hasNonNull("wrong")) {
-            return "an earlier run here found its products wrong: " + verdict.read().get("wrong")
-                    .asText() + "; 'fadconv doctor --recheck' lets the next run try again";
+        MachineFile verdicts = verdicts(cpu);
+        com.fasterxml.jackson.databind.JsonNode wrong = verdicts == null ? null
+                : verdicts.read().get("wrong");
+        if (wrong != null && !wrong.isNull()) {
+            return "an earlier run here found its products wrong: " + wrong.asText()
+                    + "; 'fadconv doctor --recheck' lets the next run try again";
         }
         if (loaded == null) {
             try {
@@ -94,26 +96,27 @@ public final class MklDispatch {
     /**
      * Where the shared object is loaded, checks MKL's float32 products on the branch it chose
      * against float64 (ATen computes those on MKL's double-precision kernels): a product of the
-     * kernel mixing's shape, im2col-bmm's and a small one, three rounds.
+     * kernel mixing's shape, im2col-bmm's and a small one, three rounds. Call once the engine is
+     * loaded.
      *
-     * @param manager where the arrays live
      * @throws IllegalStateException naming the product when one is wrong; the verdict is kept,
      *     so later processes leave MKL its own choice
      */
-    static void check(NDManager manager) {
+    static void check() {
         if (loaded == null) {
             return;
         }
-        try {
-            check(manager, Boolean.getBoolean(FAIL_PROPERTY) ? 0 : 1e-4);
-        } catch (IllegalStateException e) {
-            MachineFile verdict = verdicts(CpuInfo.read());
-            if (verdict != null) { // the next process leaves MKL its own choice
-                verdict.put("wrong", com.fasterxml.jackson.databind.node.TextNode.valueOf(
-                        e.getMessage()));
+        String wrong;
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            wrong = wrongProduct(m, Boolean.getBoolean(FAIL_PROPERTY) ? 0 : 1e-4);
+        }
+        if (wrong != null) {
+            MachineFile verdicts = verdicts(CpuInfo.read());
+            if (verdicts != null) { // the next process leaves MKL its own choice
+                verdicts.put("wrong", com.fasterxml.jackson.databind.node.TextNode.valueOf(wrong));
             }
-            throw new IllegalStateException(e.getMessage() + "; later runs on this machine leave "
-                    + "MKL its own choice: run the command again", e);
+            throw new IllegalStateException(wrong + "; later runs on this machine leave MKL its "
+                    + "own choice: run the command again");
         }
     }
 
@@ -136,41 +139,38 @@ public final class MklDispatch {
     }
 
     /**
-     * {@link #check(NDManager)} at a tolerance of the caller's, whichever branch runs.
+     * The first of {@link #check()}'s products whose float32 result is further from float64 than
+     * a tolerance, whichever branch runs; the data come from Java's generator (as the engine
+     * check's), so a seeded run's engine generator is left as it was.
      *
      * @param manager where the arrays live
      * @param tolerance the largest relative error that passes
+     * @return the product and its error, or null when all pass
      */
-    static void check(NDManager manager, double tolerance) {
+    static String wrongProduct(NDManager manager, double tolerance) {
         java.util.Random random = new java.util.Random(11);
         long[][] shapes = {{1, 8, 4, 36864}, {8, 256, 2304, 16}, {3, 17, 33, 9}};
         for (int round = 0; round < 3; round++) {
             for (long[] sh : shapes) {
                 try (NDManager m = manager.newSubManager()) {
-                    NDArray a = random(m, random, new Shape(sh[0], sh[1], sh[2]));
-                    NDArray b = random(m, random, new Shape(sh[0], sh[2], sh[3]));
-                    NDArray exact = a.toType(DataType.FLOAT64, false)
-                            .matMul(b.toType(DataType.FLOAT64, false));
-                    double err = a.matMul(b).toType(DataType.FLOAT64, false).sub(exact).abs()
-                            .max().getDouble() / exact.abs().max().getDouble();
+                    Shape as = new Shape(sh[0], sh[1], sh[2]);
+                    Shape bs = new Shape(sh[0], sh[2], sh[3]);
+                    float[] av = EngineCheck.gaussian(random, as.size());
+                    float[] bv = EngineCheck.gaussian(random, bs.size());
+                    double[] exact = EngineCheck.doubles(EngineCheck.create(m, av, as,
+                            DataType.FLOAT64).matMul(EngineCheck.create(m, bv, bs,
+                            DataType.FLOAT64)));
+                    double err = EngineCheck.relativeError(EngineCheck.doubles(m.create(av, as)
+                            .matMul(m.create(bv, bs))), exact);
                     if (!(err <= tolerance)) {
-                        throw new IllegalStateException(String.format(java.util.Locale.ROOT,
-                                "MKL's branch %d computed a wrong float32 product on this CPU "
-                                        + "(%s x %s, relative error %.1e)",
-                                NativeTorch.mklBranch(), a.getShape(), b.getShape(), err));
+                        return String.format(java.util.Locale.ROOT, "MKL's branch %d computed a "
+                                + "wrong float32 product on this CPU (%s x %s, relative error "
+                                + "%.1e)", NativeTorch.mklBranch(), as, bs, err);
                     }
                 }
             }
         }
-    }
-
-    /** Values from Java's generator, so a seeded run's engine generator is left as it was. */
-    private static NDArray random(NDManager m, java.util.Random random, Shape shape) {
-        float[] v = new float[(int) shape.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return m.create(v, shape);
+        return null;
     }
 
     /**
@@ -199,8 +199,8 @@ public final class MklDispatch {
      *
      * @return the description
      */
-    public static synchronized String describe() {
-        int b = branch();
+    public static String describe() {
+        int b = branch(); // not under this class's lock: the set-up takes it inside its own
         if (loaded != null && b > 0) {
             return "branch " + b + ", chosen by instruction set (" + MklVendorShim.FILE_NAME
                     + " answers MKL's vendor test; " + ENV + "=vendor leaves MKL its own choice)";

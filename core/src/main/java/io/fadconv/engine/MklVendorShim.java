@@ -45,7 +45,7 @@ final class MklVendorShim {
             Path f = dir.resolve(FILE_NAME);
             try {
                 if (!Files.isRegularFile(f) || !Arrays.equals(Files.readAllBytes(f), bytes)) {
-                    write(f);
+                    write(f, bytes);
                 }
                 return f;
             } catch (IOException | UncheckedIOException e) {
@@ -56,7 +56,7 @@ final class MklVendorShim {
             Path tmp = Files.createTempDirectory("fadconv-mkl");
             tmp.toFile().deleteOnExit(); // deleted in reverse order: the file, then its folder
             Path f = tmp.resolve(FILE_NAME);
-            write(f);
+            write(f, bytes);
             f.toFile().deleteOnExit();
             return f;
         } catch (IOException e) {
@@ -132,11 +132,15 @@ final class MklVendorShim {
      * @param file where
      */
     static void write(Path file) {
+        write(file, sharedObject());
+    }
+
+    private static void write(Path file, byte[] bytes) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, FILE_NAME, ".tmp");
-            Files.write(tmp, sharedObject());
+            Files.write(tmp, bytes);
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
