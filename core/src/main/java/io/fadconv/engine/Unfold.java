@@ -65,14 +65,37 @@ public final class Unfold {
         long dw = dilation.get(1);
         long oh = LiveTaps.outputSize(xs.get(2), kh, sh, padding.get(0), dh);
         long ow = LiveTaps.outputSize(xs.get(3), kw, sw, padding.get(1), dw);
-        NDArray xp = padded(x, padding);
         NDList shifted = new NDList((int) (kh * kw));
-        for (long i = 0; i < kh; i++) {
-            for (long j = 0; j < kw; j++) {
-                long r = i * dh;
-                long q = j * dw;
-                shifted.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}", r, r + sh * (oh - 1) + 1,
-                        sh, q, q + sw * (ow - 1) + 1, sw)));
+        if (channelsInnermost) {
+            // padded and sliced as [B, H, W, C], the memory order of channels-last input: the
+            // slices' gradients are zero-filled arrays of the sliced array's shape, so x's
+            // gradient then comes back channels-last too. Sliced as [B, C, H, W] it came back
+            // NCHW and met the attention's channels-last gradient of x in a sum of mixed memory
+            // orders, as did the BatchNorm and ReLU before the layer in their backward.
+            NDArray xp = x.transpose(0, 2, 3, 1);
+            if (padding.get(0) != 0 || padding.get(1) != 0) {
+                // pad takes (before, after) pairs from the last axis (C, not padded) backwards
+                xp = xp.pad(new Shape(0, 0, padding.get(1), padding.get(1), padding.get(0),
+                        padding.get(0)), 0);
+            }
+            for (long i = 0; i < kh; i++) {
+                for (long j = 0; j < kw; j++) {
+                    long r = i * dh;
+                    long q = j * dw;
+                    shifted.add(xp.get(new NDIndex(":, {}:{}:{}, {}:{}:{}, :", r,
+                            r + sh * (oh - 1) + 1, sh, q, q + sw * (ow - 1) + 1, sw))
+                            .transpose(0, 3, 1, 2));
+                }
+            }
+        } else {
+            NDArray xp = padded(x, padding);
+            for (long i = 0; i < kh; i++) {
+                for (long j = 0; j < kw; j++) {
+                    long r = i * dh;
+                    long q = j * dw;
+                    shifted.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}", r,
+                            r + sh * (oh - 1) + 1, sh, q, q + sw * (ow - 1) + 1, sw)));
+                }
             }
         }
         // [B, C, kh*kw, oh, ow] (or [B, kh*kw, C, oh, ow]) -> [B, C*kh*kw, oh*ow]

@@ -6,13 +6,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.fadconv.util.Json;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.fadconv.testing.EngineCopies;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class FoldBatchGradientTest {
 
     @Test
-    void theFoldsBackwardCopiesTheGradientIntoChannelsLastMemoryOnce() throws IOException {
+    void theFoldsBackwardCopiesTheGradientIntoChannelsLastMemoryOnce() {
         try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
             NDArray x = EngineConv.channelsLast(m.randomNormal(new Shape(2, 3, 4, 5)));
             x.setRequiresGradient(true);
@@ -34,13 +29,13 @@ class FoldBatchGradientTest {
             NDArray w = EngineConv.channelsLast(m.randomNormal(new Shape(1, 6, 4, 5)));
             Supplier<NDArray> loss =
                     () -> EngineConv.foldBatch(ConvLayout.CHANNELS_LAST, x).mul(w).sum();
-            int forward = copies(() -> {
+            int forward = EngineCopies.of(() -> {
                 try (NDManager sub = m.newSubManager()) {
                     x.tempAttach(sub);
                     loss.get().toFloatArray();
                 }
             });
-            int forwardAndBackward = copies(() -> {
+            int forwardAndBackward = EngineCopies.of(() -> {
                 try (NDManager sub = m.newSubManager()) {
                     x.tempAttach(sub);
                     try (GradientCollector gc = Engine.getEngine(EngineSetup.ENGINE)
@@ -55,28 +50,6 @@ class FoldBatchGradientTest {
             // the values: the gradient of a fold is the unfolded incoming gradient
             assertThat(x.getGradient().toFloatArray())
                     .containsExactly(w.reshape(2, 3, 4, 5).toFloatArray());
-        }
-    }
-
-    /** The {@code aten::clone} calls of one run, as the engine's profiler records them. */
-    private static int copies(Runnable run) throws IOException {
-        Path trace = Files.createTempFile("fadconv-fold", ".json");
-        try {
-            JniUtils.startProfile(false, false, false);
-            try {
-                run.run();
-            } finally {
-                JniUtils.stopProfile(trace.toString());
-            }
-            int n = 0;
-            for (JsonNode event : Json.MAPPER.readTree(trace.toFile())) {
-                if ("aten::clone".equals(event.path("name").asText())) {
-                    n++;
-                }
-            }
-            return n;
-        } finally {
-            Files.deleteIfExists(trace);
         }
     }
 }
