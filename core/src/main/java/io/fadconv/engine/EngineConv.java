@@ -87,18 +87,14 @@ public final class EngineConv {
      * and the backward through them, then meet one memory order (mixed orders ran about 10x
      * slower; DESIGN.md).
      *
-     * @param y {@code [B, O, H, W]} in NCHW memory, or channels-last under a channels-last
-     *     layout
-     * @return the same values, in the order the configuration's convolutions hand on (y itself
-     *     when it is in that order)
+     * @param y {@code [B, O, H, W]} in NCHW memory
+     * @return the same values, in the order the configuration's convolutions hand on
      */
     public static NDArray handedOn(NDArray y) {
         EngineConfig config = EngineSetup.active();
-        if (config.layout() != ConvLayout.CHANNELS_LAST) {
+        if (config.layout() != ConvLayout.CHANNELS_LAST
+                || config.guarded() && GuardedConv.handsOnNchw(y.getShape().get(1), 1)) {
             return y;
-        }
-        if (config.guarded() && GuardedConv.handsOnNchw(y.getShape().get(1), 1)) {
-            return y.flatten().reshape(y.getShape()); // a view of NCHW memory, else a copy
         }
         return channelsLast(y);
     }

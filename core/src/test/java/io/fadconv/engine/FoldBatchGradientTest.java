@@ -6,7 +6,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.fadconv.testing.EngineCopies;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -29,24 +28,9 @@ class FoldBatchGradientTest {
             NDArray w = EngineConv.channelsLast(m.randomNormal(new Shape(1, 6, 4, 5)));
             Supplier<NDArray> loss =
                     () -> EngineConv.foldBatch(ConvLayout.CHANNELS_LAST, x).mul(w).sum();
-            int forward = EngineCopies.of(() -> {
-                try (NDManager sub = m.newSubManager()) {
-                    x.tempAttach(sub);
-                    loss.get().toFloatArray();
-                }
-            });
-            int forwardAndBackward = EngineCopies.of(() -> {
-                try (NDManager sub = m.newSubManager()) {
-                    x.tempAttach(sub);
-                    try (GradientCollector gc = Engine.getEngine(EngineSetup.ENGINE)
-                            .newGradientCollector()) {
-                        gc.backward(loss.get());
-                    }
-                }
-            });
-            assertThat(forward).as("the fold's one copy").isEqualTo(1);
-            assertThat(forwardAndBackward - forward).as("copies made by the backward")
-                    .isEqualTo(1);
+            EngineCopies.Counts copies = EngineCopies.ofForwardAndBackward(m, x, loss);
+            assertThat(copies.forward()).as("the fold's one copy").isEqualTo(1);
+            assertThat(copies.backward()).as("copies made by the backward").isEqualTo(1);
             // the values: the gradient of a fold is the unfolded incoming gradient
             assertThat(x.getGradient().toFloatArray())
                     .containsExactly(w.reshape(2, 3, 4, 5).toFloatArray());

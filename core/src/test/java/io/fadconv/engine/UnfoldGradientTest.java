@@ -7,7 +7,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.fadconv.testing.EngineCopies;
 import io.fadconv.testing.Tensors;
 import java.util.Random;
@@ -44,22 +43,7 @@ class UnfoldGradientTest {
             Supplier<NDArray> loss = () -> Unfold.of(x.transpose(0, 2, 3, 1)
                     .reshape(b, (long) h * w * c).reshape(b, h, w, c).transpose(0, 3, 1, 2),
                     3, 3, one, none, one, true).matrix().mul(weights).sum();
-            int forward = EngineCopies.of(() -> {
-                try (NDManager sub = m.newSubManager()) {
-                    x.tempAttach(sub);
-                    loss.get().toFloatArray();
-                }
-            });
-            int forwardAndBackward = EngineCopies.of(() -> {
-                try (NDManager sub = m.newSubManager()) {
-                    x.tempAttach(sub);
-                    try (GradientCollector gc = Engine.getEngine(EngineSetup.ENGINE)
-                            .newGradientCollector()) {
-                        gc.backward(loss.get());
-                    }
-                }
-            });
-            assertThat(forwardAndBackward - forward)
+            assertThat(EngineCopies.ofForwardAndBackward(m, x, loss).backward())
                     .as("copies of a gradient the backward made: none when it is channels-last")
                     .isZero();
             // the values: each input pixel gathers the weights of the columns that read it
