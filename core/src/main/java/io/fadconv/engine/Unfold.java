@@ -53,7 +53,7 @@ public final class Unfold {
      * @param dilation the dilation
      * @param channelsInnermost rows ordered {@code (tap, channel)}, as kernels whose input
      *     channels are innermost in memory ({@link KernelMemory}) hold their values, instead of
-     *     {@code (channel, tap)}
+     *     {@code (channel, tap)}; x is then read as channels-last (any x gives the same numbers)
      * @return the columns and the output's size
      */
     public static Columns of(NDArray x, long kh, long kw, Shape stride, Shape padding,
@@ -65,37 +65,23 @@ public final class Unfold {
         long dw = dilation.get(1);
         long oh = LiveTaps.outputSize(xs.get(2), kh, sh, padding.get(0), dh);
         long ow = LiveTaps.outputSize(xs.get(3), kw, sw, padding.get(1), dw);
+        // kernels with their channels innermost go with channels-last input: padded and sliced
+        // as [B, H, W, C], its memory order, because each slice's gradient is a zero-filled
+        // array of the sliced array's shape; x's gradient then comes back channels-last too.
+        // Sliced as [B, C, H, W] it came back NCHW and met the attention's channels-last
+        // gradient of x in a sum of mixed memory orders, as did the BatchNorm and ReLU before
+        // the layer in their backward (DESIGN.md, memory order).
+        NDArray xp = channelsInnermost ? padded(x.transpose(0, 2, 3, 1), padding, 1)
+                : padded(x, padding, 2);
+        String slice = channelsInnermost ? ":, {}:{}:{}, {}:{}:{}, :" : ":, :, {}:{}:{}, {}:{}:{}";
         NDList shifted = new NDList((int) (kh * kw));
-        if (channelsInnermost) {
-            // padded and sliced as [B, H, W, C], the memory order of channels-last input: the
-            // slices' gradients are zero-filled arrays of the sliced array's shape, so x's
-            // gradient then comes back channels-last too. Sliced as [B, C, H, W] it came back
-            // NCHW and met the attention's channels-last gradient of x in a sum of mixed memory
-            // orders, as did the BatchNorm and ReLU before the layer in their backward.
-            NDArray xp = x.transpose(0, 2, 3, 1);
-            if (padding.get(0) != 0 || padding.get(1) != 0) {
-                // pad takes (before, after) pairs from the last axis (C, not padded) backwards
-                xp = xp.pad(new Shape(0, 0, padding.get(1), padding.get(1), padding.get(0),
-                        padding.get(0)), 0);
-            }
-            for (long i = 0; i < kh; i++) {
-                for (long j = 0; j < kw; j++) {
-                    long r = i * dh;
-                    long q = j * dw;
-                    shifted.add(xp.get(new NDIndex(":, {}:{}:{}, {}:{}:{}, :", r,
-                            r + sh * (oh - 1) + 1, sh, q, q + sw * (ow - 1) + 1, sw))
-                            .transpose(0, 3, 1, 2));
-                }
-            }
-        } else {
-            NDArray xp = padded(x, padding);
-            for (long i = 0; i < kh; i++) {
-                for (long j = 0; j < kw; j++) {
-                    long r = i * dh;
-                    long q = j * dw;
-                    shifted.add(xp.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}", r,
-                            r + sh * (oh - 1) + 1, sh, q, q + sw * (ow - 1) + 1, sw)));
-                }
+        for (long i = 0; i < kh; i++) {
+            for (long j = 0; j < kw; j++) {
+                long r = i * dh;
+                long q = j * dw;
+                NDArray tap = xp.get(new NDIndex(slice, r, r + sh * (oh - 1) + 1, sh, q,
+                        q + sw * (ow - 1) + 1, sw));
+                shifted.add(channelsInnermost ? tap.transpose(0, 3, 1, 2) : tap);
             }
         }
         // [B, C, kh*kw, oh, ow] (or [B, kh*kw, C, oh, ow]) -> [B, C*kh*kw, oh*ow]
@@ -111,10 +97,23 @@ public final class Unfold {
      * @return {@code x} itself when there is none
      */
     static NDArray padded(NDArray x, Shape padding) {
+        return padded(x, padding, 2);
+    }
+
+    /**
+     * An array with zero padding around the two spatial axes starting at a given axis.
+     *
+     * @param x a 4-D array
+     * @param padding the padding of each spatial axis
+     * @param heightAxis the height's axis (2 for {@code [B, C, H, W]}, 1 for {@code [B, H, W, C]})
+     * @return {@code x} itself when there is none
+     */
+    private static NDArray padded(NDArray x, Shape padding, int heightAxis) {
         if (padding.get(0) == 0 && padding.get(1) == 0) {
             return x;
         }
         // pad takes (before, after) pairs from the last axis backwards
-        return x.pad(new Shape(padding.get(1), padding.get(1), padding.get(0), padding.get(0)), 0);
+        Shape pairs = new Shape(padding.get(1), padding.get(1), padding.get(0), padding.get(0));
+        return x.pad(heightAxis == 2 ? pairs : new Shape(0, 0).addAll(pairs), 0);
     }
 }
