@@ -4,9 +4,14 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * Which code path Intel's MKL, linked into libtorch, takes for PyTorch's float32 matrix products
@@ -76,7 +81,7 @@ public final class MklDispatch {
             return "MKL's own choice is the one measured fastest for this CPU";
         }
         MachineFile verdicts = verdicts(cpu);
-        com.fasterxml.jackson.databind.JsonNode wrong = verdicts == null ? null
+        JsonNode wrong = verdicts == null ? null
                 : verdicts.read().get("wrong");
         if (wrong != null && !wrong.isNull()) {
             return "an earlier run here found its products wrong: " + wrong.asText()
@@ -113,7 +118,7 @@ public final class MklDispatch {
         if (wrong != null) {
             MachineFile verdicts = verdicts(CpuInfo.read());
             if (verdicts != null) { // the next process leaves MKL its own choice
-                verdicts.put("wrong", com.fasterxml.jackson.databind.node.TextNode.valueOf(wrong));
+                verdicts.put("wrong", TextNode.valueOf(wrong));
             }
             throw new IllegalStateException(wrong + "; later runs on this machine leave MKL its "
                     + "own choice: run the command again");
@@ -129,7 +134,7 @@ public final class MklDispatch {
     static void forget(CpuInfo cpu) {
         MachineFile verdict = verdicts(cpu);
         if (verdict != null) {
-            verdict.put("wrong", com.fasterxml.jackson.databind.node.NullNode.getInstance());
+            verdict.put("wrong", NullNode.getInstance());
         }
     }
 
@@ -148,7 +153,7 @@ public final class MklDispatch {
      * @return the product and its error, or null when all pass
      */
     static String wrongProduct(NDManager manager, double tolerance) {
-        java.util.Random random = new java.util.Random(11);
+        Random random = new Random(11);
         long[][] shapes = {{1, 8, 4, 36864}, {8, 256, 2304, 16}, {3, 17, 33, 9}};
         for (int round = 0; round < 3; round++) {
             for (long[] sh : shapes) {
@@ -163,7 +168,7 @@ public final class MklDispatch {
                     double err = EngineCheck.relativeError(EngineCheck.doubles(m.create(av, as)
                             .matMul(m.create(bv, bs))), exact);
                     if (!(err <= tolerance)) {
-                        return String.format(java.util.Locale.ROOT, "MKL's branch %d computed a "
+                        return String.format(Locale.ROOT, "MKL's branch %d computed a "
                                 + "wrong float32 product on this CPU (%s x %s, relative error "
                                 + "%.1e)", NativeTorch.mklBranch(), as, bs, err);
                     }

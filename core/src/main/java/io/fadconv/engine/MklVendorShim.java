@@ -127,15 +127,12 @@ final class MklVendorShim {
     }
 
     /**
-     * Writes {@link #sharedObject()} to a file, through a temporary file renamed into place.
+     * Writes a shared object's bytes to a file, through a temporary file renamed into place.
      *
      * @param file where
+     * @param bytes {@link #sharedObject()}
      */
-    static void write(Path file) {
-        write(file, sharedObject());
-    }
-
-    private static void write(Path file, byte[] bytes) {
+    static void write(Path file, byte[] bytes) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);

@@ -13,7 +13,7 @@ class MklVendorShimTest {
     @Test
     void theDynamicLoaderTakesTheWrittenObjectAndItsFunctionAnswersOne(@TempDir Path dir) {
         Path file = dir.resolve(MklVendorShim.FILE_NAME);
-        MklVendorShim.write(file);
+        MklVendorShim.write(file, MklVendorShim.sharedObject());
         NativeLibrary lib = NativeLibrary.getInstance(file.toString());
         try {
             assertThat(lib.getFunction("mkl_serv_intel_cpu_true").invokeInt(new Object[0]))
