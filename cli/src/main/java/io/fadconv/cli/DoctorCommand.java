@@ -53,6 +53,11 @@ final class DoctorCommand implements Callable<Integer> {
             + "again).")
     boolean recheck;
 
+    @Option(names = "--retune", description = "Forget the per-sample convolution strategies "
+            + "timed on this machine before, so that the next run times each geometry again (a "
+            + "choice is timed once and kept; run the next one on a quiet machine).")
+    boolean retune;
+
     @Override
     public Integer call() throws Exception {
         if (rounds != null && rounds < 1) {
@@ -65,14 +70,16 @@ final class DoctorCommand implements Callable<Integer> {
         EngineStatus s = race ? EngineSetup.raceOnceMore()
                 : recheck ? EngineSetup.recheck() : Djl.status();
         EngineCheck.Report again = rounds == null ? null : EngineCheck.run(s.config(), rounds);
+        Integer forgotten = retune ? ConvTuner.forgetRemembered() : null;
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? json(s, again) : text(s, again));
+        out.print(json ? json(s, again, forgotten) : text(s, again, forgotten));
         out.flush();
         EngineCheck.Report active = again != null ? again : s.activeCheck();
         return active == null || active.passed() ? 0 : 1;
     }
 
-    private static String json(EngineStatus s, EngineCheck.Report again) throws Exception {
+    private static String json(EngineStatus s, EngineCheck.Report again, Integer forgotten)
+            throws Exception {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("java", System.getProperty("java.version"));
         root.put("status", s);
@@ -86,6 +93,9 @@ final class DoctorCommand implements Callable<Integer> {
         if (again != null) {
             root.put("recheck", again);
         }
+        if (forgotten != null) {
+            root.put("retuneForgot", forgotten);
+        }
         return Json.pretty(root) + "\n";
     }
 
@@ -93,7 +103,7 @@ final class DoctorCommand implements Callable<Integer> {
         return FmaPeak.of(s.cpu(), Runtime.getRuntime().availableProcessors());
     }
 
-    private static String text(EngineStatus s, EngineCheck.Report again) {
+    private static String text(EngineStatus s, EngineCheck.Report again, Integer forgotten) {
         StringBuilder sb = new StringBuilder();
         line(sb, "Machine");
         line(sb, "  CPU            %s, %d logical CPUs", s.cpu().describe(),
@@ -159,6 +169,10 @@ final class DoctorCommand implements Callable<Integer> {
         }
         line(sb, "Names: auto, %s. Force one with -Dfadconv.engine=NAME or FADCONV_ENGINE=NAME.",
                 EngineConfig.names());
+        if (forgotten != null) {
+            line(sb, "Forgot %d per-sample convolution strateg%s remembered here: the next run "
+                    + "times each geometry again", forgotten, forgotten == 1 ? "y" : "ies");
+        }
         Map<String, String> tuned = ConvTuner.remembered();
         line(sb, "Per-sample convolution strategies of the dynamic layers: %s; %d geometr%s "
                 + "timed here before%s", ConvTuner.enabled() ? "timed on first use of a geometry"

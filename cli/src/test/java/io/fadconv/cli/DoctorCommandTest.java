@@ -3,10 +3,15 @@ package io.fadconv.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fadconv.Djl;
 import io.fadconv.engine.EngineConfig;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.EngineStatus;
+import io.fadconv.nn.ConvTuner;
+import io.fadconv.nn.DynamicConv2d;
 import io.fadconv.testing.SystemProperties;
 import io.fadconv.util.Json;
 import java.nio.file.Path;
@@ -16,7 +21,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code fadconv doctor}: what it prints, its JSON, its errors, and racing again. */
+/**
+ * {@code fadconv doctor}: what it prints, its JSON, its errors, racing again and forgetting the
+ * tuner's choices.
+ */
 class DoctorCommandTest {
 
     private static final String CACHE_DIR = "fadconv.engine.cache.dir";
@@ -139,6 +147,31 @@ class DoctorCommandTest {
                     .map(c -> c.config().id()).toList();
             assertThat(found).as(r.out()).containsExactlyInAnyOrderElementsOf(failedNow)
                     .doesNotContain(s.config().id());
+        }
+    }
+
+    @Test
+    void retuneForgetsTheStrategiesTimedHere(@TempDir Path cache) throws Exception {
+        SystemProperties here = new SystemProperties().set(CACHE_DIR, cache.toString())
+                .set(ConvTuner.PROPERTY, "on");
+        try (here; NDManager m = Djl.engine().newBaseManager()) {
+            ConvTuner.clear();
+            // a dynamic layer's first use of a geometry times it and remembers the choice
+            DynamicConv2d.conv2d(m.ones(new Shape(2, 8, 6, 6)), m.ones(new Shape(2, 8, 8, 3, 3)),
+                    null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1);
+            int timed = ConvTuner.remembered().size();
+            assertThat(timed).isPositive();
+
+            CliRun r = CliRun.of("doctor", "--retune");
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Forgot " + timed + " per-sample convolution strateg")
+                    .contains("0 geometries timed here before");
+            assertThat(ConvTuner.remembered()).isEmpty();
+            CliRun again = CliRun.of("doctor", "--retune", "--json");
+            assertThat(Json.MAPPER.readTree(again.out()).path("retuneForgot").asInt(-1)).isZero();
+        } finally {
+            ConvTuner.clear();
         }
     }
 

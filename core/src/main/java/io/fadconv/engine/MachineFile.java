@@ -107,13 +107,30 @@ public final class MachineFile {
      * @param fields the entries
      */
     public synchronized void putAll(ObjectNode fields) {
+        ObjectNode root = root();
+        ObjectNode mine = root.get(key) instanceof ObjectNode o ? o : root.putObject(key);
+        mine.setAll(fields);
+        write(root);
+    }
+
+    /**
+     * Forgets this machine's object, in one atomic write; other machines' objects are kept.
+     *
+     * @return how many entries it held
+     */
+    public synchronized int clear() {
+        ObjectNode root = root();
+        int entries = root.get(key) instanceof ObjectNode o ? o.size() : 0;
+        if (root.remove(key) != null) {
+            write(root);
+        }
+        return entries;
+    }
+
+    private void write(ObjectNode root) {
         try {
-            ObjectNode root = root();
-            ObjectNode mine = root.get(key) instanceof ObjectNode o ? o : root.putObject(key);
-            mine.setAll(fields);
             Files.createDirectories(file.getParent());
-            AtomicFiles.writeString(file,
-                    Json.pretty(root) + "\n");
+            AtomicFiles.writeString(file, Json.pretty(root) + "\n");
         } catch (IOException | RuntimeException e) {
             // caching only saves work; see the class comment
         }

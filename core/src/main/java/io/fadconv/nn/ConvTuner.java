@@ -214,6 +214,23 @@ public final class ConvTuner {
         return TUNING_NANOS.get() / 1e9;
     }
 
+    /**
+     * Forgets the strategies timed on this machine before, and this process's decisions, so
+     * that each geometry is timed again on its next use ({@code fadconv doctor --retune}). A
+     * choice is timed once and then kept: one timed while the machine was busy stays until
+     * then. On an AMD EPYC, one bench run's tuning kept per-sample convolution for 512 channels
+     * 16 x 16 in training, where im2col-bmm was chosen in three fresh tunings after it; that
+     * layer then ran 1.39 and 1.42x static against 1.14x with a fresh tuning (BENCHMARKS.md).
+     *
+     * @return how many remembered choices were forgotten (0 when caching is off)
+     */
+    public static int forgetRemembered() {
+        MachineFile f = machineFile();
+        int forgotten = f == null ? 0 : f.clear();
+        clear();
+        return forgotten;
+    }
+
     /** Forgets every decision of this process, as a new process starts without them. */
     public static void clear() {
         CHOICES.clear();

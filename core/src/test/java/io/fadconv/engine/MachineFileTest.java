@@ -24,6 +24,24 @@ class MachineFileTest {
     }
 
     @Test
+    void clearingForgetsThisMachinesEntriesOnly(@org.junit.jupiter.api.io.TempDir Path dir) {
+        try (SystemProperties p = new SystemProperties().set("fadconv.engine.cache.dir",
+                dir.toString())) {
+            MachineFile mine = MachineFile.open("facts", "this machine");
+            MachineFile other = MachineFile.open("facts", "another machine");
+            mine.put("a", io.fadconv.util.Json.MAPPER.getNodeFactory().textNode("1"));
+            mine.put("b", io.fadconv.util.Json.MAPPER.getNodeFactory().textNode("2"));
+            other.put("a", io.fadconv.util.Json.MAPPER.getNodeFactory().textNode("3"));
+
+            assertThat(mine.clear()).isEqualTo(2);
+
+            assertThat(MachineFile.texts(mine)).isEmpty();
+            assertThat(MachineFile.texts(other)).containsExactly(java.util.Map.entry("a", "3"));
+            assertThat(mine.clear()).isZero();
+        }
+    }
+
+    @Test
     void aPropertyOverridesTheEnvironment() {
         try (SystemProperties p = new SystemProperties().set("fadconv.engine.cache.dir",
                 "/tmp/elsewhere")) {

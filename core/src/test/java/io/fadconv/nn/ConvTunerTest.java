@@ -197,6 +197,33 @@ class ConvTunerTest {
     }
 
     @Test
+    void forgettingTimesAgainAndLeavesOtherMachinesChoices() throws Exception {
+        Djl.engine();
+        ConvProblem p = new ConvProblem(new Shape(4, 8, 4, 4), new Shape(16, 8, 3, 3), ONE, ONE,
+                ONE, 1, 4, false);
+        ConvTuner.strategy(p);
+        assertThat(ConvTuner.remembered()).containsKey(p.key());
+        Path file = ConvTuner.rememberedFile();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) io.fadconv.util.Json.MAPPER
+                .readTree(file.toFile());
+        root.putObject("another machine").put(p.key(), "PER_SAMPLE");
+        Files.writeString(file, io.fadconv.util.Json.pretty(root));
+        int remembered = ConvTuner.remembered().size();
+
+        assertThat(ConvTuner.forgetRemembered()).isEqualTo(remembered).isPositive();
+
+        assertThat(ConvTuner.remembered()).isEmpty();
+        assertThat(ConvTuner.choices()).isEmpty();
+        assertThat(io.fadconv.util.Json.MAPPER.readTree(file.toFile())
+                .path("another machine").path(p.key()).asText()).isEqualTo("PER_SAMPLE");
+        ConvTuner.strategy(p);
+        assertThat(ConvTuner.choices().get(p.key()).how()).isEqualTo("timed");
+        assertThat(ConvTuner.forgetRemembered()).as("forgotten once, as after a run that timed "
+                + "it").isEqualTo(1);
+        assertThat(ConvTuner.forgetRemembered()).as("nothing left to forget").isZero();
+    }
+
+    @Test
     void offMeansTheFixedRuleAndAPresetWins() {
         props.set(ConvTuner.PROPERTY, "off");
         Djl.engine();
