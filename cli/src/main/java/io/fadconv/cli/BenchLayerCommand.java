@@ -45,7 +45,8 @@ final class BenchLayerCommand implements Callable<Integer> {
         out.println();
         out.print(LayerBenchmark.table(rows, mode.inference));
         out.println();
-        out.println(LayerBenchmark.summary(rows, mode.inference));
+        out.print(LayerBenchmark.summary(rows, mode.inference)); // one line per type
+        out.print(BenchTiming.strategies());
         return 0;
     }
 }

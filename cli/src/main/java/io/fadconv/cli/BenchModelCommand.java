@@ -67,14 +67,7 @@ final class BenchModelCommand implements Callable<Integer> {
         out.println();
         out.print(io.fadconv.bench.ModelBenchmark.table(rows, timing.batch, limit,
                 peak.map(io.fadconv.engine.FmaPeak::gflops).orElse(Double.NaN)));
-        List<String> strategies = io.fadconv.nn.ConvTuner.describe();
-        if (!strategies.isEmpty()) {
-            out.println();
-            out.printf(java.util.Locale.ROOT, "Per-sample convolution strategies (geometry, choice,"
-                    + " how, candidates; %.2f s spent deciding):%n",
-                    io.fadconv.nn.ConvTuner.tuningSeconds());
-            strategies.forEach(l -> out.println("  " + l));
-        }
+        out.print(BenchTiming.strategies());
         if (profile > 0) {
             for (String m : models) {
                 io.fadconv.bench.ModelBenchmark.profile(m, specs(), bands, classes, size,

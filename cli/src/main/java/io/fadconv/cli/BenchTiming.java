@@ -45,6 +45,28 @@ final class BenchTiming {
                 + (n == 1 ? " thread" : " threads");
     }
 
+    /**
+     * The per-sample convolution strategies this process's dynamic layers used, for the end of a
+     * report: each geometry, its strategy, how it was decided and the candidates' times. A
+     * "cached" one was timed by an earlier run on this machine and kept; {@code fadconv doctor
+     * --retune} has it timed again.
+     *
+     * @return the lines after an empty one, each ending in a line separator; empty when no
+     *     dynamic layer chose
+     */
+    static String strategies() {
+        List<String> lines = io.fadconv.nn.ConvTuner.describe();
+        if (lines.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
+                "%nPer-sample convolution strategies (geometry, choice, how, candidates; %.2f s "
+                        + "spent deciding; cached: timed by an earlier run, which fadconv doctor "
+                        + "--retune forgets):%n", io.fadconv.nn.ConvTuner.tuningSeconds()));
+        lines.forEach(l -> sb.append("  ").append(l).append(System.lineSeparator()));
+        return sb.toString();
+    }
+
     LayerBenchmark.Options options() {
         return new LayerBenchmark.Options(batch, warmup, rounds,
                 engines.stream().map(EngineConfig::of).toList(), warmupSeconds);

@@ -23,7 +23,11 @@ class BenchCommandsTest {
                 "--warmup", "0", "--warmup-seconds", "0",
                 "--conv", "static", "--conv", "fadconv:p=4", "--conv", "kw:b=1");
         assertThat(layer).contains("| 8ch 8x8 | static |").contains("| 8ch 8x8 | fadconv:p=4 |")
-                .contains("| 8ch 8x8 | kw:b=1 |").contains("goal <= 1.30x");
+                .contains("| 8ch 8x8 | kw:b=1 |").contains("goal <= 1.30x")
+                .as("the strategies its dynamic layers used, as bench model lists them")
+                .contains("Per-sample convolution strategies (geometry, choice, how")
+                .containsPattern("\\R  train B2 C8 8x8 O8 k3x3 s1x1 p1x1 d1x1 g1 K4 \\S+"
+                        + "\\s+[A-Z0-9_]+\\s");
         String inference = ok("bench", "layer", "--inference", "--stages", "8x8", "--batch", "2",
                 "--rounds", "1", "--warmup", "0", "--warmup-seconds", "0",
                 "--conv", "static", "--conv", "fadconv:p=4");
