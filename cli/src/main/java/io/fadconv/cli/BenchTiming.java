@@ -2,8 +2,10 @@ package io.fadconv.cli;
 
 import io.fadconv.bench.LayerBenchmark;
 import io.fadconv.engine.EngineConfig;
+import io.fadconv.nn.ConvTuner;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -55,14 +57,14 @@ final class BenchTiming {
      *     dynamic layer chose
      */
     static String strategies() {
-        List<String> lines = io.fadconv.nn.ConvTuner.describe();
+        List<String> lines = ConvTuner.describe();
         if (lines.isEmpty()) {
             return "";
         }
-        StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT,
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "%nPer-sample convolution strategies (geometry, choice, how, candidates; %.2f s "
                         + "spent deciding; cached: timed by an earlier run, which fadconv doctor "
-                        + "--retune forgets):%n", io.fadconv.nn.ConvTuner.tuningSeconds()));
+                        + "--retune forgets):%n", ConvTuner.tuningSeconds()));
         lines.forEach(l -> sb.append("  ").append(l).append(System.lineSeparator()));
         return sb.toString();
     }

@@ -2,9 +2,12 @@ package io.fadconv.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.fadconv.testing.SystemProperties;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where facts learned about the machine are kept. The tests must never write the user's own
@@ -24,19 +27,19 @@ class MachineFileTest {
     }
 
     @Test
-    void clearingForgetsThisMachinesEntriesOnly(@org.junit.jupiter.api.io.TempDir Path dir) {
+    void clearingForgetsThisMachinesEntriesOnly(@TempDir Path dir) {
         try (SystemProperties p = new SystemProperties().set("fadconv.engine.cache.dir",
                 dir.toString())) {
             MachineFile mine = MachineFile.open("facts", "this machine");
             MachineFile other = MachineFile.open("facts", "another machine");
-            mine.put("a", io.fadconv.util.Json.MAPPER.getNodeFactory().textNode("1"));
-            mine.put("b", io.fadconv.util.Json.MAPPER.getNodeFactory().textNode("2"));
-            other.put("a", io.fadconv.util.Json.MAPPER.getNodeFactory().textNode("3"));
+            mine.put("a", TextNode.valueOf("1"));
+            mine.put("b", TextNode.valueOf("2"));
+            other.put("a", TextNode.valueOf("3"));
 
             assertThat(mine.clear()).isEqualTo(2);
 
             assertThat(MachineFile.texts(mine)).isEmpty();
-            assertThat(MachineFile.texts(other)).containsExactly(java.util.Map.entry("a", "3"));
+            assertThat(MachineFile.texts(other)).containsExactly(Map.entry("a", "3"));
             assertThat(mine.clear()).isZero();
         }
     }

@@ -6,9 +6,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fadconv.Djl;
 import io.fadconv.testing.SystemProperties;
 import io.fadconv.testing.Tensors;
+import io.fadconv.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -204,17 +206,16 @@ class ConvTunerTest {
         ConvTuner.strategy(p);
         assertThat(ConvTuner.remembered()).containsKey(p.key());
         Path file = ConvTuner.rememberedFile();
-        var root = (com.fasterxml.jackson.databind.node.ObjectNode) io.fadconv.util.Json.MAPPER
-                .readTree(file.toFile());
+        ObjectNode root = (ObjectNode) Json.MAPPER.readTree(file.toFile());
         root.putObject("another machine").put(p.key(), "PER_SAMPLE");
-        Files.writeString(file, io.fadconv.util.Json.pretty(root));
+        Files.writeString(file, Json.pretty(root));
         int remembered = ConvTuner.remembered().size();
 
         assertThat(ConvTuner.forgetRemembered()).isEqualTo(remembered).isPositive();
 
         assertThat(ConvTuner.remembered()).isEmpty();
         assertThat(ConvTuner.choices()).isEmpty();
-        assertThat(io.fadconv.util.Json.MAPPER.readTree(file.toFile())
+        assertThat(Json.MAPPER.readTree(file.toFile())
                 .path("another machine").path(p.key()).asText()).isEqualTo("PER_SAMPLE");
         ConvTuner.strategy(p);
         assertThat(ConvTuner.choices().get(p.key()).how()).isEqualTo("timed");
