@@ -60,13 +60,8 @@ public final class EngineCopies {
         return new Counts(forward, both - forward);
     }
 
-    /**
-     * The {@code aten::clone} calls of one run, as the engine's profiler records them.
-     *
-     * @param run the run
-     * @return the count
-     */
-    public static int of(Runnable run) {
+    /** The {@code aten::clone} calls of one run, as the engine's profiler records them. */
+    private static int of(Runnable run) {
         try {
             Path trace = Files.createTempFile("fadconv-copies", ".json");
             try {
