@@ -104,6 +104,25 @@ final class NativeTorch {
         return torchCpu().getFunction("mkl_serv_cpu_detect").invokeInt(new Object[0]);
     }
 
+    /**
+     * Calls one of MKL's vector-math functions ({@code vms<name>} on float32, {@code vmd<name>}
+     * on float64) as ATen's {@code vml.h} does: high accuracy, denormals kept, errors ignored.
+     *
+     * @param name the function's MKL name, e.g. {@code Exp}, {@code Ln}
+     * @param float64 whether the double-precision variant is called
+     * @param in the arguments
+     * @param out where the results go (as large as {@code in})
+     * @param n the number of values
+     */
+    static synchronized void mklVectorMath(String name, boolean float64, Pointer in, Pointer out,
+            long n) {
+        long mode = 0x2L /* VML_HA */ | 0x140000L /* VML_FTZDAZ_OFF */
+                | 0x100L /* VML_ERRMODE_IGNORE */;
+        // n as a 64-bit value: right under MKL's LP64 interface (its low half) and ILP64 alike
+        torchCpu().getFunction((float64 ? "vmd" : "vms") + name)
+                .invoke(Void.class, new Object[] {n, in, out, mode});
+    }
+
     private static Pointer context() {
         if (context == null) {
             context = (Pointer) torchCpu().getFunction("_ZN2at13globalContextEv")

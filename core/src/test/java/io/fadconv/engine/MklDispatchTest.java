@@ -106,6 +106,37 @@ class MklDispatchTest {
     }
 
     @Test
+    void theStartUpCheckPassesHereAndNamesAWrongVectorFunctionInOneLine() {
+        EngineSetup.ensure();
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            assertThat(MklDispatch.wrongVectorMath(m, 1e-5)).isNull();
+            // float32 exp is not float64 exp to the last bit: at tolerance 0 it is "wrong"
+            assertThat(MklDispatch.wrongVectorMath(m, 0)).contains("wrong float32 exp")
+                    .contains("65536 values").doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void everyVectorFunctionAtenCallsIsMklsAndIsSettledFromOneThread() {
+        EngineSetup.ensure();
+        // each name resolves in libtorch (an unknown one throws) and runs on a few values
+        try (NDManager m = Engine.getEngine(EngineSetup.ENGINE).newBaseManager()) {
+            MklDispatch.settleVectorMath(m);
+        }
+        assertThat(MklDispatch.VECTOR_MATH).hasSize(16).contains("Exp", "Ln", "Sqrt", "Tanh");
+        try (com.sun.jna.Memory in = new com.sun.jna.Memory(4L * 3);
+                com.sun.jna.Memory out = new com.sun.jna.Memory(4L * 3)) {
+            in.write(0, new float[] {0f, 1f, -2f}, 0, 3);
+            NativeTorch.mklVectorMath("Exp", false, in, out, 3);
+            float[] y = out.getFloatArray(0, 3);
+            assertThat(y[0]).isEqualTo(1f);
+            assertThat((double) y[1]).isCloseTo(Math.E, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat((double) y[2]).isCloseTo(Math.exp(-2),
+                    org.assertj.core.data.Offset.offset(1e-7));
+        }
+    }
+
+    @Test
     void productsOnThePathTakenAgreeWithFloat64() {
         EngineSetup.ensure();
         Random r = new Random(7);
