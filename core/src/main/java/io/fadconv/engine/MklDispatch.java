@@ -198,7 +198,7 @@ public final class MklDispatch {
      */
     record VectorCheck(String name, UnaryOperator<NDArray> op, double lo, double hi) {
 
-        /** Values ATen splits between its threads (from 32768 on). */
+        /** Enough values for ATen to split the call between its threads. */
         static final int VALUES = 1 << 16;
 
         /**
