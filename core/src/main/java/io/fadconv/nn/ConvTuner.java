@@ -220,7 +220,8 @@ public final class ConvTuner {
      * choice is timed once and then kept: one timed while the machine was busy stays until
      * then. On an AMD EPYC, one bench run's tuning kept per-sample convolution for 512 channels
      * 16 x 16 in training, where im2col-bmm was chosen in three fresh tunings after it; that
-     * layer then ran 1.39 and 1.42x static against 1.14x with a fresh tuning (BENCHMARKS.md).
+     * layer then ran 1.39 and 1.42x static against 1.13-1.16x after a fresh tuning
+     * (BENCHMARKS.md).
      *
      * @return how many remembered choices were forgotten (0 when caching is off)
      */
