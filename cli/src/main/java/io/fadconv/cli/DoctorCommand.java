@@ -131,8 +131,8 @@ final class DoctorCommand implements Callable<Integer> {
                 memory.freshMillis(), memory.reusedMillis());
         line(sb, "  MKL products   %s", MklDispatch.describe());
         JvmThreads.Compilers jit = JvmThreads.compilers();
-        line(sb, "  JIT compilers  %d threads, %d at nice %d %s", jit.threads(), jit.lowered(),
-                JvmThreads.NICE, jit.yielding()
+        line(sb, "  JIT compilers  %d threads, %d at nice %d under SCHED_IDLE %s", jit.threads(),
+                jit.lowered(), JvmThreads.NICE, jit.yielding()
                         ? "(lowered before the tuner or a layout race times, so that they run "
                                 + "on a free core, not beside the engine's threads)"
                         : "(-D" + JvmThreads.PROPERTY + "=share: they stay beside the engine's "

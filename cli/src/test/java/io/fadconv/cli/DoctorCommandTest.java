@@ -45,8 +45,8 @@ class DoctorCommandTest {
                 .orElse("unknown for this processor");
         assertThat(r.out()).contains("FMA peak       " + peak);
         assertThat(r.out()).as("the compilers and when they give way").containsPattern(
-                "JIT compilers  [1-9][0-9]* threads, [0-9]+ at nice 19 \\(lowered before the "
-                        + "tuner or a layout race times");
+                "JIT compilers  [1-9][0-9]* threads, [0-9]+ at nice 19 under SCHED_IDLE \\(lowered "
+                        + "before the tuner or a layout race times");
     }
 
     @Test

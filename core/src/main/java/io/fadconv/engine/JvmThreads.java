@@ -1,6 +1,7 @@
 package io.fadconv.engine;
 
 import com.sun.jna.Function;
+import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -20,10 +21,15 @@ import org.slf4j.LoggerFactory;
  * the tuner's choices for resnet18-unet cost 32-46 ms per training step more than the best
  * choice per geometry (means of eight fresh tunings, seven batches).
  *
- * <p>{@link #yieldCompilers} gives them the lowest priority ({@link #NICE}), so that they run
- * when a core is free rather than beside the engine: choices then cost 5-19 ms per training
- * step over the best (four batches of eight, each alternated with eight of the build before;
- * BENCHMARKS.md). Compilation is only delayed. The tuner and the layout races do it before they
+ * <p>{@link #yieldCompilers} gives them the lowest priority ({@link #NICE}) and Linux's
+ * {@link #SCHED_IDLE} policy, so that they run when a core is free rather than beside the
+ * engine. The priority alone brought the choices to 5-19 ms per training step over the best
+ * (four batches of eight fresh tunings, each alternated with eight of the build before, AMD EPYC
+ * Zen 4), but on an AMD EPYC Zen 5 under Linux 6.18 a compiler thread at nice 19 still ran 60 ms
+ * of a 67 ms forward (an engine thread that wakes waits for the running thread's slice), and the
+ * quarter-width network's first geometry chose per-sample, twice as slow as grouped, in three of
+ * eight fresh tunings and five of six in another batch; under {@code SCHED_IDLE}, which any
+ * waking thread preempts, in none of eight and six (BENCHMARKS.md). Compilation is only delayed. The tuner and the layout races do it before they
  * time, so a process that times nothing keeps its compilers as they were. Linux does not let an
  * unprivileged thread raise its priority again, so Java work that keeps every core busy
  * afterwards compiles later: writing four synthetic scenes on two threads took 5.4-9.2 s after
@@ -31,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * quickstart's unseen pair: one scene, one thread). Garbage-collector threads keep their
  * priority: Java threads wait for them at every collection.
  *
- * <p>Linux only (threads are {@code /proc/self/task}, {@code setpriority} takes a thread id);
+ * <p>Linux only (threads are {@code /proc/self/task}; {@code setpriority} and
+ * {@code sched_setscheduler} take a thread id);
  * elsewhere nothing changes. {@code -D}{@value #PROPERTY}{@code =share} keeps the compilers at
  * the engine's priority.
  */
@@ -47,6 +54,9 @@ public final class JvmThreads {
     private static final Path TASKS = Path.of("/proc/self/task");
     private static final int PRIO_PROCESS = 0;
 
+    /** Linux's scheduling policy for work that runs only on a core nothing else wants. */
+    public static final int SCHED_IDLE = 5;
+
     private JvmThreads() {}
 
     /**
@@ -59,7 +69,7 @@ public final class JvmThreads {
     }
 
     /**
-     * Lowers the priority of the compiler threads running now that were not lowered yet (the
+     * Lowers the compiler threads running now that were not lowered yet (the
      * JVM may start more later; callers repeat this where timing matters). Cheap: one look at
      * the process's threads and at each compiler thread's priority.
      *
@@ -71,7 +81,7 @@ public final class JvmThreads {
         }
         int lowered = 0;
         for (int tid : compilerThreads()) {
-            if (nice(tid) == NICE || setNice(tid)) {
+            if (isLowered(tid) || lower(tid)) {
                 lowered++;
             }
         }
@@ -94,7 +104,7 @@ public final class JvmThreads {
      */
     public static Compilers compilers() {
         List<Integer> threads = compilerThreads();
-        int lowered = (int) threads.stream().filter(t -> nice(t) == NICE).count();
+        int lowered = (int) threads.stream().filter(JvmThreads::isLowered).count();
         return new Compilers(yielding(), threads.size(), lowered);
     }
 
@@ -131,11 +141,32 @@ public final class JvmThreads {
      * @return the nice value, or {@link Integer#MIN_VALUE} when it cannot be read
      */
     public static int nice(int tid) {
+        return statField(tid, 19);
+    }
+
+    /**
+     * A thread's scheduling policy, as Linux reports it.
+     *
+     * @param tid the thread id
+     * @return the policy ({@link #SCHED_IDLE} for a lowered compiler thread), or
+     *     {@link Integer#MIN_VALUE} when it cannot be read
+     */
+    public static int policy(int tid) {
+        return statField(tid, 41);
+    }
+
+    /** Whether a thread runs at {@link #NICE} under {@link #SCHED_IDLE}. */
+    private static boolean isLowered(int tid) {
+        return nice(tid) == NICE && policy(tid) == SCHED_IDLE;
+    }
+
+    /** A numeric field of {@code /proc/self/task/<tid>/stat}, numbered as proc(5) numbers it. */
+    private static int statField(int tid, int field) {
         try {
             String stat = Files.readString(TASKS.resolve(Integer.toString(tid)).resolve("stat"));
-            // fields after the name, which ends with the last ')': state is field 3, nice 19
+            // fields after the name, which ends with the last ')': state is field 3
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Integer.parseInt(f[16]);
+            return Integer.parseInt(f[field - 3]);
         } catch (IOException | RuntimeException e) {
             return Integer.MIN_VALUE;
         }
@@ -153,11 +184,15 @@ public final class JvmThreads {
         return comm.contains("CompilerT");
     }
 
-    private static boolean setNice(int tid) {
+    private static boolean lower(int tid) {
         try {
-            Function f = NativeLibrary.getInstance("c").getFunction("setpriority");
-            if (f.invokeInt(new Object[] {PRIO_PROCESS, tid, NICE}) == 0) {
-                return true;
+            NativeLibrary c = NativeLibrary.getInstance("c");
+            Function setpriority = c.getFunction("setpriority");
+            Function setscheduler = c.getFunction("sched_setscheduler");
+            try (Memory param = new Memory(Integer.BYTES)) {
+                param.setInt(0, 0); // sched_priority: 0, the only value SCHED_IDLE takes
+                return setpriority.invokeInt(new Object[] {PRIO_PROCESS, tid, NICE}) == 0
+                        && setscheduler.invokeInt(new Object[] {tid, SCHED_IDLE, param}) == 0;
             }
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             LOG.debug("cannot lower the priority of compiler thread {}", tid, e);

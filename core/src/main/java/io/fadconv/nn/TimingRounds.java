@@ -100,9 +100,11 @@ final class TimingRounds {
      * {@link #CHEAP_ROUND_MS}; 14: kernels are mixed and kept with their input channels
      * innermost under a channels-last configuration, {@code KernelMemory}, which spares the
      * copies the convolutions made of them; 15: per-sample and the halves split the kernels'
-     * values in memory order, which spares their backwards a copy of the kernels' gradients).
+     * values in memory order, which spares their backwards a copy of the kernels' gradients; 16:
+     * the compilers run under {@code SCHED_IDLE}, {@link JvmThreads}, as at nice 19 alone they
+     * still decided a first geometry's choice).
      */
-    static final int PROCEDURE = 15;
+    static final int PROCEDURE = 16;
 
     /**
      * How many training forwards must beat expert-sum's least time before it is left untimed

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The JVM's compiler threads: found by name, and given the lowest priority. */
+/** The JVM's compiler threads: found by name, and given the lowest priority and SCHED_IDLE. */
 class JvmThreadsTest {
 
     @Test
@@ -34,8 +34,12 @@ class JvmThreadsTest {
             // HotSpot may end an idle compiler thread meanwhile (nice then cannot be read)
             assertThat(JvmThreads.nice(tid)).as("compiler thread %d", tid)
                     .isIn(JvmThreads.NICE, Integer.MIN_VALUE);
+            assertThat(JvmThreads.policy(tid)).as("compiler thread %d", tid)
+                    .isIn(JvmThreads.SCHED_IDLE, Integer.MIN_VALUE);
         }
+        assertThat(JvmThreads.compilers().lowered()).as("as doctor shows it").isPositive();
         int self = (int) ProcessHandle.current().pid(); // the main thread's id is the pid
         assertThat(JvmThreads.nice(self)).as("the main thread").isLessThan(JvmThreads.NICE);
+        assertThat(JvmThreads.policy(self)).as("the main thread: SCHED_OTHER").isZero();
     }
 }
