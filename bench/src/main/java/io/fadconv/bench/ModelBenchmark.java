@@ -182,7 +182,7 @@ public final class ModelBenchmark {
         return out;
     }
 
-    private static SegmentationModel build(String model, String spec, int inChannels,
+    static SegmentationModel build(String model, String spec, int inChannels,
             int classes, NDManager m, Shape in) {
         SegmentationModel net = Models.create(ModelSpec.of(model, spec, inChannels, classes));
         net.initialize(m, DataType.FLOAT32, in);

@@ -49,6 +49,40 @@ class BenchCommandsTest {
     }
 
     @Test
+    void formulationsOfANetworkGoGeometryByGeometryBesideTheTunersChoice() {
+        String[] quick = {"--size", "32", "--batch", "2", "--rounds", "1", "--warmup", "0",
+            "--warmup-seconds", "0"};
+        String out = ok(cat(new String[] {"bench", "formulations", "--model",
+            "resnet18x0.25-unet"}, quick));
+        assertThat(out).contains("resnet18x0.25-unet, 32 x 32, batch 2, fadconv, forward and "
+                + "backward (training), per pass:")
+                .contains("| geometry | layers | static | grouped |")
+                // the first stage: 2 blocks of 2 convolutions at 16 channels, 8 x 8
+                .containsPattern("\\| C16 8x8 O16 k3x3 s1 \\| 4 \\| [0-9.]+ ms \\|")
+                .contains("the 16 dynamic layers' convolutions over static ones")
+                .containsPattern("formulations allow: [0-9.]+x");
+        CliRun both = CliRun.of("bench", "formulations", "--model", "resnet18-unet", "--stages",
+                "8x8");
+        assertThat(both.code()).isEqualTo(1);
+        assertThat(both.err()).contains("--model and --stages: give one");
+        CliRun single = CliRun.of("bench", "formulations", "--model", "resnet18x0.25-unet",
+                "--batch", "1");
+        assertThat(single.code()).isEqualTo(1);
+        assertThat(single.err()).contains("at batch 1 each sample is one convolution");
+        CliRun fixed = CliRun.of(cat(new String[] {"bench", "formulations", "--model",
+            "resnet18x0.25-unet", "--conv", "static"}, quick));
+        assertThat(fixed.code()).isEqualTo(1);
+        assertThat(fixed.err()).contains("has no per-sample convolution with it")
+                .doesNotContain("Exception");
+    }
+
+    private static String[] cat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void formulationsRunUnderAConfigurationWhoseLayoutsDifferByMode() {
         // channels-last-inference trains in NCHW: grouped-nchw, a candidate outside gradient
         // recording, cannot run inside it, where the formulations are timed (the engine race can

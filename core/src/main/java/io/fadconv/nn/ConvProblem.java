@@ -5,10 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.fadconv.engine.Completion;
+import io.fadconv.engine.EngineConv;
 import io.fadconv.engine.EngineSetup;
 import io.fadconv.engine.KernelMemory;
 import io.fadconv.engine.LiveTaps;
 import java.util.Locale;
+import java.util.function.BinaryOperator;
 
 /**
  * One geometry of a per-sample convolution, as {@link ConvTuner} decides it: the input shape, the
@@ -194,7 +196,25 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
      * @return the times
      */
     Run run(DynamicConv2d.Strategy strategy, NDManager m, Data data, boolean backward) {
-        Forward f = forward(strategy, m, data);
+        return completed(forward(strategy, m, data), backward);
+    }
+
+    /**
+     * Times one run of a static convolution of the problem's geometry, as {@link #run} times a
+     * strategy: one kernel {@code [O, C / groups, kh, kw]}, in the order a network's parameter
+     * is kept, for every sample. What a strategy's time is set against.
+     *
+     * @param m where the run's arrays live (closed by the caller)
+     * @param data the data
+     * @param backward whether a training run also runs the backward
+     * @return the times
+     */
+    Run runStatic(NDManager m, Data data, boolean backward) {
+        return completed(timed(m, data, spread(m, kernel, 2), (x, w) ->
+                EngineConv.conv2d(x, w, null, stride, padding, dilation, groups)), backward);
+    }
+
+    private Run completed(Forward f, boolean backward) {
         return new Run(f.forwardMs(), backward && training ? f.forwardMs() + backward(f)
                 : Double.NaN);
     }
@@ -211,24 +231,31 @@ public record ConvProblem(Shape input, Shape kernel, Shape stride, Shape padding
      * @return the forward
      */
     Forward forward(DynamicConv2d.Strategy strategy, NDManager m, Data data) {
-        NDArray xLeaf = copy(data.x(), m);
-        NDArray kLeaf = copy(data.kernels(), m);
         NDArray a = data.attention() == null ? null : copy(data.attention(), m);
+        return timed(m, data, copy(data.kernels(), m), (x, k) -> experts > 0
+                ? DynamicConv2d.mixture(x, a, k, null, null, stride, padding, dilation, groups,
+                        strategy)
+                : DynamicConv2d.conv2d(x, k, null, stride, padding, dilation, groups, strategy));
+    }
+
+    /**
+     * Times a convolution of a fresh copy of the input with a kernel leaf, and its loss when
+     * training.
+     */
+    private Forward timed(NDManager m, Data data, NDArray kLeaf,
+            BinaryOperator<NDArray> convolution) {
+        NDArray xLeaf = copy(data.x(), m);
         if (training) {
             xLeaf.setRequiresGradient(true);
             kLeaf.setRequiresGradient(true);
         }
         NDArray x = data.channelsLast() ? xLeaf.transpose(0, 3, 1, 2) : xLeaf;
         long t0 = System.nanoTime();
-        NDArray y = experts > 0
-                ? DynamicConv2d.mixture(x, a, kLeaf, null, null, stride, padding, dilation, groups,
-                        strategy)
-                : DynamicConv2d.conv2d(x, kLeaf, null, stride, padding, dilation, groups,
-                        strategy);
+        NDArray y = convolution.apply(x, kLeaf);
         if (data.channelsLast()) {
             // the network goes on channels-last: an output left in NCHW is copied back by the
             // next convolution (and its gradient on the way back), so the copy counts here
-            y = io.fadconv.engine.EngineConv.channelsLast(y);
+            y = EngineConv.channelsLast(y);
         }
         if (!training) {
             Completion.await(y);

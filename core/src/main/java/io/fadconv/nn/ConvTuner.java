@@ -37,6 +37,8 @@ public final class ConvTuner {
     private static final Map<Lookup, String> KEYS = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicLong TUNING_NANOS =
             new java.util.concurrent.atomic.AtomicLong();
+    /** How many times each problem was met since {@link #forgetUses}, in order of first use. */
+    private static final Map<ConvProblem, Long> USES = new java.util.LinkedHashMap<>();
     private static volatile MachineFile file;
     private static volatile boolean fileLoaded;
 
@@ -89,6 +91,9 @@ public final class ConvTuner {
      * @return the strategy
      */
     public static DynamicConv2d.Strategy strategy(ConvProblem p) {
+        synchronized (USES) {
+            USES.merge(p, 1L, Long::sum);
+        }
         // every forward of every dynamic layer comes here: the formatted key is built once per
         // problem and configuration, not per call
         String key = KEYS.computeIfAbsent(new Lookup(p, EngineSetup.active()),
@@ -103,6 +108,26 @@ public final class ConvTuner {
             CHOICES.put(key, c);
         }
         return c.strategy();
+    }
+
+    /**
+     * The problems met since {@link #forgetUses} (or since the process started), each with the
+     * number of calls that met it: after one pass of a network, its dynamic layers by geometry
+     * ({@code fadconv bench formulations --model}).
+     *
+     * @return problem to calls, in order of first use (a copy)
+     */
+    public static Map<ConvProblem, Long> uses() {
+        synchronized (USES) {
+            return new java.util.LinkedHashMap<>(USES);
+        }
+    }
+
+    /** Starts counting {@link #uses} afresh. */
+    public static void forgetUses() {
+        synchronized (USES) {
+            USES.clear();
+        }
     }
 
     /**
@@ -235,6 +260,7 @@ public final class ConvTuner {
     /** Forgets every decision of this process, as a new process starts without them. */
     public static void clear() {
         CHOICES.clear();
+        forgetUses();
         TimingRounds.clear();
         TUNING_NANOS.set(0);
         fileLoaded = false; // the cache's place may have changed (fadconv.engine.cache.dir)
