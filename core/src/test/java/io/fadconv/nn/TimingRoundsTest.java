@@ -77,6 +77,39 @@ class TimingRoundsTest {
     }
 
     @Test
+    void aRunThatFaultedInFreshMemoryRunsOnceMoreAndKeepsTheFasterTimes() {
+        java.util.Iterator<ConvProblem.Run> runs = List.of(new ConvProblem.Run(50, 340),
+                new ConvProblem.Run(33, 113), new ConvProblem.Run(99, 999)).iterator();
+        java.util.concurrent.atomic.AtomicLong faults = new java.util.concurrent.atomic.AtomicLong();
+        // the first run faults 38,370 pages, the second none
+        ConvProblem.Run r = TimingRounds.againIfFaulted(() -> {
+            ConvProblem.Run next = runs.next();
+            faults.addAndGet(next.forwardMs() == 50 ? 38_370 : 0);
+            return next;
+        }, faults::get, true);
+        assertThat(r).isEqualTo(new ConvProblem.Run(33, 113));
+        assertThat(runs.next().forwardMs()).as("run twice, not three times").isEqualTo(99);
+
+        long[] steady = {0, TimingRounds.FRESH_PAGES}; // exactly at the bound: not again
+        int[] calls = new int[1];
+        java.util.function.Supplier<ConvProblem.Run> counted = () -> {
+            calls[0]++;
+            return new ConvProblem.Run(10, 30);
+        };
+        java.util.Iterator<Long> at = java.util.Arrays.stream(steady).iterator();
+        assertThat(TimingRounds.againIfFaulted(counted, at::next, true))
+                .isEqualTo(new ConvProblem.Run(10, 30));
+        long[] many = {0, 50_000};
+        java.util.Iterator<Long> unkept = java.util.Arrays.stream(many).iterator();
+        TimingRounds.againIfFaulted(counted, unkept::next, false);
+        java.util.Iterator<Long> unknown = java.util.Arrays.stream(new long[] {-1, 50_000})
+                .iterator();
+        TimingRounds.againIfFaulted(counted, unknown::next, true);
+        assertThat(calls[0]).as("without kept memory, or with faults unknown, the faults are "
+                + "the candidate's own: once each").isEqualTo(3);
+    }
+
+    @Test
     void theDenseRateIsMeasuredOncePerLayoutAndIsARateAMachineReaches() {
         Djl.engine();
         for (io.fadconv.engine.ConvLayout layout : io.fadconv.engine.ConvLayout.values()) {
