@@ -97,7 +97,8 @@ public final class NetworkFormulations {
      * The measurements of one network.
      *
      * @param title what was measured (network, input, batch, spec, mode)
-     * @param staticNetworkMs the median pass of the static network
+     * @param staticNetworkMs the median pass of the static network (timed before and after the
+     *     geometries)
      * @param geometries the dynamic convolutions, in the order the pass met them
      */
     public record Report(String title, double staticNetworkMs, List<Geometry> geometries) {
@@ -143,7 +144,7 @@ public final class NetworkFormulations {
     /**
      * Runs one pass of the network with {@code spec} (which tunes, or recalls, every geometry and
      * counts its layers), times the static network's pass, then every geometry's formulations and
-     * a static convolution of it, interleaved round by round.
+     * a static convolution of it, interleaved round by round, then the static network again.
      *
      * @param model the model name
      * @param spec a dynamic convolution spec
@@ -180,17 +181,23 @@ public final class NetworkFormulations {
                         + "per-sample convolution with it; give a dynamic one, e.g. fadconv");
             }
             Map<String, ConvTuner.Choice> choices = ConvTuner.choices();
-            double staticNetwork = Timing.median(Timing.interleaved(
+            // the static network before and after the geometries, its median over both: the
+            // host drifts over the minutes between them
+            Supplier<double[]> staticRounds = () -> Timing.interleaved(
                     List.of(pass(fixed, ps, m, x, inference)), options.warmup(),
-                    options.warmupSeconds(), options.rounds())[0]);
+                    options.warmupSeconds(), options.rounds())[0];
+            double[] before = staticRounds.get();
             List<Geometry> out = new ArrayList<>();
             uses.forEach((p, layers) -> {
                 out.add(measure(p, layers, choices.get(p.key()).strategy(), options));
                 progress.accept("measured " + out.get(out.size() - 1).label());
             });
+            double[] after = staticRounds.get();
+            double[] both = Arrays.copyOf(before, before.length + after.length);
+            System.arraycopy(after, 0, both, before.length, after.length);
             return new Report(String.format(Locale.ROOT, "%s, %d x %d, batch %d, %s, %s", model,
                     size, size, options.batch(), spec, inference ? "forward alone (inference)"
-                            : "forward and backward (training)"), staticNetwork, out);
+                            : "forward and backward (training)"), Timing.median(both), out);
         }
     }
 
@@ -251,8 +258,8 @@ public final class NetworkFormulations {
                     .append(" |\n");
         }
         long layers = r.geometries().stream().mapToLong(Geometry::layers).sum();
-        sb.append(String.format(Locale.ROOT, "%nstatic network: %.1f ms per pass%n",
-                r.staticNetworkMs()));
+        sb.append(String.format(Locale.ROOT, "%nstatic network: %.1f ms per pass (median of its "
+                + "rounds before and after the geometries)%n", r.staticNetworkMs()));
         sb.append(String.format(Locale.ROOT, "the %d dynamic layers' convolutions over static "
                 + "ones: at least %+.1f ms per pass (each geometry's fastest formulation); "
                 + "%+.1f ms as the tuner chose (%.1f ms over the fastest)%n", layers,

@@ -52,7 +52,8 @@ class NetworkFormulationsTableTest {
                         + "| **2.50 ms (1.25x)** | - | grouped, +0.50 ms over the fastest |")
                 .contains("| C16 64x64 O32 k3x3 s2 | 3 | 4.00 ms | 6.00 ms (1.50x) | - | - "
                         + "| **5.00 ms (1.25x)** | - | - | im2col-bmm, the fastest |")
-                .contains("static network: 100.0 ms per pass")
+                .contains("static network: 100.0 ms per pass (median of its rounds before and "
+                        + "after the geometries)")
                 .contains("the 7 dynamic layers' convolutions over static ones: at least +5.0 ms "
                         + "per pass (each geometry's fastest formulation); +7.0 ms as the tuner "
                         + "chose (2.0 ms over the fastest)")
