@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * of a 67 ms forward (an engine thread that wakes waits for the running thread's slice), and the
  * quarter-width network's first geometry chose per-sample, twice as slow as grouped, in three of
  * eight fresh tunings and five of six in another batch; under {@code SCHED_IDLE}, which any
- * waking thread preempts, in none of eight and six (BENCHMARKS.md). Compilation is only delayed. The tuner and the layout races do it before they
- * time, so a process that times nothing keeps its compilers as they were. Linux does not let an
- * unprivileged thread raise its priority again, so Java work that keeps every core busy
+ * waking thread preempts, in none of eight and six (BENCHMARKS.md). Compilation is only
+ * delayed. The tuner and the layout races do it before they time, so a process that times
+ * nothing keeps its compilers as they were. Linux does not let an unprivileged thread raise its
+ * priority again (nor leave {@code SCHED_IDLE} at nice 19), so Java work that keeps every core busy
  * afterwards compiles later: writing four synthetic scenes on two threads took 5.4-9.2 s after
  * it against 3.7-3.8 s (the workflows here write their data before a network runs, except the
  * quickstart's unseen pair: one scene, one thread). Garbage-collector threads keep their
