@@ -143,7 +143,7 @@ public final class NetworkFormulations {
 
     /**
      * Runs one pass of the network with {@code spec} (which tunes, or recalls, every geometry and
-     * counts its layers), times the static network's pass, then every geometry's formulations and
+     * counts its layers, {@link ConvTuner#usesDuring}), times the static network's pass, then every geometry's formulations and
      * a static convolution of it, interleaved round by round, then the static network again.
      *
      * @param model the model name
@@ -173,9 +173,8 @@ public final class NetworkFormulations {
                     in);
             SegmentationModel fixed = ModelBenchmark.build(model, "static", inChannels, classes,
                     m, in);
-            ConvTuner.forgetUses();
-            pass(dynamic, ps, m, x, inference).get();
-            Map<ConvProblem, Long> uses = ConvTuner.uses();
+            Map<ConvProblem, Long> uses = ConvTuner.usesDuring(
+                    () -> pass(dynamic, ps, m, x, inference).get());
             if (uses.isEmpty()) {
                 throw new IllegalArgumentException("--conv " + spec + ": " + model + " has no "
                         + "per-sample convolution with it; give a dynamic one, e.g. fadconv");

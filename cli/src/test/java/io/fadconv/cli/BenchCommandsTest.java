@@ -60,7 +60,10 @@ class BenchCommandsTest {
                 // the first stage: 2 blocks of 2 convolutions at 16 channels, 8 x 8
                 .containsPattern("\\| C16 8x8 O16 k3x3 s1 \\| 4 \\| [0-9.]+ ms \\|")
                 .contains("the 16 dynamic layers' convolutions over static ones")
-                .containsPattern("formulations allow: [0-9.]+x");
+                // one round of single runs: the figure's value is noise here (one run put a
+                // static convolution at 25 ms and the ratio below 0); its arithmetic is
+                // NetworkFormulationsTableTest's
+                .containsPattern("formulations allow: -?[0-9.]+x \\(static network plus");
         CliRun both = CliRun.of("bench", "formulations", "--model", "resnet18-unet", "--stages",
                 "8x8");
         assertThat(both.code()).isEqualTo(1);

@@ -37,8 +37,10 @@ public final class ConvTuner {
     private static final Map<Lookup, String> KEYS = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicLong TUNING_NANOS =
             new java.util.concurrent.atomic.AtomicLong();
-    /** How many times each problem was met since {@link #forgetUses}, in order of first use. */
+    /** How many times each problem was met in {@link #usesDuring}, in order of first use. */
     private static final Map<ConvProblem, Long> USES = new java.util.LinkedHashMap<>();
+    /** Whether {@link #usesDuring} is counting: otherwise a call costs one volatile read. */
+    private static volatile boolean countingUses;
     private static volatile MachineFile file;
     private static volatile boolean fileLoaded;
 
@@ -91,8 +93,10 @@ public final class ConvTuner {
      * @return the strategy
      */
     public static DynamicConv2d.Strategy strategy(ConvProblem p) {
-        synchronized (USES) {
-            USES.merge(p, 1L, Long::sum);
+        if (countingUses) {
+            synchronized (USES) {
+                USES.merge(p, 1L, Long::sum);
+            }
         }
         // every forward of every dynamic layer comes here: the formatted key is built once per
         // problem and configuration, not per call
@@ -111,22 +115,27 @@ public final class ConvTuner {
     }
 
     /**
-     * The problems met since {@link #forgetUses} (or since the process started), each with the
-     * number of calls that met it: after one pass of a network, its dynamic layers by geometry
-     * ({@code fadconv bench formulations --model}).
+     * The problems a pass meets, each with the number of calls that met it: after one pass of a
+     * network, its dynamic layers by geometry ({@code fadconv bench formulations --model}).
+     * Counted only while the pass runs, so the layers' forwards pay nothing for it otherwise.
      *
-     * @return problem to calls, in order of first use (a copy)
+     * @param pass what to run, e.g. one forward of a network
+     * @return problem to calls, in order of first use
      */
-    public static Map<ConvProblem, Long> uses() {
-        synchronized (USES) {
-            return new java.util.LinkedHashMap<>(USES);
-        }
-    }
-
-    /** Starts counting {@link #uses} afresh. */
-    public static void forgetUses() {
+    public static Map<ConvProblem, Long> usesDuring(Runnable pass) {
         synchronized (USES) {
             USES.clear();
+        }
+        countingUses = true;
+        try {
+            pass.run();
+        } finally {
+            countingUses = false;
+        }
+        synchronized (USES) {
+            Map<ConvProblem, Long> out = new java.util.LinkedHashMap<>(USES);
+            USES.clear();
+            return out;
         }
     }
 
@@ -260,7 +269,6 @@ public final class ConvTuner {
     /** Forgets every decision of this process, as a new process starts without them. */
     public static void clear() {
         CHOICES.clear();
-        forgetUses();
         TimingRounds.clear();
         TUNING_NANOS.set(0);
         fileLoaded = false; // the cache's place may have changed (fadconv.engine.cache.dir)

@@ -80,7 +80,8 @@ class TimingRoundsTest {
     void aRunThatFaultedInFreshMemoryRunsOnceMoreAndKeepsTheFasterTimes() {
         java.util.Iterator<ConvProblem.Run> runs = List.of(new ConvProblem.Run(50, 340),
                 new ConvProblem.Run(33, 113), new ConvProblem.Run(99, 999)).iterator();
-        java.util.concurrent.atomic.AtomicLong faults = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong faults =
+                new java.util.concurrent.atomic.AtomicLong();
         // the first run faults 38,370 pages, the second none
         ConvProblem.Run r = TimingRounds.againIfFaulted(() -> {
             ConvProblem.Run next = runs.next();
